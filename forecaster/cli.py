@@ -1,0 +1,161 @@
+"""The ``forecaster`` command line: parse options, load settings, call the library, render.
+
+No planning maths lives here. Every user-fixable problem arrives as a
+:class:`~forecaster.errors.ForecasterError`, is printed as one message on
+stderr (no traceback) and ends the command with exit code 2.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from forecaster import __version__
+from forecaster.config import Lang, Settings, load_settings
+from forecaster.errors import ForecasterError
+
+app = typer.Typer(
+    name="forecaster",
+    help="Weekly replenishment planner: demand forecast, inventory health, alerts, "
+    "slow-mover grades and purchase orders per supplier.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+DataOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--data", help="Folder of the input tables. Default: the config's data.dir (sample_data)."
+    ),
+]
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--config", help="Settings file (TOML). Default: configs/default.toml if present."
+    ),
+]
+OutOption = Annotated[
+    Path | None,
+    typer.Option("--out", help="Output folder. Default: the config's output.dir (out)."),
+]
+AsOfOption = Annotated[
+    datetime | None,
+    typer.Option(
+        "--as-of",
+        formats=["%Y-%m-%d"],
+        help="Planning date YYYY-MM-DD: later sales are ignored. Default: the last sales date.",
+    ),
+]
+LangOption = Annotated[
+    Lang | None, typer.Option("--lang", help="Language of the workbook headers: en or zh.")
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"forecaster {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Weekly replenishment planner for online merchants."""
+
+
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    """Turn a :class:`ForecasterError` into a message on stderr and its exit code."""
+    try:
+        yield
+    except ForecasterError as error:
+        Console(stderr=True).print(
+            f"[bold red]error:[/bold red] {escape(str(error))}", soft_wrap=True
+        )
+        raise typer.Exit(error.exit_code) from None
+
+
+def _settings(
+    config: Path | None,
+    data: Path | None = None,
+    out: Path | None = None,
+    as_of: datetime | None = None,
+    lang: Lang | None = None,
+) -> Settings:
+    return load_settings(config).with_overrides(
+        data_dir=data,
+        out_dir=out,
+        as_of=as_of.date() if as_of is not None else None,
+        lang=lang,
+    )
+
+
+@app.command()
+def run(
+    data: DataOption = None,
+    config: ConfigOption = None,
+    out: OutOption = None,
+    as_of: AsOfOption = None,
+    lang: LangOption = None,
+) -> None:
+    """Plan the week: forecast, inventory health, alerts, grades, orders; write the workbooks.
+
+    Writes out/replenishment_<as-of>.xlsx and one purchase order per supplier in
+    out/suppliers/. All files appear together, or none does.
+    """
+    from forecaster.pipeline import run as run_pipeline
+    from forecaster.report.console import RichProgress, render_quality, render_summary
+    from forecaster.report.summary import summarise
+
+    with _user_errors():
+        settings = _settings(config, data, out, as_of, lang)
+        with RichProgress(Console(stderr=True)) as progress:
+            result = run_pipeline(settings, progress)
+    console = Console()
+    quality = result.plan.dataset.quality
+    if quality.warnings:
+        render_quality(console, quality, warnings_only=True)
+    render_summary(console, result.plan, summarise(result.plan), result.files)
+
+
+@app.command()
+def validate(
+    data: DataOption = None,
+    config: ConfigOption = None,
+    as_of: AsOfOption = None,
+) -> None:
+    """Check the input tables and print the data-quality report; write nothing.
+
+    Exits with 2 when a table has errors (each named with its file, column and rows).
+    """
+    from forecaster.io.dataset import load_dataset
+    from forecaster.report.console import render_quality
+
+    with _user_errors():
+        settings = _settings(config, data, as_of=as_of)
+        ds = load_dataset(settings)
+    console = Console()
+    console.print(
+        f"Read {', '.join(escape(f) for f in ds.sources.values())} from "
+        f"{escape(str(settings.data.dir))}; as-of date {ds.as_of:%Y-%m-%d}; "
+        f"{len(ds.skus):,} SKUs; planning "
+        + ("per warehouse." if ds.per_warehouse else "across warehouses.")
+    )
+    render_quality(console, ds.quality)
+    console.print("[green]No errors: the data can be planned.[/green]")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

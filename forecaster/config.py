@@ -1,0 +1,379 @@
+"""Settings: every window, threshold and target of the planner, validated by pydantic.
+
+The defaults in this module are the product defaults; ``configs/default.toml``
+restates them with their units (a test keeps the two equal). A TOML file may set
+any subset; command-line flags override the file.
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+import tomllib
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from forecaster.errors import ConfigError
+from forecaster.io.schema import TABLES, TableName
+
+Grade = Literal["S", "A", "B", "C"]
+Lang = Literal["en", "zh"]
+Status = Literal["active", "discontinued"]
+
+Days = Annotated[int, Field(ge=1)]
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --------------------------------------------------------------------------- grading rules
+
+GradingMetric = Literal[
+    "movement_rate_30d",
+    "inventory_age_days",
+    "gross_margin",
+    "days_since_last_sale",
+    "days_of_cover",
+    "sell_through_30d",
+    "turnover_days",
+    "stock_value",
+]
+_OPERATORS: dict[str, Callable[[np.ndarray, float], np.ndarray]] = {
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
+_CONDITION = re.compile(r"^\s*([a-z_0-9]+)\s*(<=|>=|<|>)\s*(-?\d+(?:\.\d+)?)\s*$")
+
+
+class Condition(_Section):
+    """``metric op value``, e.g. ``inventory_age_days >= 180``.
+
+    An unknown metric value (NaN, e.g. the age of stock with no receipts) never
+    satisfies a condition.
+    """
+
+    metric: GradingMetric
+    op: Literal["<", "<=", ">", ">="]
+    value: float
+
+    @model_validator(mode="before")
+    @classmethod
+    def _parse(cls, data: object) -> object:
+        if not isinstance(data, str):
+            return data
+        match = _CONDITION.match(data)
+        if match is None:
+            raise ValueError(
+                f"cannot read condition {data!r}: write it as 'metric op number', "
+                "e.g. 'inventory_age_days >= 180'"
+            )
+        metric, op, value = match.groups()
+        return {"metric": metric, "op": op, "value": float(value)}
+
+    def holds(self, values: np.ndarray) -> np.ndarray:
+        """Elementwise truth of the condition; NaN never holds, infinity compares as usual."""
+        values = np.asarray(values, dtype=float)
+        return np.asarray(_OPERATORS[self.op](values, self.value)) & ~np.isnan(values)
+
+    def __str__(self) -> str:
+        return f"{self.metric} {self.op} {self.value:g}"
+
+
+class GradeRule(_Section):
+    """A slow mover gets ``grade`` when every ``all`` condition holds and, if
+    ``any`` is given, at least one of those holds. Rules are tried in order;
+    the first match wins, so the last rule should have no conditions."""
+
+    grade: Grade
+    all: list[Condition] = []
+    any: list[Condition] = []
+
+
+class GradeAction(_Section):
+    action: str
+    recovery_rate: Share  # share of the stock value at cost expected back
+
+
+def _default_rules() -> list[GradeRule]:
+    return [
+        GradeRule.model_validate(rule)
+        for rule in (
+            {"grade": "C", "all": ["days_since_last_sale >= 30", "inventory_age_days >= 180"]},
+            {"grade": "B", "any": ["movement_rate_30d < 0.1", "inventory_age_days >= 180"]},
+            {"grade": "S", "all": ["gross_margin >= 0.4"]},
+            {"grade": "A"},
+        )
+    ]
+
+
+def _default_grade_actions() -> dict[Grade, GradeAction]:
+    return {
+        "S": GradeAction(action="直播专场清仓 live-stream clearance", recovery_rate=0.6),
+        "A": GradeAction(action="跨平台分销 cross-platform distribution", recovery_rate=0.5),
+        "B": GradeAction(action="拆解再利用 / return to supplier or bundle", recovery_rate=0.3),
+        "C": GradeAction(action="拆解再利用 / write-off or rework", recovery_rate=0.1),
+    }
+
+
+# --------------------------------------------------------------------------- sections
+
+
+class DataSettings(_Section):
+    dir: Path = Path("sample_data")
+
+
+class OutputSettings(_Section):
+    dir: Path = Path("out")
+    lang: Lang = "en"
+
+
+class PlanningSettings(_Section):
+    as_of: date | None = None  # planning date; None = the last sales date
+    sales_window_days: Days = 30  # trailing window of avg_daily_sales, sell-through, movement rate
+    cover_cap_days: Days = 365  # days_of_cover is capped here
+
+
+class ForecastSettings(_Section):
+    history_days: Days = 28  # trailing days averaged by the baseline forecast
+    sheet_weeks: Days = 13  # weeks of forecast shown on the Forecast sheet
+
+
+class AlertSettings(_Section):
+    overstock_cover_days: Days = 90  # OVERSTOCK when days_of_cover exceeds this
+    low_sell_through: Share = 0.2  # LOW_SELL_THROUGH when sell_through_30d is below this ...
+    low_sell_through_min_age_days: Annotated[int, Field(ge=0)] = 30  # ... for stock older than this
+    dead_stock_days: Days = 90  # DEAD_STOCK: stock on hand and no sale in this many days
+
+
+class LifecycleSettings(_Section):
+    introduction_days: Days = 60  # launched (or first sold) within this many days: introduction
+    trend_window_days: Days = 56  # recent window compared with the one before it
+    growth_ratio: Annotated[float, Field(gt=1.0)] = 1.3  # recent / previous above this: growth
+    decline_ratio: Annotated[float, Field(gt=0.0, lt=1.0)] = (
+        0.6  # recent / previous below this: decline
+    )
+
+
+class SlowMoverSettings(_Section):
+    cover_days: Days = 90  # slow mover: stock on hand and days_of_cover above this ...
+    movement_rate: Share = 0.2  # ... or movement_rate_30d below this
+    rules: list[GradeRule] = Field(default_factory=_default_rules)
+    grades: dict[Grade, GradeAction] = Field(default_factory=_default_grade_actions)
+
+    @field_validator("rules")
+    @classmethod
+    def _last_rule_catches_all(cls, rules: list[GradeRule]) -> list[GradeRule]:
+        if not rules or rules[-1].all or rules[-1].any:
+            raise ValueError("the last grading rule must have no conditions (it grades the rest)")
+        return rules
+
+    @field_validator("grades")
+    @classmethod
+    def _every_grade_has_action(cls, grades: dict[Grade, GradeAction]) -> dict[Grade, GradeAction]:
+        missing = sorted(set(Grade.__args__) - set(grades))  # type: ignore[attr-defined]
+        if missing:
+            raise ValueError(f"no action for grade(s) {', '.join(missing)}")
+        return grades
+
+
+class ReplenishmentSettings(_Section):
+    fill_rate: Annotated[float, Field(gt=0.5, lt=1.0)] = (
+        0.98  # target share of demand served from stock
+    )
+    review_period_days: Days = 7  # for suppliers without their own review period
+    max_cover_days: Days = 180  # flag an order whose resulting cover exceeds this
+
+
+def _default_aliases() -> dict[str, list[str]]:
+    return {
+        "sku": [
+            "商品编码",
+            "商家编码",
+            "SKU编码",
+            "sku编码",
+            "货号",
+            "商品货号",
+            "规格编码",
+            "物料编码",
+            "产品编码",
+            "商品ID",
+            "StockCode",
+            "item_id",
+        ],
+        "date": [
+            "日期",
+            "销售日期",
+            "下单日期",
+            "订单日期",
+            "付款日期",
+            "业务日期",
+            "入库日期",
+            "收货日期",
+            "InvoiceDate",
+        ],
+        "qty": [
+            "销量",
+            "销售数量",
+            "数量",
+            "商品数量",
+            "采购数量",
+            "未到货数量",
+            "在途数量",
+            "入库数量",
+            "实收数量",
+            "Quantity",
+        ],
+        "warehouse": ["仓库", "仓库编码", "仓库名称", "发货仓", "仓"],
+        "price": ["单价", "成交价", "成交单价", "实付单价", "销售单价", "Price"],
+        "order_id": ["订单号", "订单编号", "主订单编号", "子订单编号", "Invoice"],
+        "on_hand": ["库存", "库存数量", "实物库存", "现有库存", "在库数量", "库存量"],
+        "allocated": ["占用库存", "锁定库存", "预占数量", "已分配", "已分配数量"],
+        "last_receipt_date": ["最近入库日期", "最后入库日期", "最近到货日期"],
+        "supplier": ["供应商", "供应商编码", "供应商代码", "供应商名称"],
+        "name": ["商品名称", "名称", "品名", "活动名称", "Description"],
+        "category": ["类目", "品类", "分类", "商品类目", "类别"],
+        "unit_cost": ["成本价", "成本", "采购价", "进价", "采购单价"],
+        "unit_price": ["售价", "销售价", "零售价", "一口价"],
+        "lead_time_days": ["采购提前期", "提前期", "交货期", "采购周期", "提前期(天)"],
+        "lead_time_std_days": ["提前期标准差", "交期波动", "提前期波动"],
+        "moq": ["起订量", "最小起订量", "最小订货量", "MOQ"],
+        "case_pack": ["箱规", "装箱数", "每箱数量", "箱装数", "整箱数量"],
+        "status": ["状态", "商品状态", "销售状态"],
+        "launch_date": ["上市日期", "上架日期", "首发日期", "上新日期"],
+        "eta": ["预计到货日期", "预计到货时间", "到货日期", "交货日期"],
+        "po_id": ["采购单号", "采购订单号", "PO号"],
+        "review_period_days": ["补货周期", "下单周期", "订货周期"],
+        "min_order_value": ["最小订单金额", "起订金额", "最低订单金额"],
+        "contact": ["联系人", "联系方式", "联系电话"],
+        "start": ["开始日期", "活动开始", "开始时间"],
+        "end": ["结束日期", "活动结束", "结束时间"],
+        "uplift": ["提升倍数", "销量倍数", "倍数"],
+    }
+
+
+def _default_table_aliases() -> dict[TableName, dict[str, list[str]]]:
+    # In the supplier table, 供应商名称 is the supplier's name, not its code.
+    return {"suppliers": {"name": ["供应商名称"]}}
+
+
+def _default_status_values() -> dict[Status, list[str]]:
+    return {
+        "active": ["active", "在售", "正常", "上架", "启用"],
+        "discontinued": ["discontinued", "停售", "停产", "下架", "淘汰", "清仓", "inactive"],
+    }
+
+
+class ColumnSettings(_Section):
+    """How exported headers and status values map onto forecaster's names.
+
+    ``aliases`` apply to every table; ``table_aliases`` are tried first for one
+    table. A column already named canonically always wins; among aliases, the
+    first one found in the file wins.
+    """
+
+    aliases: dict[str, list[str]] = Field(default_factory=_default_aliases)
+    table_aliases: dict[TableName, dict[str, list[str]]] = Field(
+        default_factory=_default_table_aliases
+    )
+    status_values: dict[Status, list[str]] = Field(default_factory=_default_status_values)
+
+    @model_validator(mode="after")
+    def _known_columns(self) -> ColumnSettings:
+        known = {spec.name for table in TABLES.values() for spec in table.columns}
+        for name in self.aliases:
+            if name not in known:
+                raise ValueError(f"aliases: unknown column {name!r}; known: {sorted(known)}")
+        for table, mapping in self.table_aliases.items():
+            for name in mapping:
+                if name not in TABLES[table].column_names:
+                    raise ValueError(f"table_aliases.{table}: {name!r} is not a column of {table}")
+        return self
+
+
+class Settings(_Section):
+    """All settings of a run; see ``configs/default.toml`` for units."""
+
+    data: DataSettings = DataSettings()
+    output: OutputSettings = OutputSettings()
+    planning: PlanningSettings = PlanningSettings()
+    forecast: ForecastSettings = ForecastSettings()
+    alerts: AlertSettings = AlertSettings()
+    lifecycle: LifecycleSettings = LifecycleSettings()
+    slow_movers: SlowMoverSettings = SlowMoverSettings()
+    replenishment: ReplenishmentSettings = ReplenishmentSettings()
+    columns: ColumnSettings = ColumnSettings()
+
+    def with_overrides(
+        self,
+        *,
+        data_dir: Path | None = None,
+        out_dir: Path | None = None,
+        as_of: date | None = None,
+        lang: Lang | None = None,
+    ) -> Settings:
+        """Return a copy with command-line values replacing the file's."""
+        update: dict[str, BaseModel] = {}
+        if data_dir is not None:
+            update["data"] = self.data.model_copy(update={"dir": data_dir})
+        if out_dir is not None or lang is not None:
+            out = {"dir": out_dir, "lang": lang}
+            update["output"] = self.output.model_copy(
+                update={k: v for k, v in out.items() if v is not None}
+            )
+        if as_of is not None:
+            update["planning"] = self.planning.model_copy(update={"as_of": as_of})
+        return self.model_copy(update=update)
+
+
+#: The configuration used when ``--config`` is not given and this file exists.
+DEFAULT_CONFIG = Path("configs/default.toml")
+
+
+def load_settings(path: Path | None) -> Settings:
+    """Read and validate a TOML settings file.
+
+    ``None`` reads :data:`DEFAULT_CONFIG` when it exists, else returns the
+    built-in defaults (which that file restates).
+
+    Raises
+    ------
+    ConfigError
+        The file is missing, is not valid TOML, or a value is out of range;
+        the message names the file and the setting.
+    """
+    if path is None:
+        if not DEFAULT_CONFIG.is_file():
+            return Settings()
+        path = DEFAULT_CONFIG
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{path}: configuration file not found") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read the configuration file ({exc})") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from exc
+    try:
+        return Settings.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(f"{path}: {_describe(exc)}") from exc
+
+
+def _describe(exc: ValidationError) -> str:
+    problems = []
+    for err in exc.errors():
+        where = ".".join(str(part) for part in err["loc"]) or "(top level)"
+        message = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            message = "unknown setting (check the spelling)"
+        problems.append(f"{where}: {message}")
+    return "; ".join(problems)

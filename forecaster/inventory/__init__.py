@@ -1,0 +1,1 @@
+"""Inventory health, alerts, slow-mover grades and replenishment."""

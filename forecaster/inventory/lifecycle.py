@@ -1,0 +1,69 @@
+"""Lifecycle stage per unit: introduction, growth, maturity, decline (导入/成长/成熟/衰退).
+
+Rules, first match wins (``T`` = ``trend_window_days``, default 56):
+
+1. ``discontinued`` status: **decline**.
+2. On sale (since launch or first sale) for less than ``introduction_days``:
+   **introduction**. Never sold and no launch date: **introduction**; never
+   sold though launched long ago: **decline**.
+3. Compare demand in the last ``T`` days (*recent*) with the ``T`` days before
+   (*previous*) and, when the unit was on sale then, with the same ``T`` days a
+   year earlier (*last year*). The last-year comparison keeps a seasonal SKU in
+   its off-season from being called declining (and a peak from being growth):
+   **decline** when recent < ``decline_ratio`` x previous and (no last year or
+   recent < ``decline_ratio`` x last year); nothing sold in both windows is
+   decline. **growth** when recent > ``growth_ratio`` x previous and (no last
+   year or recent > ``growth_ratio`` x last year).
+4. Otherwise **maturity**.
+
+Decline stops new orders (see :mod:`forecaster.inventory.replenishment`).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from forecaster.config import LifecycleSettings
+from forecaster.io.dataset import Dataset
+from forecaster.models.engine import first_available
+from forecaster.units import days_between, window_total
+
+Stage = Literal["introduction", "growth", "maturity", "decline"]
+STAGES: tuple[Stage, ...] = ("introduction", "growth", "maturity", "decline")
+
+
+def lifecycle_stage(ds: Dataset, units: pd.DataFrame, settings: LifecycleSettings) -> np.ndarray:
+    """The lifecycle stage of each unit (object array of :data:`Stage`)."""
+    t = settings.trend_window_days
+    day = pd.Timedelta(days=1)
+    as_of = ds.as_of
+    recent = window_total(ds.sales, units, as_of - (t - 1) * day, as_of)
+    previous = window_total(ds.sales, units, as_of - (2 * t - 1) * day, as_of - t * day)
+    year_end = as_of - 365 * day
+    last_year = window_total(ds.sales, units, year_end - (t - 1) * day, year_end)
+
+    age = days_between(as_of, first_available(units))
+    never_sold = units["first_sale"].isna().to_numpy()
+    has_launch = units["launch_date"].notna().to_numpy()
+    had_last_year = np.nan_to_num(age, nan=-1) >= 365 + t
+
+    falls = (recent < settings.decline_ratio * previous) & (
+        ~had_last_year | (recent < settings.decline_ratio * last_year)
+    )
+    silent = (recent == 0) & (previous == 0)
+    rises = (recent > settings.growth_ratio * previous) & (
+        ~had_last_year | (recent > settings.growth_ratio * last_year)
+    )
+    young = np.nan_to_num(age, nan=np.inf) < settings.introduction_days
+
+    conditions = [
+        (units["status"] == "discontinued").to_numpy(),
+        young | (never_sold & ~has_launch),
+        never_sold | falls | silent,
+        rises,
+    ]
+    choices = ["decline", "introduction", "decline", "growth"]
+    return np.select(conditions, choices, default="maturity").astype(object)

@@ -1,0 +1,472 @@
+"""Load the data folder into one validated :class:`Dataset`.
+
+This is the boundary: after :func:`load_dataset` returns, every later stage may
+trust the frames' columns, types and keys.
+
+Decisions made here (each reported on the data-quality sheet when it applies):
+
+* **As-of date** -- the planning date; default the last sales date. Sales and
+  receipts after it are ignored, so a past week can be re-planned exactly.
+* **Warehouses** -- planning is per SKU x warehouse when both ``sales`` and
+  ``inventory`` carry a ``warehouse`` column; then ``purchase_orders`` and
+  ``receipts`` must carry it too. Otherwise warehouses are summed away.
+* **Sales** -- net units per SKU, warehouse and day (order lines and returns
+  summed).
+* **Stock** -- several inventory rows per SKU and warehouse are summed; a
+  negative total is read as 0.
+* **Open POs** -- an ETA on or before the as-of date is counted as arriving
+  the next day (before it: reported as overdue).
+* **Unknown SKUs** -- rows for SKUs missing from ``skus`` cannot be planned
+  (no supplier, cost or lead time); they are left out and reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from forecaster.config import Settings
+from forecaster.errors import InputError, InvalidInput
+from forecaster.io.files import find_table, read_table
+from forecaster.io.quality import QualityReport
+from forecaster.io.schema import EXTENSIONS, TABLES, TableName
+from forecaster.io.validate import ROW, ParsedTable, parse_table
+
+_LOCATION_TABLES: tuple[TableName, ...] = ("sales", "inventory", "purchase_orders", "receipts")
+_ENCODING_LABEL = {"utf-8-sig": "UTF-8", "utf-16": "UTF-16", "gb18030": "GBK/GB18030"}
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The validated input of one planning run.
+
+    Attributes
+    ----------
+    as_of
+        Planning date (midnight). The forecast starts the next day.
+    per_warehouse
+        Whether planning is per SKU x warehouse (else ``warehouse`` is ``""``).
+    sales
+        Net units per ``sku``, ``warehouse``, ``date`` (one row each, dates <= as_of;
+        may be negative on a day of returns). Only SKUs of the master.
+    inventory
+        ``sku``, ``warehouse``, ``on_hand`` (>= 0), ``allocated``, ``last_receipt_date``;
+        one row per SKU and warehouse. Only SKUs of the master.
+    skus
+        The SKU master, one row per ``sku``; ``status`` is ``active`` or ``discontinued``.
+    purchase_orders
+        Open POs: ``po_id``, ``sku``, ``warehouse``, ``qty`` (> 0), ``eta`` (> as_of).
+    receipts
+        ``sku``, ``warehouse``, ``date`` (<= as_of), ``qty``.
+    suppliers
+        One row per supplier of the master: ``supplier``, ``name``,
+        ``review_period_days`` (filled from the settings), ``min_order_value``, ``contact``.
+    promotions
+        ``name``, ``start``, ``end``, ``uplift`` (NaN: to estimate), ``category``, ``sku``.
+    quality
+        What validation noticed.
+    sources
+        Table name -> file name read (absent optional tables are missing).
+    """
+
+    as_of: pd.Timestamp
+    per_warehouse: bool
+    sales: pd.DataFrame
+    inventory: pd.DataFrame
+    skus: pd.DataFrame
+    purchase_orders: pd.DataFrame
+    receipts: pd.DataFrame
+    suppliers: pd.DataFrame
+    promotions: pd.DataFrame
+    quality: QualityReport
+    sources: dict[TableName, str]
+
+
+#: Called once per table read, with the table name; lets a front end show progress.
+OnTable = Callable[[str], None]
+
+
+def load_dataset(settings: Settings, on_table: OnTable | None = None) -> Dataset:
+    """Read, validate and assemble every table in ``settings.data.dir``.
+
+    Raises
+    ------
+    InvalidInput
+        Listing every problem found, each naming file, column and rows.
+    """
+    data_dir = Path(settings.data.dir)
+    if not data_dir.is_dir():
+        raise InvalidInput(
+            [InputError(str(data_dir), "data folder not found", hint="Pass --data DIR")]
+        )
+    report = QualityReport()
+    tables: dict[TableName, ParsedTable] = {}
+    problems: list[InputError] = []
+    for name, spec in TABLES.items():
+        if on_table is not None:
+            on_table(name)
+        try:
+            path = find_table(data_dir, name)
+            if path is None:
+                if spec.required:
+                    extensions = "/".join(EXTENSIONS)
+                    problems.append(
+                        InputError(
+                            f"{name}{EXTENSIONS[0]}",
+                            f"required table not found in {data_dir}",
+                            hint=f"Export it as {name} ({extensions})",
+                        )
+                    )
+                continue
+            raw = read_table(
+                path, spec, settings.columns.aliases, settings.columns.table_aliases.get(name, {})
+            )
+        except InputError as exc:
+            problems.append(exc)
+            continue
+        if spec.required and raw.frame.empty:
+            problems.append(InputError(raw.file, "the table has a header but no data rows"))
+            continue
+        table, errors = parse_table(raw, settings.columns, report)
+        problems.extend(errors)
+        tables[name] = table
+        _note_reading(raw.file, raw.encoding, raw.columns.source, raw.columns.ignored, report)
+    if problems:
+        raise InvalidInput(problems)
+    return _assemble(tables, settings, report)
+
+
+def _note_reading(
+    file: str,
+    encoding: str | None,
+    source: dict[str, str],
+    ignored: dict[str, str],
+    report: QualityReport,
+) -> None:
+    renamed = {canonical: header for canonical, header in source.items() if header != canonical}
+    parts = []
+    if encoding is not None and encoding != "utf-8-sig":
+        parts.append(f"encoding {_ENCODING_LABEL.get(encoding, encoding)}")
+    if renamed:
+        parts.append("columns " + ", ".join(f"{h} → {c}" for c, h in renamed.items()))
+    if parts:
+        report.add("note", file, "read_as", len(renamed), "read with " + "; ".join(parts))
+    for header, canonical in ignored.items():
+        report.add(
+            "note",
+            file,
+            "alias_ignored",
+            1,
+            f"column '{header}' also matches '{canonical}' but '{source[canonical]}' is used",
+            column=header,
+        )
+
+
+# --------------------------------------------------------------------------- assembly
+
+
+def _assemble(
+    tables: dict[TableName, ParsedTable], settings: Settings, report: QualityReport
+) -> Dataset:
+    problems: list[InputError] = []
+    per_warehouse = _warehouse_mode(tables, report, problems)
+    frames = {name: t.frame for name, t in tables.items()}
+    if not per_warehouse:
+        for name in _LOCATION_TABLES:
+            if name in frames:
+                frames[name] = frames[name].assign(warehouse="")
+    skus = frames["skus"]
+    as_of = _as_of(tables["sales"], settings, problems)
+    if problems:
+        raise InvalidInput(problems)
+    assert as_of is not None
+
+    known = set(skus["sku"])
+    sales = _sales(tables["sales"], frames["sales"], as_of, known, report)
+    inventory = _inventory(tables["inventory"], frames["inventory"], known, report)
+    purchase_orders = _purchase_orders(
+        tables.get("purchase_orders"), frames.get("purchase_orders"), as_of, known, report
+    )
+    receipts = _receipts(tables.get("receipts"), frames.get("receipts"), as_of, known, report)
+    suppliers = _suppliers(tables.get("suppliers"), frames.get("suppliers"), skus, settings, report)
+    promotions = frames.get("promotions", _empty("promotions")).drop(columns=ROW)
+
+    never_sold = skus["sku"][~skus["sku"].isin(sales["sku"]) & (skus["status"] == "active")]
+    if len(never_sold):
+        report.add(
+            "warning",
+            tables["skus"].file,
+            "no_sales",
+            len(never_sold),
+            "active SKUs without any sales in the history: their forecast is zero",
+            sample=never_sold.tolist(),
+        )
+    return Dataset(
+        as_of=as_of,
+        per_warehouse=per_warehouse,
+        sales=sales,
+        inventory=inventory,
+        skus=skus.drop(columns=ROW).reset_index(drop=True),
+        purchase_orders=purchase_orders,
+        receipts=receipts,
+        suppliers=suppliers,
+        promotions=promotions.reset_index(drop=True),
+        quality=report,
+        sources={name: t.file for name, t in tables.items()},
+    )
+
+
+def _empty(name: TableName) -> pd.DataFrame:
+    spec = TABLES[name]
+    dtypes = {"text": object, "number": "float64", "date": "datetime64[ns]"}
+    return pd.DataFrame(
+        {
+            ROW: pd.Series(dtype="int64"),
+            **{c.name: pd.Series(dtype=dtypes[c.kind]) for c in spec.columns},
+        }
+    )
+
+
+def _warehouse_mode(
+    tables: dict[TableName, ParsedTable], report: QualityReport, problems: list[InputError]
+) -> bool:
+    has = {name: t.has("warehouse") for name, t in tables.items() if name in _LOCATION_TABLES}
+    per_warehouse = has.get("sales", False) and has.get("inventory", False)
+    if per_warehouse:
+        for name, present in has.items():
+            table = tables[name]
+            if not present and not table.frame.empty:
+                problems.append(
+                    InputError(
+                        table.file,
+                        "no warehouse column, but sales and inventory are per warehouse",
+                        hint="Add the warehouse of each row, or remove the warehouse columns "
+                        "to plan across warehouses",
+                    )
+                )
+            elif present and (table.frame["warehouse"] == "").any():
+                blank = (table.frame["warehouse"] == "").to_numpy()
+                problems.append(
+                    InputError(
+                        table.file,
+                        "empty cells in the warehouse column",
+                        column=table.header("warehouse"),
+                        rows=table.frame[ROW][blank].tolist(),
+                    )
+                )
+    elif any(has.values()):
+        with_column = ", ".join(tables[n].file for n, present in has.items() if present)
+        report.add(
+            "note",
+            with_column,
+            "warehouses_summed",
+            0,
+            "planning per SKU across warehouses: per-warehouse planning needs a warehouse "
+            "column in both sales and inventory",
+        )
+    return per_warehouse
+
+
+def _as_of(
+    sales: ParsedTable, settings: Settings, problems: list[InputError]
+) -> pd.Timestamp | None:
+    dates = sales.frame["date"]
+    first, last = dates.min(), dates.max()
+    if settings.planning.as_of is None:
+        return pd.Timestamp(last)
+    as_of = pd.Timestamp(settings.planning.as_of)
+    if as_of < first:
+        problems.append(
+            InputError(
+                sales.file,
+                f"the as-of date {as_of:%Y-%m-%d} is before the first sale ({first:%Y-%m-%d})",
+                column=sales.header("date"),
+                hint="Choose a later --as-of date",
+            )
+        )
+    return as_of
+
+
+def _sales(
+    table: ParsedTable,
+    frame: pd.DataFrame,
+    as_of: pd.Timestamp,
+    known: set[str],
+    report: QualityReport,
+) -> pd.DataFrame:
+    later = (frame["date"] > as_of).to_numpy()
+    if later.any():
+        report.add(
+            "warning",
+            table.file,
+            "after_as_of",
+            int(later.sum()),
+            f"rows dated after the as-of date {as_of:%Y-%m-%d} are ignored",
+            column=table.header("date"),
+            sample=frame[ROW][later].tolist(),
+        )
+        frame = frame[~later]
+    gap = (as_of - frame["date"].max()).days
+    if gap > 0:
+        report.add(
+            "warning",
+            table.file,
+            "stale_sales",
+            gap,
+            f"the last sale is {gap} day(s) before the as-of date {as_of:%Y-%m-%d}: "
+            "is the export complete?",
+        )
+    frame = _known_only(
+        table, frame, known, report, "sold but missing from the SKU master: not planned"
+    )
+    daily = (
+        frame.groupby(["sku", "warehouse", "date"], sort=True, observed=True)["qty"]
+        .sum()
+        .reset_index()
+    )
+    return daily
+
+
+def _known_only(
+    table: ParsedTable, frame: pd.DataFrame, known: set[str], report: QualityReport, message: str
+) -> pd.DataFrame:
+    unknown = ~frame["sku"].isin(known).to_numpy()
+    if unknown.any():
+        skus = pd.unique(frame["sku"][unknown])
+        report.add(
+            "warning",
+            table.file,
+            "unknown_sku",
+            len(skus),
+            f"{len(skus)} SKU(s) {message}",
+            column=table.header("sku"),
+            sample=list(skus),
+        )
+        frame = frame[~unknown]
+    return frame
+
+
+def _inventory(
+    table: ParsedTable, frame: pd.DataFrame, known: set[str], report: QualityReport
+) -> pd.DataFrame:
+    frame = _known_only(
+        table, frame, known, report, "in stock but missing from the SKU master: not planned"
+    )
+    negative = (frame["on_hand"] < 0).to_numpy()
+    if negative.any():
+        report.add(
+            "warning",
+            table.file,
+            "negative_stock",
+            int(negative.sum()),
+            "negative stock on hand read as 0",
+            column=table.header("on_hand"),
+            sample=[
+                f"{s} (row {r}: {q:g})"
+                for s, r, q in zip(
+                    frame["sku"][negative],
+                    frame[ROW][negative],
+                    frame["on_hand"][negative],
+                    strict=True,
+                )
+            ],
+        )
+        frame = frame.assign(on_hand=frame["on_hand"].clip(lower=0.0))
+    return (
+        frame.groupby(["sku", "warehouse"], sort=True)
+        .agg(
+            on_hand=("on_hand", "sum"),
+            allocated=("allocated", "sum"),
+            last_receipt_date=("last_receipt_date", "max"),
+        )
+        .reset_index()
+    )
+
+
+def _purchase_orders(
+    table: ParsedTable | None,
+    frame: pd.DataFrame | None,
+    as_of: pd.Timestamp,
+    known: set[str],
+    report: QualityReport,
+) -> pd.DataFrame:
+    columns = ["po_id", "sku", "warehouse", "qty", "eta"]
+    if table is None or frame is None:
+        return _empty("purchase_orders")[columns]
+    frame = _known_only(
+        table, frame, known, report, "on order but missing from the SKU master: ignored"
+    )
+    frame = frame[frame["qty"] > 0]
+    overdue = (frame["eta"] < as_of).to_numpy()
+    if overdue.any():
+        report.add(
+            "warning",
+            table.file,
+            "overdue_po",
+            int(overdue.sum()),
+            f"open PO lines with an ETA before {as_of:%Y-%m-%d}: counted as arriving "
+            "the next day; chase the supplier",
+            column=table.header("eta"),
+            sample=frame[ROW][overdue].tolist(),
+        )
+    # Goods due on the as-of date are not in that day's stock count yet: they arrive next.
+    tomorrow = as_of + pd.Timedelta(days=1)
+    frame = frame.assign(eta=frame["eta"].where(frame["eta"] > as_of, tomorrow))
+    return frame[columns].sort_values(["sku", "warehouse", "eta"]).reset_index(drop=True)
+
+
+def _receipts(
+    table: ParsedTable | None,
+    frame: pd.DataFrame | None,
+    as_of: pd.Timestamp,
+    known: set[str],
+    report: QualityReport,
+) -> pd.DataFrame:
+    columns = ["sku", "warehouse", "date", "qty"]
+    if table is None or frame is None:
+        return _empty("receipts")[columns]
+    later = (frame["date"] > as_of).to_numpy()
+    if later.any():
+        report.add(
+            "note",
+            table.file,
+            "after_as_of",
+            int(later.sum()),
+            f"receipts dated after the as-of date {as_of:%Y-%m-%d} are ignored",
+            sample=frame[ROW][later].tolist(),
+        )
+        frame = frame[~later]
+    frame = frame[frame["sku"].isin(known) & (frame["qty"] > 0)]
+    return frame[columns].sort_values(["sku", "warehouse", "date"]).reset_index(drop=True)
+
+
+def _suppliers(
+    table: ParsedTable | None,
+    frame: pd.DataFrame | None,
+    skus: pd.DataFrame,
+    settings: Settings,
+    report: QualityReport,
+) -> pd.DataFrame:
+    default_review = float(settings.replenishment.review_period_days)
+    used = pd.DataFrame({"supplier": pd.unique(skus["supplier"])})
+    listed = frame.drop(columns=ROW) if frame is not None else _empty("suppliers").drop(columns=ROW)
+    merged = used.merge(listed, on="supplier", how="left", indicator=True)
+    missing = merged["supplier"][merged["_merge"] == "left_only"]
+    if table is not None and len(missing):
+        report.add(
+            "warning",
+            table.file,
+            "unknown_supplier",
+            len(missing),
+            f"suppliers of the SKU master missing here: review period {default_review:g} days "
+            "and no minimum order value assumed",
+            sample=missing.tolist(),
+        )
+    merged["name"] = merged["name"].fillna("")
+    merged["contact"] = merged["contact"].fillna("")
+    merged["min_order_value"] = merged["min_order_value"].fillna(0.0)
+    merged["review_period_days"] = merged["review_period_days"].fillna(default_review)
+    return merged.drop(columns="_merge").sort_values("supplier").reset_index(drop=True)

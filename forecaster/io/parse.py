@@ -1,0 +1,126 @@
+"""Parse cells into text, numbers and dates, marking the cells that are not.
+
+Each parser takes a column as read (text from CSV/XLSX, typed from Parquet) and
+returns the parsed values with a boolean mask of cells that hold something but
+could not be parsed. Blank cells are not bad: they come back as missing values
+and the caller decides whether a blank is allowed.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+_CURRENCY = re.compile(r"^[¥￥$]\s*")
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+_SERIAL = re.compile(r"^\d{5}(\.\d+)?$")
+
+
+def to_text(values: pd.Series) -> pd.Series:
+    """Trimmed text; missing cells become ``""``.
+
+    Whole numbers that a typed source (Parquet, Excel) stored as floats lose
+    their ``.0`` (a SKU 1001 stays ``"1001"``).
+    """
+    if pd.api.types.is_float_dtype(values):
+        whole = values.notna() & (values == np.floor(values.fillna(0)))
+        text = values.astype(object).where(~whole, values.fillna(0).astype("int64"))
+        values = pd.Series(text, index=values.index)
+    out = values.astype("string").fillna("").str.strip()
+    return out.astype(object)
+
+
+def blank_mask(values: pd.Series) -> np.ndarray:
+    """Cells that are empty (missing, or only whitespace)."""
+    if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_datetime64_any_dtype(values):
+        return values.isna().to_numpy()
+    text = values.astype("string")
+    return (text.isna() | (text.str.strip() == "")).to_numpy(dtype=bool)
+
+
+def to_number(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Parse numbers; accept ``1,234.5`` thousands separators and a leading ``¥``/``$``.
+
+    Returns
+    -------
+    parsed
+        float64 values, NaN where blank or bad.
+    bad
+        True where the cell holds text that is not a finite number.
+    """
+    blank = blank_mask(values)
+    if pd.api.types.is_bool_dtype(values):
+        parsed = values.astype("float64")
+        return parsed, np.zeros(len(values), dtype=bool)
+    if pd.api.types.is_numeric_dtype(values):
+        parsed = values.astype("float64")
+        bad = ~np.isfinite(parsed.to_numpy()) & ~blank
+        return parsed.where(~pd.Series(bad, index=values.index)), bad
+    text = values.astype("string").str.strip()
+    parsed = pd.to_numeric(text, errors="coerce").astype("float64")
+    failed = parsed.isna().to_numpy() & ~blank
+    if failed.any():
+        retry = text[failed].str.replace(_CURRENCY, "", regex=True)
+        thousands = retry.str.match(_THOUSANDS).fillna(False).astype(bool)
+        retry = retry.where(~thousands, retry.str.replace(",", "", regex=False))
+        parsed[failed] = pd.to_numeric(retry, errors="coerce").astype("float64").to_numpy()
+    finite = np.isfinite(parsed.to_numpy())
+    bad = ~finite & ~blank
+    parsed = parsed.where(finite)
+    return parsed, bad
+
+
+def to_date(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Parse calendar dates (the time of day is dropped).
+
+    Accepted: ISO ``2024-03-05`` (with or without a time), ``2024/3/5``,
+    ``2024.03.05``, ``20240305``, ``2024年3月5日``, Excel serial day numbers
+    (``45356``) and typed date cells. Day-first or month-first dates such as
+    ``05/03/2024`` are ambiguous and rejected.
+
+    Returns
+    -------
+    parsed
+        ``datetime64[ns]`` values at midnight, NaT where blank or bad.
+    bad
+        True where the cell holds something that is not such a date.
+    """
+    blank = blank_mask(values)
+    if pd.api.types.is_datetime64_any_dtype(values):
+        parsed = pd.Series(values)
+        if getattr(parsed.dt, "tz", None) is not None:
+            parsed = parsed.dt.tz_localize(None)
+        return parsed.dt.normalize().astype("datetime64[ns]"), np.zeros(len(values), dtype=bool)
+    # Dates repeat a lot (one per day across thousands of SKUs): parse each distinct value once.
+    codes, uniques = pd.factorize(values.astype("string").str.strip(), use_na_sentinel=True)
+    parsed_uniques = _parse_date_strings(pd.Series(uniques, dtype="string"))
+    taken = parsed_uniques.to_numpy()[np.where(codes >= 0, codes, 0)]
+    parsed = pd.Series(taken, index=values.index, dtype="datetime64[ns]")
+    parsed[codes < 0] = pd.NaT
+    bad = parsed.isna().to_numpy() & ~blank
+    return parsed, bad
+
+
+def _parse_date_strings(text: pd.Series) -> pd.Series:
+    cleaned = (
+        text.str.replace(r"\s*[年月]\s*", "-", regex=True)
+        .str.replace(r"\s*日", "", regex=True)
+        .str.replace("T", " ", regex=False)
+        # Keep the local wall-clock date of a time-zoned timestamp: drop the offset.
+        .str.replace(
+            r"(\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(?:Z|[+-]\d{2}:?\d{2})$", r"\1", regex=True
+        )
+    )
+    parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    serial = cleaned.str.match(_SERIAL).fillna(False).astype(bool)
+    if serial.any():
+        days = pd.to_numeric(cleaned[serial], errors="coerce")
+        parsed[serial] = (_EXCEL_EPOCH + pd.to_timedelta(np.floor(days), unit="D")).to_numpy()
+    rest = ~serial
+    if rest.any():
+        as_dates = pd.to_datetime(cleaned[rest], format="ISO8601", errors="coerce")
+        parsed[rest] = as_dates.dt.normalize().to_numpy()
+    return parsed

@@ -1,0 +1,1 @@
+"""Demand forecasting: models, their error distributions and promotion effects."""

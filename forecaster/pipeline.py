@@ -1,0 +1,162 @@
+"""The weekly run: load, validate, forecast, health, alerts and grades, replenish, write.
+
+:func:`plan` chains the pure stages and returns every intermediate frame in a
+:class:`Plan`; :func:`run` plans and writes the workbooks atomically (all
+files appear together, or none does).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from forecaster.config import Settings
+from forecaster.inventory.alerts import raise_alerts
+from forecaster.inventory.grading import grade_units, slow_movers
+from forecaster.inventory.lifecycle import lifecycle_stage
+from forecaster.inventory.metrics import inventory_health
+from forecaster.inventory.replenishment import replenish, supplier_orders
+from forecaster.io.dataset import Dataset, load_dataset
+from forecaster.io.schema import TABLES
+from forecaster.models.baseline import Forecast
+from forecaster.models.engine import forecast_units
+from forecaster.progress import Progress, Silent
+from forecaster.report.outputs import write_outputs
+from forecaster.report.staging import OutputStage
+from forecaster.units import KEY, planning_units
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything one run computed; frames are aligned with ``units`` unless noted.
+
+    Attributes
+    ----------
+    health
+        Inventory-health metrics plus ``name``, ``category``, ``lifecycle`` and ``grade``.
+    alerts
+        One row per alert (not aligned with units).
+    slow_movers
+        One row per slow mover, by stock value (not aligned with units).
+    replenishment
+        The suggested order of every unit and the numbers behind it.
+    supplier_orders
+        Totals per supplier with a suggested order (not aligned with units).
+    """
+
+    settings: Settings
+    dataset: Dataset
+    units: pd.DataFrame
+    forecast: Forecast
+    health: pd.DataFrame
+    alerts: pd.DataFrame
+    slow_movers: pd.DataFrame
+    replenishment: pd.DataFrame
+    supplier_orders: pd.DataFrame
+
+    @property
+    def as_of(self) -> pd.Timestamp:
+        return self.dataset.as_of
+
+
+@dataclass(frozen=True)
+class RunResult:
+    plan: Plan
+    files: list[Path] = field(default_factory=list)
+
+
+def forecast_horizon(units: pd.DataFrame, settings: Settings) -> int:
+    """Days to forecast: enough for the cover cap, the Forecast sheet and each protection period."""
+    protection = np.ceil(units["lead_time_days"] + units["review_period_days"]).max()
+    return int(
+        max(settings.planning.cover_cap_days, settings.forecast.sheet_weeks * 7, protection + 1)
+    )
+
+
+def plan(settings: Settings, progress: Progress | None = None) -> Plan:
+    """Run every planning stage on the data folder of ``settings``.
+
+    Raises
+    ------
+    InvalidInput
+        The input tables are invalid (nothing is computed).
+    """
+    progress = progress or Silent()
+    with progress.stage("Reading and validating tables", total=len(TABLES)) as advance:
+        ds = load_dataset(settings, on_table=lambda _name: advance(1))
+
+    with progress.stage("Forecasting demand", total=1) as advance:
+        units = planning_units(ds)
+        forecast = forecast_units(ds, units, settings.forecast, forecast_horizon(units, settings))
+        advance(1)
+
+    with progress.stage("Inventory health, alerts and grades", total=3) as advance:
+        health = inventory_health(ds, units, forecast, settings.planning)
+        stage = lifecycle_stage(ds, units, settings.lifecycle)
+        grades = grade_units(health, settings.slow_movers)
+        health = health.assign(
+            name=units["name"], category=units["category"], lifecycle=stage, grade=grades
+        )
+        advance(1)
+        protection = np.ceil(units["lead_time_days"] + units["review_period_days"]).to_numpy(int)
+        demand_p, _ = forecast.total(protection)
+        next_eta = units[KEY].merge(
+            ds.purchase_orders.groupby(KEY)["eta"].min().reset_index(), on=KEY, how="left"
+        )["eta"]
+        alerts = raise_alerts(
+            units,
+            health,
+            demand_p,
+            demand_p / np.maximum(protection, 1),
+            next_eta,
+            settings.alerts,
+            settings.planning.cover_cap_days,
+        )
+        advance(1)
+        slow = slow_movers(health, grades, settings.slow_movers)
+        slow.insert(
+            2, "name", slow["sku"].map(units.drop_duplicates("sku").set_index("sku")["name"])
+        )
+        advance(1)
+
+    with progress.stage("Replenishment", total=1) as advance:
+        lines = replenish(units, forecast, stage, settings.replenishment, ds.as_of)
+        totals = supplier_orders(lines, ds.suppliers)
+        lines = _flag_minimum_order_value(lines, totals)
+        advance(1)
+
+    return Plan(settings, ds, units, forecast, health, alerts, slow, lines, totals)
+
+
+def _flag_minimum_order_value(lines: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
+    """Add a note to the lines of suppliers whose order is below their minimum value."""
+    below = totals[totals["below_minimum"]].set_index("supplier")
+    if below.empty:
+        return lines
+    flagged = lines["supplier"].isin(below.index) & (lines["suggested_order"] > 0)
+    note = lines.loc[flagged, "supplier"].map(
+        lambda s: (
+            f"; {s} order total {below.at[s, 'value']:,.0f} is below its minimum "
+            f"{below.at[s, 'min_order_value']:,.0f}: top up or hold"
+        )
+    )
+    lines = lines.copy()
+    lines.loc[flagged, "why"] = lines.loc[flagged, "why"] + note
+    return lines
+
+
+def run(settings: Settings, progress: Progress | None = None) -> RunResult:
+    """Plan, then write the planner's workbook and one PO workbook per supplier.
+
+    Files are written under temporary names and renamed into place only when
+    all of them are complete, so a failed run leaves nothing half-written.
+    """
+    progress = progress or Silent()
+    result = plan(settings, progress)
+    with OutputStage(Path(settings.output.dir)) as stage:
+        write_outputs(result, stage, progress)
+        files = stage.commit()
+    return RunResult(result, files)

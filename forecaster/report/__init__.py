@@ -1,0 +1,1 @@
+"""Output of forecaster: styled Excel workbooks and their atomic placement on disk."""

@@ -1,0 +1,124 @@
+"""Console output with rich: progress bars, the closing summary, the data-quality table.
+
+The library never prints; the CLI hands these renderers a :class:`rich.console.Console`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from forecaster.io.quality import QualityReport
+from forecaster.progress import Advance
+from forecaster.report.summary import Summary
+
+if TYPE_CHECKING:
+    from forecaster.pipeline import Plan
+
+
+class RichProgress:
+    """A :class:`forecaster.progress.Progress` drawing one bar per stage (on stderr)."""
+
+    def __init__(self, console: Console) -> None:
+        self._progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=False,
+        )
+
+    def __enter__(self) -> RichProgress:
+        self._progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._progress.stop()
+
+    @contextmanager
+    def stage(self, description: str, total: int | None = None) -> Iterator[Advance]:
+        task = self._progress.add_task(description, total=total)
+
+        def advance(steps: int = 1) -> None:
+            self._progress.advance(task, steps)
+
+        yield advance
+        self._progress.update(task, completed=total if total is not None else 1, total=total or 1)
+
+
+def _money(x: float) -> str:
+    return f"{x:,.2f}"
+
+
+def render_summary(console: Console, plan: Plan, summary: Summary, files: Sequence[Path]) -> None:
+    """The closing summary of ``forecaster run``."""
+    figures = Table(title=f"Replenishment plan as of {plan.as_of:%Y-%m-%d}", show_header=False)
+    figures.add_column(style="bold")
+    figures.add_column(justify="right")
+    figures.add_row("SKUs planned", f"{summary.skus:,}")
+    figures.add_row("Planning units (SKU x warehouse)", f"{summary.units:,}")
+    figures.add_row("Stock value at cost", _money(summary.stock_value))
+    figures.add_row("Median days of cover", f"{summary.median_cover:,.1f}")
+    figures.add_row("Suggested order lines", f"{summary.order_lines:,}")
+    figures.add_row("Suggested order value", _money(summary.order_value))
+    figures.add_row("Slow movers: stock value", _money(summary.slow_value))
+    figures.add_row("Data-quality warnings", f"{summary.warnings:,}")
+    console.print(figures)
+
+    alerts = Table(title="Alerts")
+    for name in ("alert", "high", "medium", "low", "count"):
+        alerts.add_column(name, justify="left" if name == "alert" else "right")
+    for row in summary.alerts.itertuples(index=False):
+        alerts.add_row(row.alert, str(row.high), str(row.medium), str(row.low), str(row.count))
+    console.print(alerts)
+
+    orders = Table(title="Suggested orders by supplier")
+    for name in ("supplier", "name", "lines", "units", "value", "note"):
+        orders.add_column(name, justify="right" if name in ("lines", "units", "value") else "left")
+    for row in summary.suppliers.itertuples(index=False):
+        note = "" if row.status == "ok" else f"below minimum {_money(row.min_order_value)}"
+        orders.add_row(
+            escape(str(row.supplier)),
+            escape(str(row.supplier_name)),
+            f"{row.lines:,}",
+            f"{row.units:,.0f}",
+            _money(row.value),
+            note,
+        )
+    console.print(orders)
+
+    console.print("[bold]Files written[/bold]")
+    for path in files:
+        console.print(f"  {escape(str(path))}")
+
+
+def render_quality(console: Console, report: QualityReport, *, warnings_only: bool = False) -> None:
+    """The data-quality report as a table (warnings first; notes too unless ``warnings_only``)."""
+    frame = report.to_frame()
+    if warnings_only:
+        frame = frame[frame["severity"] == "warning"]
+    if frame.empty:
+        console.print("[green]No data-quality issues found.[/green]")
+        return
+    table = Table(title="Data quality", show_lines=False)
+    for name in ("severity", "file", "column", "count", "message", "examples"):
+        table.add_column(name, overflow="fold")
+    for row in frame.itertuples(index=False):
+        style = "yellow" if row.severity == "warning" else "dim"
+        table.add_row(
+            f"[{style}]{row.severity}[/{style}]",
+            escape(row.file),
+            escape(row.column),
+            f"{row.count:,}",
+            escape(row.message),
+            escape(row.examples),
+        )
+    console.print(table)

@@ -1,0 +1,780 @@
+"""Styled, formula-safe Excel sheets written in openpyxl's write-only mode.
+
+Workbooks go to supply planners and, as purchase orders, to suppliers, so two
+properties matter more than looks:
+
+* **Nothing is ever a formula.** Every text value, headers and labels
+  included, is stored as an inline string cell (``t="inlineStr"``); the module
+  has no code path that writes a formula, and totals are values computed by the
+  caller. Text that a spreadsheet could take for a formula when it is edited
+  (first character ``=``, ``+``, ``-``, ``@``, tab, line break or their
+  full-width forms) also gets Excel's quote prefix, so editing the cell keeps
+  it text.
+* **Large sheets stay lean.** Column widths, frozen panes, the auto filter
+  and data bars must be set on openpyxl's write-only worksheet before any row,
+  so :class:`SheetWriter` buffers its blocks (tables by reference, not as
+  cells) and writes everything when it is closed, through one pre-styled
+  ``WriteOnlyCell`` per column and style that each row reuses (openpyxl
+  serialises a cell as soon as it is appended). Writing costs about 12 µs a
+  cell (openpyxl's serialiser); ``bench/`` measures whole runs.
+
+Text is cleaned before it is written (:func:`clean_text`): characters XML 1.0
+cannot hold (control characters other than tab and line feed, lone
+surrogates, U+FFFE, U+FFFF) are removed, carriage returns become line feeds
+(an XML reader turns a stored CR into LF anyway) and text is cut to Excel's
+32,767 characters. Empty text is an empty cell.
+
+Examples
+--------
+>>> wb = new_workbook()
+>>> cols = [Column("sku", "SKU"), Column("qty", "Order qty", "integer")]
+>>> write_table(wb, "Orders", pd.DataFrame({"sku": ["A1"], "qty": [12]}), cols)
+>>> wb.save(path)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from types import TracebackType
+from typing import Final, Literal, TypeAlias
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.formatting.rule import DataBarRule
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from forecaster.errors import OutputError
+
+__all__ = [
+    "NUMBER_FORMATS",
+    "CellRole",
+    "Column",
+    "NumberFormat",
+    "SheetWriter",
+    "clean_text",
+    "clean_value",
+    "needs_quote_prefix",
+    "new_workbook",
+    "set_value",
+    "sheet_title",
+    "styled_cell",
+    "text_width",
+    "write_table",
+]
+
+NumberFormat = Literal["text", "integer", "number", "money", "percent", "days", "date"]
+"""How a column's numbers are shown; ``text`` is Excel's General format."""
+
+CellRole = Literal["body", "header", "total", "label", "heading"]
+"""What a cell is for, which decides its font, fill and border."""
+
+Scalar: TypeAlias = str | int | float | bool | datetime | date | None
+"""A value as it goes into a cell, after :func:`clean_value`."""
+
+#: Excel number format of each :data:`NumberFormat`.
+NUMBER_FORMATS: Final[Mapping[NumberFormat, str]] = {
+    "text": "General",
+    "integer": "#,##0",
+    "number": "#,##0.0",
+    "money": "#,##0.00",
+    "percent": "0.0%",
+    "days": "0.0",
+    "date": "yyyy-mm-dd",
+}
+
+#: Narrowest and widest fitted column, in characters.
+MIN_WIDTH: Final = 8.0
+MAX_WIDTH: Final = 60.0
+#: Characters added to the longest content of a fitted column.
+WIDTH_PADDING: Final = 2
+#: Extra characters for the filter button in the header of a main table.
+FILTER_BUTTON_WIDTH: Final = 2
+
+#: Size limits of an Excel sheet and a cell.
+EXCEL_MAX_ROWS: Final = 1_048_576
+EXCEL_MAX_COLUMNS: Final = 16_384
+EXCEL_MAX_TEXT: Final = 32_767
+#: Excel's sheet-name limits.
+SHEET_TITLE_MAX: Final = 31
+_SHEET_TITLE_INVALID_RE: Final = re.compile(r"[\\/*?:\[\]]")
+
+#: First characters that make a spreadsheet read typed text as a formula, with
+#: the full-width forms a CJK input method produces; LF stands for CR (see module doc).
+FORMULA_TRIGGERS: Final = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
+#: Characters an XML 1.0 document cannot contain (openpyxl's ``ILLEGAL_CHARACTERS_RE``
+#: plus lone surrogates, U+FFFE and U+FFFF, which it misses and which corrupt the file).
+XML_ILLEGAL_RE: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+HEADER_FILL_COLOR: Final = "1F4E78"
+HEADER_FONT_COLOR: Final = "FFFFFF"
+HIGHLIGHT_FILL_COLOR: Final = "FFC7CE"
+DATA_BAR_COLOR: Final = "638EC6"
+HEADING_FONT_SIZE: Final = 14
+
+#: Table rows converted to cell values at a time (bounds memory on large tables).
+CHUNK_ROWS: Final = 5_000
+
+_THIN: Final = Side(style="thin")
+_DATE_WIDTH: Final = len("yyyy-mm-dd")
+_BOOL_WIDTH: Final = len("FALSE")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table as the planner sees it.
+
+    Attributes
+    ----------
+    key
+        Column of the data frame.
+    header
+        Header text shown to the planner.
+    fmt
+        Number format of the column's numbers.
+    width
+        Width in characters; ``None`` fits header and content within
+        [:data:`MIN_WIDTH`, :data:`MAX_WIDTH`].
+    """
+
+    key: str
+    header: str
+    fmt: NumberFormat = "text"
+    width: float | None = None
+
+
+# --------------------------------------------------------------------------- values
+
+
+def clean_text(text: str) -> str:
+    """Text a cell can hold: no XML-illegal characters, LF line breaks, at most 32,767 characters.
+
+    >>> clean_text("a\\r\\nb\\x00")
+    'a\\nb'
+    """
+    if XML_ILLEGAL_RE.search(text):
+        text = XML_ILLEGAL_RE.sub("", text)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text[:EXCEL_MAX_TEXT]
+
+
+def needs_quote_prefix(text: str) -> bool:
+    """Whether a spreadsheet could read ``text`` as a formula when it is edited or typed."""
+    return text[:1] in FORMULA_TRIGGERS
+
+
+def clean_value(value: object) -> Scalar:
+    """Turn any value into something a cell holds.
+
+    ``None``, ``NaN``, ``NaT``, ``pd.NA``, infinities and empty text become
+    ``None`` (an empty cell); numpy scalars become Python scalars; timestamps
+    become naive :class:`~datetime.datetime` (a time zone is dropped, the wall
+    clock kept); ``date`` stays a date; durations become days as a float;
+    ``Decimal`` and other real numbers become ``float``; text is cleaned with
+    :func:`clean_text`; anything else is written as its ``str``.
+    """
+    if value is None or type(value) is bool or type(value) is int or type(value) is date:
+        return value  # type: ignore[return-value, unused-ignore]
+    if type(value) is float:
+        return value if math.isfinite(value) else None
+    if type(value) is str:
+        return clean_text(value) or None
+    if type(value) is datetime:
+        return _naive(value)
+    return _clean_other(value)
+
+
+def _naive(moment: datetime) -> datetime:
+    """``moment`` without its time zone (Excel has none); the wall-clock time is kept."""
+    return moment.replace(tzinfo=None) if moment.tzinfo is not None else moment
+
+
+def _clean_other(value: object) -> Scalar:
+    """:func:`clean_value` for the less common types (subclasses, numpy, pandas)."""
+    if value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp | np.datetime64):
+        stamp = pd.Timestamp(value)
+        return None if pd.isna(stamp) else _naive(stamp.to_pydatetime(warn=False))
+    if isinstance(value, pd.Timedelta | timedelta | np.timedelta64):
+        span = pd.Timedelta(value)
+        return None if pd.isna(span) else clean_value(span.total_seconds() / 86_400)
+    if isinstance(value, np.generic):
+        return clean_value(value.item())
+    if isinstance(value, str):
+        return clean_value(str(value))
+    if isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, Decimal | numbers.Real):
+        return clean_value(float(value))
+    if isinstance(value, datetime):
+        return _naive(value)
+    if isinstance(value, date):
+        return date(value.year, value.month, value.day)
+    if isinstance(value, time):
+        return value.isoformat()
+    return clean_value(str(value))
+
+
+def column_values(series: pd.Series) -> list[object]:
+    """Python values of a column, converted in bulk where the dtype allows.
+
+    The values still go through :func:`clean_value` one by one; this only
+    saves work on plain numeric, datetime and duration columns.
+    """
+    dtype = series.dtype
+    if isinstance(dtype, pd.DatetimeTZDtype):
+        series = series.dt.tz_localize(None)
+        dtype = series.dtype
+    if isinstance(dtype, np.dtype):
+        if dtype.kind in "biuf":
+            return list(series.to_numpy().tolist())
+        if dtype.kind == "M":
+            return list(series.to_numpy().astype("datetime64[us]").tolist())
+        if dtype.kind == "m":
+            return list((series.dt.total_seconds() / 86_400).to_numpy().tolist())
+    return list(series.to_numpy(dtype=object).tolist())
+
+
+# --------------------------------------------------------------------------- widths
+
+
+def text_width(text: str) -> int:
+    """Display width of the widest line of ``text``; East Asian wide characters count 2."""
+    if text.isascii():
+        return max(map(len, text.split("\n"))) if "\n" in text else len(text)
+    return max(
+        sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in line)
+        for line in text.split("\n")
+    )
+
+
+def value_width(value: Scalar, fmt: NumberFormat) -> int:
+    """Characters a cleaned value takes when shown in format ``fmt``."""
+    if value is None:
+        return 0
+    if isinstance(value, str):
+        return text_width(value)
+    if isinstance(value, bool):
+        return _BOOL_WIDTH
+    if isinstance(value, date):
+        return _DATE_WIDTH
+    return len(_format_number(value, fmt))
+
+
+def _format_number(number: int | float, fmt: NumberFormat) -> str:
+    """``number`` roughly as Excel shows it in format ``fmt`` (for widths only)."""
+    match fmt:
+        case "integer":
+            return f"{number:,.0f}"
+        case "number":
+            return f"{number:,.1f}"
+        case "money":
+            return f"{number:,.2f}"
+        case "percent":
+            return f"{number * 100:.1f}%"
+        case "days":
+            return f"{number:.1f}"
+        case "date":
+            return "0" * _DATE_WIDTH
+        case "text":
+            return str(number) if isinstance(number, int) else f"{number:.10g}"
+
+
+def series_width(series: pd.Series, fmt: NumberFormat) -> int:
+    """Widest cell of a column in characters (0 when it has no values).
+
+    Numeric columns look at their extremes only, other columns at their
+    distinct values.
+    """
+    dtype = series.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind in "iuf":
+        values = series.to_numpy()
+        if dtype.kind == "f":
+            values = values[np.isfinite(values)]
+        if values.size == 0:
+            return 0
+        return max(
+            value_width(clean_value(values.min()), fmt),
+            value_width(clean_value(values.max()), fmt),
+        )
+    if isinstance(dtype, pd.DatetimeTZDtype) or (isinstance(dtype, np.dtype) and dtype.kind == "M"):
+        return _DATE_WIDTH if bool(series.notna().any()) else 0
+    raw = column_values(series)
+    try:
+        distinct: Iterable[object] = dict.fromkeys(raw)
+    except TypeError:  # unhashable objects: look at every value
+        distinct = raw
+    return max((value_width(clean_value(value), fmt) for value in distinct), default=0)
+
+
+def fit_width(content: int) -> float:
+    """Column width for content ``content`` characters wide."""
+    return float(min(MAX_WIDTH, max(MIN_WIDTH, content + WIDTH_PADDING)))
+
+
+def sheet_title(title: str) -> str:
+    """A valid sheet name: no ``[]:*?/\\``, no quote at either end, at most 31 characters."""
+    title = _SHEET_TITLE_INVALID_RE.sub("_", clean_text(title)).strip("'")
+    return title[:SHEET_TITLE_MAX].strip("'") or "Sheet"
+
+
+# --------------------------------------------------------------------------- cells
+
+StyleKey: TypeAlias = tuple[CellRole, NumberFormat, bool, bool]
+"""A cell style: role, number format, highlighted, quote prefix."""
+
+
+def style_key(value: Scalar, fmt: NumberFormat, role: CellRole, highlight: bool) -> StyleKey:
+    """The style of a cleaned value in a column of format ``fmt``.
+
+    Text is General, with the quote prefix when :func:`needs_quote_prefix`;
+    dates get the date format and booleans General, whatever ``fmt`` says.
+    """
+    if isinstance(value, str):
+        return (role, "text", highlight, needs_quote_prefix(value))
+    if isinstance(value, bool):
+        return (role, "text", highlight, False)
+    if isinstance(value, date):
+        return (role, "date", highlight, False)
+    return (role, fmt, highlight, False)
+
+
+def styled_cell(ws: WriteOnlyWorksheet, key: StyleKey) -> WriteOnlyCell:
+    """A write-only cell carrying style ``key``, to be reused for every cell of that style."""
+    role, fmt, highlight, quote = key
+    cell = WriteOnlyCell(ws)
+    if fmt != "text":
+        cell.number_format = NUMBER_FORMATS[fmt]
+    if role == "header":
+        cell.font = Font(bold=True, color=HEADER_FONT_COLOR)
+        cell.fill = PatternFill("solid", fgColor=HEADER_FILL_COLOR)
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        cell.border = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+    elif role == "total":
+        cell.font = Font(bold=True)
+        cell.border = Border(top=_THIN)
+    elif role == "label":
+        cell.font = Font(bold=True)
+    elif role == "heading":
+        cell.font = Font(bold=True, size=HEADING_FONT_SIZE)
+    if highlight:
+        cell.fill = PatternFill("solid", fgColor=HIGHLIGHT_FILL_COLOR)
+    if quote:
+        cell.quotePrefix = True
+    return cell
+
+
+def set_value(cell: WriteOnlyCell, value: Scalar) -> WriteOnlyCell:
+    """Put a cleaned value into ``cell``; text is always a string cell, never a formula.
+
+    openpyxl reads text starting with ``=`` as a formula; forcing the data
+    type back to ``s`` stores it as the literal text.
+    """
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
+
+
+# --------------------------------------------------------------------------- sheets
+
+
+def new_workbook() -> Workbook:
+    """An empty write-only workbook created by ``forecaster``."""
+    wb = Workbook(write_only=True)
+    wb.properties.creator = "forecaster"
+    return wb
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """A block of small rows (a heading, key/value rows, a blank row) as (value, role) pairs."""
+
+    first_row: int
+    rows: tuple[tuple[tuple[object, CellRole], ...], ...]
+
+
+@dataclass(frozen=True)
+class _Table:
+    """A buffered table: its own copy of the frame plus everything decided at ``table()``."""
+
+    first_row: int
+    frame: pd.DataFrame
+    columns: tuple[Column, ...]
+    highlight: np.ndarray | None
+    totals: Mapping[str, object] | None
+    total_label: str
+
+    @property
+    def last_data_row(self) -> int:
+        """Sheet row of the last data row (the header row when there is none)."""
+        return self.first_row + len(self.frame)
+
+
+@dataclass
+class _Layout:
+    """Sheet-level settings collected while blocks are added."""
+
+    fitted: dict[int, float] = field(default_factory=dict)
+    fixed: dict[int, float] = field(default_factory=dict)
+    freeze: str | None = None
+    auto_filter: str | None = None
+    data_bars: list[str] = field(default_factory=list)
+
+    def fit(self, column: int, content: int) -> None:
+        """Widen column ``column`` (1-based) to hold ``content`` characters."""
+        self.fitted[column] = max(self.fitted.get(column, 0.0), fit_width(content))
+
+    def fix(self, column: int, width: float) -> None:
+        """Give column ``column`` an explicit width (the widest explicit width wins)."""
+        self.fixed[column] = max(self.fixed.get(column, 0.0), width)
+
+    def widths(self) -> dict[int, float]:
+        """Final width of each column: explicit widths beat fitted ones."""
+        return {**self.fitted, **self.fixed}
+
+
+class SheetWriter:
+    """Buffers the blocks of one sheet and writes them, styled, when closed.
+
+    Use as a context manager; nothing is written if the ``with`` block fails
+    (the sheet stays empty). Blocks stack downwards from row 1 in the order
+    they are added.
+
+    Parameters
+    ----------
+    wb
+        A write-only workbook from :func:`new_workbook`.
+    title
+        Sheet name; made valid with :func:`sheet_title`.
+    """
+
+    def __init__(self, wb: Workbook, title: str) -> None:
+        if not wb.write_only:
+            raise ValueError("SheetWriter needs a write-only workbook (see new_workbook)")
+        ws = wb.create_sheet(sheet_title(title))
+        if not isinstance(ws, WriteOnlyWorksheet):
+            raise TypeError("a write-only workbook made a sheet that is not write-only")
+        self._ws = ws
+        self._templates: dict[tuple[int, StyleKey], WriteOnlyCell] = {}
+        self._blocks: list[_Rows | _Table] = []
+        self._layout = _Layout()
+        self._next_row = 1
+        self._width = 0  # columns used so far
+        self._has_main = False
+        self._closed = False
+
+    @property
+    def title(self) -> str:
+        """The sheet's name as written."""
+        return str(self._ws.title)
+
+    def __enter__(self) -> SheetWriter:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc_type is None:
+            self.close()
+
+    def heading(self, text: str) -> None:
+        """A row with ``text`` in a bold, larger font (not counted in column widths)."""
+        self._add_rows(((text, "heading"),))
+
+    def key_values(self, rows: Sequence[tuple[str, object]]) -> None:
+        """Rows of a bold label in column A and its value in column B."""
+        for label, value in rows:
+            self._layout.fit(1, value_width(clean_value(label), "text"))
+            self._layout.fit(2, value_width(clean_value(value), "text"))
+        self._add_rows(*(((label, "label"), (value, "body")) for label, value in rows))
+
+    def blank(self) -> None:
+        """An empty row."""
+        self._add_rows(())
+
+    def table(
+        self,
+        frame: pd.DataFrame,
+        columns: Sequence[Column],
+        *,
+        highlight: pd.Series | None = None,
+        data_bar: str | None = None,
+        totals: Mapping[str, object] | None = None,
+        total_label: str = "Total",
+        main: bool = False,
+    ) -> None:
+        """A table: a styled header row, one row per frame row, an optional total row.
+
+        Parameters
+        ----------
+        frame
+            The data; only the columns named by ``columns`` are shown, in their order.
+        columns
+            What to show and how.
+        highlight
+            Boolean per frame row, with the frame's index; flagged rows get a
+            light red fill (missing flags count as ``False``).
+        data_bar
+            Key of a numeric column to draw an Excel data bar over.
+        totals
+            Values of a bold total row under the table, by column key; computed
+            by the caller (never a formula). The first column holds ``total_label``.
+        total_label
+            Label of the total row.
+        main
+            The sheet's main table: panes freeze below its header row and an
+            auto filter covers it. At most one per sheet.
+
+        Raises
+        ------
+        ValueError
+            For arguments that do not fit the frame or the columns.
+        OutputError
+            When the sheet would exceed Excel's size.
+        """
+        self._check_open()
+        columns = tuple(columns)
+        _check_table(frame, columns, data_bar, totals, main and self._has_main)
+        height = len(frame) + 1 + (totals is not None)
+        self._check_size(height, len(columns))
+        block = _Table(
+            first_row=self._next_row,
+            # a copy (lazy under copy-on-write): later changes to the caller's frame are not seen
+            frame=frame.loc[:, list(dict.fromkeys(column.key for column in columns))],
+            columns=columns,
+            highlight=_highlight_flags(frame, highlight),
+            totals=dict(totals) if totals is not None else None,
+            total_label=total_label,
+        )
+        self._measure(block, main)
+        if main:
+            self._has_main = True
+            last = get_column_letter(len(columns))
+            self._layout.freeze = f"A{block.first_row + 1}"
+            self._layout.auto_filter = f"A{block.first_row}:{last}{block.last_data_row}"
+        if data_bar is not None and len(frame) > 0:
+            index = next(i for i, column in enumerate(columns, 1) if column.key == data_bar)
+            letter = get_column_letter(index)
+            self._layout.data_bars.append(
+                f"{letter}{block.first_row + 1}:{letter}{block.last_data_row}"
+            )
+        self._blocks.append(block)
+        self._next_row += height
+        self._width = max(self._width, len(columns))
+
+    def close(self) -> None:
+        """Write the sheet: column widths, panes, filter, data bars, then every row.
+
+        Calling it again does nothing.
+
+        Raises
+        ------
+        OutputError
+            When the sheet's temporary file cannot be written.
+        """
+        if self._closed:
+            return
+        self._closed = True
+        ws = self._ws
+        for index, width in sorted(self._layout.widths().items()):
+            ws.column_dimensions[  # type: ignore[attr-defined, unused-ignore]
+                get_column_letter(index)
+            ].width = width
+        if self._layout.freeze is not None:
+            ws.freeze_panes = self._layout.freeze
+        if self._layout.auto_filter is not None:
+            ws.auto_filter.ref = self._layout.auto_filter  # type: ignore[attr-defined, unused-ignore]
+        for ref in self._layout.data_bars:
+            rule = DataBarRule(  # type: ignore[no-untyped-call, unused-ignore]
+                start_type="min", end_type="max", color=DATA_BAR_COLOR
+            )
+            ws.conditional_formatting.add(ref, rule)  # type: ignore[attr-defined, unused-ignore]
+        blocks, self._blocks = self._blocks, []
+        for block in blocks:
+            for row in self._block_rows(block):
+                ws.append(row)
+        ws.close()  # finish the sheet's part now; the workbook's save skips closed sheets
+
+    # ----------------------------------------------------------------- internals
+
+    def _check_open(self) -> None:
+        """Refuse new blocks once the sheet is written."""
+        if self._closed:
+            raise RuntimeError(f"sheet '{self.title}' is already written")
+
+    def _check_size(self, rows: int, columns: int) -> None:
+        """Raise ``OutputError`` if ``rows`` more rows or ``columns`` columns do not fit."""
+        if columns > EXCEL_MAX_COLUMNS or self._next_row + rows - 1 > EXCEL_MAX_ROWS:
+            raise OutputError(
+                f"sheet '{self.title}' would exceed Excel's limit of "
+                f"{EXCEL_MAX_ROWS:,} rows and {EXCEL_MAX_COLUMNS:,} columns"
+            )
+
+    def _add_rows(self, *rows: tuple[tuple[object, CellRole], ...]) -> None:
+        """Buffer rows of (value, role) cells."""
+        self._check_open()
+        self._check_size(len(rows), max(map(len, rows), default=0))
+        self._blocks.append(_Rows(self._next_row, rows))
+        self._next_row += len(rows)
+        self._width = max([self._width, *map(len, rows)])
+
+    def _measure(self, block: _Table, main: bool) -> None:
+        """Record the widths the columns of ``block`` need."""
+        extra = FILTER_BUTTON_WIDTH if main else 0
+        for index, column in enumerate(block.columns, 1):
+            if column.width is not None:
+                self._layout.fix(index, column.width)
+                continue
+            content = max(
+                text_width(clean_text(column.header)) + extra,
+                series_width(block.frame[column.key], column.fmt),
+            )
+            if block.totals is not None:
+                total = block.total_label if index == 1 else block.totals.get(column.key)
+                content = max(content, value_width(clean_value(total), column.fmt))
+            self._layout.fit(index, content)
+
+    def _cell(
+        self,
+        column: int,
+        value: object,
+        fmt: NumberFormat,
+        role: CellRole,
+        highlight: bool = False,
+    ) -> WriteOnlyCell | None:
+        """The cell for ``value`` in ``column`` (1-based); every cell of a sheet comes from here.
+
+        ``None`` (no cell) for an empty value without a style of its own.
+        """
+        clean = clean_value(value)
+        key = style_key(clean, fmt, role, highlight)
+        if clean is None and key == ("body", "text", False, False):
+            return None
+        cell = self._templates.get((column, key))
+        if cell is None:
+            cell = self._templates[(column, key)] = styled_cell(self._ws, key)
+        return set_value(cell, clean)
+
+    def _block_rows(self, block: _Rows | _Table) -> Iterator[list[WriteOnlyCell | None]]:
+        """The rows of one block, as cells ready for ``ws.append``."""
+        if isinstance(block, _Rows):
+            for cells in block.rows:
+                yield [
+                    self._cell(index, value, "text", role)
+                    for index, (value, role) in enumerate(cells, 1)
+                ]
+            return
+        yield [
+            self._cell(index, column.header, "text", "header")
+            for index, column in enumerate(block.columns, 1)
+        ]
+        yield from self._data_rows(block)
+        if block.totals is not None:
+            values = [block.total_label] + [block.totals.get(c.key) for c in block.columns[1:]]
+            yield [
+                self._cell(index, value, column.fmt, "total")
+                for index, (value, column) in enumerate(zip(values, block.columns, strict=True), 1)
+            ]
+
+    def _data_rows(self, block: _Table) -> Iterator[list[WriteOnlyCell | None]]:
+        """The data rows of a table, converted a chunk of frame rows at a time."""
+        fmts = [column.fmt for column in block.columns]
+        for start in range(0, len(block.frame), CHUNK_ROWS):
+            chunk = block.frame.iloc[start : start + CHUNK_ROWS]
+            values = [column_values(chunk[column.key]) for column in block.columns]
+            flags: list[bool] = (
+                block.highlight[start : start + CHUNK_ROWS].tolist()
+                if block.highlight is not None
+                else [False] * len(chunk)
+            )
+            for flagged, row in zip(flags, zip(*values, strict=True), strict=True):
+                yield [
+                    self._cell(index, value, fmt, "body", flagged)
+                    for index, (value, fmt) in enumerate(zip(row, fmts, strict=True), 1)
+                ]
+
+
+def _check_table(
+    frame: pd.DataFrame,
+    columns: tuple[Column, ...],
+    data_bar: str | None,
+    totals: Mapping[str, object] | None,
+    second_main: bool,
+) -> None:
+    """Raise ``ValueError`` when the arguments of :meth:`SheetWriter.table` do not fit."""
+    if not columns:
+        raise ValueError("a table needs at least one column")
+    if second_main:
+        raise ValueError("a sheet has at most one main table")
+    if not frame.columns.is_unique:
+        raise ValueError("the frame's column names must be unique")
+    keys = [column.key for column in columns]
+    missing = [key for key in keys if key not in frame.columns]
+    if missing:
+        raise ValueError(f"columns not in the frame: {missing}")
+    if data_bar is not None:
+        if data_bar not in keys:
+            raise ValueError(f"data_bar column '{data_bar}' is not one of the table's columns")
+        if not pd.api.types.is_numeric_dtype(frame[data_bar]):
+            raise ValueError(f"data_bar column '{data_bar}' is not numeric")
+    if totals is not None:
+        unknown = [key for key in totals if key not in keys]
+        if unknown:
+            raise ValueError(f"totals for columns not in the table: {unknown}")
+        if keys[0] in totals:
+            raise ValueError(f"the first column '{keys[0]}' holds the total label, not a total")
+
+
+def _highlight_flags(frame: pd.DataFrame, highlight: pd.Series | None) -> np.ndarray | None:
+    """The highlight flags as a boolean array in frame row order."""
+    if highlight is None:
+        return None
+    if not highlight.index.equals(frame.index):
+        raise ValueError("highlight must have the same index as the frame")
+    flags: np.ndarray = highlight.astype("boolean").fillna(False).to_numpy(dtype=bool)
+    return flags
+
+
+def write_table(
+    wb: Workbook,
+    title: str,
+    frame: pd.DataFrame,
+    columns: Sequence[Column],
+    *,
+    highlight: pd.Series | None = None,
+    data_bar: str | None = None,
+    totals: Mapping[str, object] | None = None,
+    total_label: str = "Total",
+) -> None:
+    """A sheet holding one main table (frozen header row, auto filter).
+
+    The keyword arguments are those of :meth:`SheetWriter.table`.
+    """
+    with SheetWriter(wb, title) as sheet:
+        sheet.table(
+            frame,
+            columns,
+            highlight=highlight,
+            data_bar=data_bar,
+            totals=totals,
+            total_label=total_label,
+            main=True,
+        )

@@ -1,0 +1,27 @@
+"""Write every output file of a run into an :class:`OutputStage`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from forecaster.progress import Progress
+from forecaster.report.purchase_orders import supplier_lines, write_supplier_workbooks
+from forecaster.report.staging import OutputStage
+from forecaster.report.summary import summarise
+from forecaster.report.workbook import planner_workbook_name, write_planner_workbook
+
+if TYPE_CHECKING:
+    from forecaster.pipeline import Plan
+
+
+def write_outputs(plan: Plan, stage: OutputStage, progress: Progress) -> None:
+    """The planner's workbook and one PO workbook per supplier with an order."""
+    lang = plan.settings.output.lang
+    suppliers = supplier_lines(plan)["supplier"].nunique()
+    with progress.stage("Writing workbooks", total=1 + suppliers) as advance:
+        write_planner_workbook(
+            plan, summarise(plan), stage.path(planner_workbook_name(plan.as_of)), lang
+        )
+        advance(1)
+        write_supplier_workbooks(plan, stage, lang)
+        advance(suppliers)

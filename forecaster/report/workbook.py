@@ -1,0 +1,301 @@
+"""The planner's workbook: Summary, Replenishment, Inventory health, Alerts,
+Slow movers, Forecast and Data quality.
+
+Every sheet is a styled table with a frozen header row and filters; rows of
+units with a stock-out alert are highlighted on Replenishment and Inventory
+health, and ``days_of_cover`` carries a data bar.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+
+from forecaster.config import Lang
+from forecaster.report.excel import Column, SheetWriter, new_workbook, write_table
+from forecaster.report.glossary import columns, label
+from forecaster.report.summary import Summary
+
+if TYPE_CHECKING:
+    from forecaster.pipeline import Plan
+
+SHEETS = (
+    "Summary",
+    "Replenishment",
+    "Inventory health",
+    "Alerts",
+    "Slow movers",
+    "Forecast",
+    "Data quality",
+)
+#: Days summarised by the p50/p90/p95 columns of the Forecast sheet.
+FORECAST_QUANTILE_DAYS = 28
+_STOCKOUT_ALERTS = ("OUT_OF_STOCK", "STOCKOUT_RISK")
+
+
+def planner_workbook_name(as_of: pd.Timestamp) -> str:
+    return f"replenishment_{as_of:%Y-%m-%d}.xlsx"
+
+
+def write_planner_workbook(plan: Plan, summary: Summary, path: Path, lang: Lang) -> None:
+    """Write the planner's workbook to ``path``."""
+    wb = new_workbook()
+    _summary_sheet(wb, plan, summary, lang)
+    _replenishment_sheet(wb, plan, lang)
+    _health_sheet(wb, plan, lang)
+    _alerts_sheet(wb, plan, lang)
+    _slow_movers_sheet(wb, plan, summary, lang)
+    _forecast_sheet(wb, plan, lang)
+    _quality_sheet(wb, plan, lang)
+    wb.save(path)
+
+
+def _keys(plan: Plan, keys: list[str]) -> list[str]:
+    """Drop the warehouse column when planning is not per warehouse."""
+    return keys if plan.dataset.per_warehouse else [k for k in keys if k != "warehouse"]
+
+
+def _shown(values: pd.Series, infinite: str) -> pd.Series:
+    """Numbers as they are, infinity as the text ``infinite`` (NaN stays blank)."""
+    out = values.astype(object)
+    return out.where(~np.isposinf(values.to_numpy(dtype=float)), infinite)
+
+
+def _stockout_units(plan: Plan) -> pd.Series:
+    flagged = plan.alerts[plan.alerts["alert"].isin(_STOCKOUT_ALERTS)]
+    keys = set(zip(flagged["sku"], flagged["warehouse"], strict=True))
+    return pd.Series(
+        [k in keys for k in zip(plan.units["sku"], plan.units["warehouse"], strict=True)],
+        index=plan.units.index,
+    )
+
+
+def _summary_sheet(wb: Workbook, plan: Plan, summary: Summary, lang: Lang) -> None:
+    ds = plan.dataset
+    with SheetWriter(wb, "Summary") as sheet:
+        sheet.heading(f"{label('title', lang)} — {label('as_of', lang)} {plan.as_of:%Y-%m-%d}")
+        sheet.key_values(
+            [
+                (label("data_folder", lang), str(plan.settings.data.dir)),
+                (label("files_read", lang), ", ".join(ds.sources.values())),
+                (label("per_warehouse", lang), label("yes" if ds.per_warehouse else "no", lang)),
+                (label("skus_planned", lang), summary.skus),
+                (label("planning_units", lang), summary.units),
+                (label("stock_value", lang), round(summary.stock_value, 2)),
+                (label("median_cover", lang), round(summary.median_cover, 1)),
+                (label("order_lines", lang), summary.order_lines),
+                (label("order_value", lang), round(summary.order_value, 2)),
+                (label("slow_value", lang), round(summary.slow_value, 2)),
+                (label("expected_recovery", lang), round(summary.expected_recovery, 2)),
+                (label("dq_warnings", lang), summary.warnings),
+            ]
+        )
+        sheet.blank()
+        sheet.heading(label("alerts_by_kind", lang))
+        sheet.table(
+            summary.alerts,
+            columns(["alert", "high", "medium", "low", "count"], lang),
+            totals={k: int(summary.alerts[k].sum()) for k in ("high", "medium", "low", "count")},
+            total_label=label("total", lang),
+        )
+        sheet.blank()
+        sheet.heading(label("orders_by_supplier", lang))
+        sheet.table(
+            summary.suppliers,
+            columns(
+                [
+                    "supplier",
+                    "supplier_name",
+                    "lines",
+                    "units",
+                    "value",
+                    "min_order_value",
+                    "status",
+                ],
+                lang,
+            ),
+            totals={k: summary.suppliers[k].sum() for k in ("lines", "units", "value")},
+            total_label=label("total", lang),
+        )
+        sheet.blank()
+        sheet.heading(label("slow_by_grade", lang))
+        sheet.table(
+            summary.grades,
+            columns(["grade", "action", "count", "stock_value", "expected_recovery"], lang),
+            totals={
+                k: summary.grades[k].sum() for k in ("count", "stock_value", "expected_recovery")
+            },
+            total_label=label("total", lang),
+        )
+
+
+def _replenishment_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
+    lines = plan.replenishment.assign(_ordered=plan.replenishment["suggested_order"] > 0)
+    highlight = _stockout_units(plan)
+    order = lines.sort_values(
+        ["_ordered", "supplier", "order_value", "sku"],
+        ascending=[False, True, False, True],
+        kind="stable",
+    ).index
+    keys = _keys(
+        plan,
+        [
+            "sku",
+            "name",
+            "supplier",
+            "warehouse",
+            "on_hand",
+            "on_order",
+            "position",
+            "protection_days",
+            "demand_over_p",
+            "safety_stock",
+            "order_up_to",
+            "suggested_order",
+            "cases",
+            "order_value",
+            "order_by",
+            "expected_arrival",
+            "why",
+        ],
+    )
+    write_table(
+        wb,
+        "Replenishment",
+        lines.loc[order],
+        columns(keys, lang, why=100, name=30),
+        highlight=highlight.loc[order],
+        totals={
+            "suggested_order": lines["suggested_order"].sum(),
+            "order_value": lines["order_value"].sum(),
+        },
+        total_label=label("total", lang),
+    )
+
+
+def _health_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
+    health = plan.health.assign(
+        turnover_days=_shown(plan.health["turnover_days"], "∞"),
+        days_since_last_sale=_shown(plan.health["days_since_last_sale"], label("never", lang)),
+    )
+    keys = _keys(
+        plan,
+        [
+            "sku",
+            "warehouse",
+            "name",
+            "category",
+            "on_hand",
+            "on_order",
+            "avg_daily_sales_30d",
+            "turnover_days",
+            "days_of_cover",
+            "sell_through_30d",
+            "movement_rate_30d",
+            "days_since_last_sale",
+            "inventory_age_days",
+            "gross_margin",
+            "stock_value",
+            "lifecycle",
+            "grade",
+        ],
+    )
+    write_table(
+        wb,
+        "Inventory health",
+        health,
+        columns(keys, lang, name=30),
+        highlight=_stockout_units(plan),
+        data_bar="days_of_cover",
+    )
+
+
+def _alerts_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
+    names = plan.units.drop_duplicates("sku").set_index("sku")["name"]
+    alerts = plan.alerts.assign(name=plan.alerts["sku"].map(names))
+    keys = _keys(plan, ["sku", "warehouse", "name", "alert", "severity", "action", "detail"])
+    write_table(
+        wb,
+        "Alerts",
+        alerts,
+        columns(keys, lang, name=30, action=50, detail=50),
+        highlight=alerts["severity"] == "high",
+    )
+
+
+def _slow_movers_sheet(wb: Workbook, plan: Plan, summary: Summary, lang: Lang) -> None:
+    slow = plan.slow_movers.assign(
+        days_since_last_sale=_shown(plan.slow_movers["days_since_last_sale"], label("never", lang))
+    )
+    keys = _keys(
+        plan,
+        [
+            "sku",
+            "warehouse",
+            "name",
+            "grade",
+            "action",
+            "movement_rate_30d",
+            "inventory_age_days",
+            "gross_margin",
+            "days_since_last_sale",
+            "days_of_cover",
+            "stock_value",
+            "expected_recovery",
+        ],
+    )
+    write_table(
+        wb,
+        "Slow movers",
+        slow,
+        columns(keys, lang, name=30),
+        totals={"stock_value": summary.slow_value, "expected_recovery": summary.expected_recovery},
+        total_label=label("total", lang),
+    )
+
+
+def _forecast_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
+    forecast, units = plan.forecast, plan.units
+    weeks = plan.settings.forecast.sheet_weeks
+    edges = np.arange(weeks + 1) * 7
+    weekly, _ = forecast.period_moments(edges)
+    window = np.array([0, FORECAST_QUANTILE_DAYS])
+    frame = pd.DataFrame(
+        {
+            "sku": units["sku"],
+            "warehouse": units["warehouse"],
+            "name": units["name"],
+            "model": forecast.model,
+            "forecast_daily": forecast.mean[:, :FORECAST_QUANTILE_DAYS].mean(axis=1),
+            "p50_28d": forecast.period_quantiles(window, 0.50)[:, 0],
+            "p90_28d": forecast.period_quantiles(window, 0.90)[:, 0],
+            "p95_28d": forecast.period_quantiles(window, 0.95)[:, 0],
+        }
+    )
+    week_columns = []
+    for k in range(weeks):
+        start = forecast.start + pd.Timedelta(days=7 * k)
+        key = f"week_{k + 1}"
+        frame[key] = weekly[:, k]
+        week_columns.append(Column(key, f"{label('week_of', lang)} {start:%m-%d}", "number"))
+    keys = _keys(
+        plan,
+        ["sku", "warehouse", "name", "model", "forecast_daily", "p50_28d", "p90_28d", "p95_28d"],
+    )
+    write_table(wb, "Forecast", frame, [*columns(keys, lang, name=30), *week_columns])
+
+
+def _quality_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
+    frame = plan.dataset.quality.to_frame()
+    keys = ["severity", "file", "column", "check", "count", "message", "examples"]
+    write_table(
+        wb,
+        "Data quality",
+        frame,
+        columns(keys, lang, message=80, examples=40),
+        highlight=frame["severity"] == "warning",
+    )
