@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -20,6 +21,7 @@ from rich.markup import escape
 from forecaster import __version__
 from forecaster.config import Lang, Settings, load_settings
 from forecaster.errors import ForecasterError
+from forecaster.models.periods import Freq
 
 app = typer.Typer(
     name="forecaster",
@@ -154,6 +156,93 @@ def validate(
     )
     render_quality(console, ds.quality)
     console.print("[green]No errors: the data can be planned.[/green]")
+
+
+SalesOption = Annotated[
+    Path, typer.Option("--sales", help="Sales table (CSV, XLSX or Parquet) with sku, date, qty.")
+]
+FreqOption = Annotated[
+    Freq, typer.Option("--freq", help="Period: D (days), W (Monday-Sunday weeks), M (months).")
+]
+
+
+@app.command()
+def forecast(
+    sales: SalesOption,
+    out: Annotated[Path, typer.Option("--out", help="CSV file to write.")],
+    horizon: Annotated[int, typer.Option("--horizon", min=1, help="Periods to forecast.")] = 28,
+    freq: FreqOption = "D",
+    cutoff: Annotated[
+        datetime | None,
+        typer.Option(
+            "--cutoff", formats=["%Y-%m-%d"], help="Last day of data used. Default: the last date."
+        ),
+    ] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Forecast every SKU of a sales table; write sku, date, forecast, p50, p90, p95, model."""
+    from forecaster.pipeline import forecast_file
+
+    with _user_errors():
+        table = forecast_file(
+            sales,
+            out,
+            _settings(config),
+            horizon=horizon,
+            freq=freq,
+            cutoff=pd.Timestamp(cutoff) if cutoff is not None else None,
+        )
+    Console().print(
+        f"Forecast {table['sku'].nunique():,} SKUs x {horizon} period(s) at --freq {freq} "
+        f"from {table['date'].min():%Y-%m-%d}: {escape(str(out))}"
+    )
+
+
+@app.command()
+def backtest(
+    sales: SalesOption,
+    horizon: Annotated[
+        int, typer.Option("--horizon", min=1, help="Periods held out per fold.")
+    ] = 28,
+    folds: Annotated[int, typer.Option("--folds", min=1, help="Rolling origins.")] = 3,
+    freq: FreqOption = "D",
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Also write the metrics as CSV.")
+    ] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Rolling-origin accuracy (MASE, RMSSE, WAPE, bias, p90 coverage) next to seasonal naive."""
+    from forecaster.pipeline import backtest_file
+    from forecaster.report.console import render_backtest
+
+    with _user_errors():
+        result = backtest_file(
+            sales, _settings(config), horizon=horizon, folds=folds, freq=freq, out=out
+        )
+    render_backtest(Console(), result, freq)
+
+
+@app.command("promo-check")
+def promo_check(
+    promo: Annotated[str, typer.Option("--promo", help="Promotion name, as in promotions.")],
+    data: DataOption = None,
+    config: ConfigOption = None,
+    out: OutOption = None,
+    as_of: AsOfOption = None,
+    lang: LangOption = None,
+) -> None:
+    """Check whether stock lasts through the next promotion NAME: shortfall, order, order-by date.
+
+    Writes out/promo_<name>_<as-of>.xlsx.
+    """
+    from forecaster.pipeline import promo as run_promo
+    from forecaster.report.console import RichProgress, render_promo
+
+    with _user_errors():
+        settings = _settings(config, data, out, as_of, lang)
+        with RichProgress(Console(stderr=True)) as progress:
+            result = run_promo(settings, promo, progress)
+    render_promo(Console(), result.check, result.files)
 
 
 def main() -> None:

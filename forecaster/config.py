@@ -82,7 +82,8 @@ class Condition(_Section):
     def holds(self, values: np.ndarray) -> np.ndarray:
         """Elementwise truth of the condition; NaN never holds, infinity compares as usual."""
         values = np.asarray(values, dtype=float)
-        return np.asarray(_OPERATORS[self.op](values, self.value)) & ~np.isnan(values)
+        held = np.asarray(_OPERATORS[self.op](values, self.value), dtype=bool)
+        return np.asarray(held & ~np.isnan(values))
 
     def __str__(self) -> str:
         return f"{self.metric} {self.op} {self.value:g}"

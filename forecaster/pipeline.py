@@ -14,17 +14,22 @@ import numpy as np
 import pandas as pd
 
 from forecaster.config import Settings
+from forecaster.errors import ConfigError
 from forecaster.inventory.alerts import raise_alerts
 from forecaster.inventory.grading import grade_units, slow_movers
 from forecaster.inventory.lifecycle import lifecycle_stage
 from forecaster.inventory.metrics import inventory_health
+from forecaster.inventory.promo_check import PromoCheck, promo_check
 from forecaster.inventory.replenishment import replenish, supplier_orders
-from forecaster.io.dataset import Dataset, load_dataset
+from forecaster.io.dataset import Dataset, load_dataset, load_sales_file
 from forecaster.io.schema import TABLES
+from forecaster.models.backtest import Backtest, backtest
 from forecaster.models.baseline import Forecast
-from forecaster.models.engine import forecast_units
+from forecaster.models.engine import forecast_table, forecast_units
+from forecaster.models.periods import Freq
 from forecaster.progress import Progress, Silent
 from forecaster.report.outputs import write_outputs
+from forecaster.report.promo_workbook import promo_workbook_name, write_promo_workbook
 from forecaster.report.staging import OutputStage
 from forecaster.units import KEY, planning_units
 
@@ -90,7 +95,14 @@ def plan(settings: Settings, progress: Progress | None = None) -> Plan:
 
     with progress.stage("Forecasting demand", total=1) as advance:
         units = planning_units(ds)
-        forecast = forecast_units(ds, units, settings.forecast, forecast_horizon(units, settings))
+        forecast = forecast_units(
+            ds.sales,
+            units,
+            ds.promotions,
+            ds.as_of,
+            settings.forecast,
+            forecast_horizon(units, settings),
+        )
         advance(1)
 
     with progress.stage("Inventory health, alerts and grades", total=3) as advance:
@@ -160,3 +172,67 @@ def run(settings: Settings, progress: Progress | None = None) -> RunResult:
         write_outputs(result, stage, progress)
         files = stage.commit()
     return RunResult(result, files)
+
+
+def forecast_file(
+    sales: Path,
+    out: Path,
+    settings: Settings,
+    *,
+    horizon: int,
+    freq: Freq,
+    cutoff: pd.Timestamp | None = None,
+) -> pd.DataFrame:
+    """Forecast every SKU of a sales file and write the long CSV to ``out`` atomically.
+
+    ``cutoff`` defaults to the last sales date; later sales are not used.
+    """
+    daily, _ = load_sales_file(sales, settings)
+    first, last = daily["date"].min(), daily["date"].max()
+    cutoff = last if cutoff is None else cutoff
+    if cutoff < first:
+        raise ConfigError(f"--cutoff {cutoff:%Y-%m-%d} is before the first sale ({first:%Y-%m-%d})")
+    table = forecast_table(daily, cutoff, horizon, freq, settings.forecast)
+    with OutputStage(out.parent) as stage:
+        table.to_csv(stage.path(out.name), index=False, float_format="%.4f", date_format="%Y-%m-%d")
+    return table
+
+
+def backtest_file(
+    sales: Path,
+    settings: Settings,
+    *,
+    horizon: int,
+    folds: int,
+    freq: Freq,
+    out: Path | None = None,
+) -> Backtest:
+    """Rolling-origin backtest of a sales file; writes the metrics CSV to ``out`` if given."""
+    daily, _ = load_sales_file(sales, settings)
+    result = backtest(daily, horizon, folds, freq, settings.forecast)
+    if out is not None:
+        with OutputStage(out.parent) as stage:
+            result.metrics.to_csv(stage.path(out.name), index=False, float_format="%.4f")
+    return result
+
+
+@dataclass(frozen=True)
+class PromoResult:
+    dataset: Dataset
+    check: PromoCheck
+    files: list[Path]
+
+
+def promo(settings: Settings, name: str, progress: Progress | None = None) -> PromoResult:
+    """Check stock against the next promotion ``name`` and write its workbook."""
+    progress = progress or Silent()
+    with progress.stage("Reading and validating tables", total=len(TABLES)) as advance:
+        ds = load_dataset(settings, on_table=lambda _name: advance(1))
+    with progress.stage(f"Checking stock for {name}", total=1) as advance:
+        check = promo_check(ds, planning_units(ds), settings, name)
+        advance(1)
+    with OutputStage(Path(settings.output.dir)) as stage:
+        path = stage.path(promo_workbook_name(name, ds.as_of))
+        write_promo_workbook(check, ds.as_of, ds.per_warehouse, path, settings.output.lang)
+        files = stage.commit()
+    return PromoResult(ds, check, files)

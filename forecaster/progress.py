@@ -20,9 +20,13 @@ class Progress(Protocol):
         ...
 
 
+def _ignore(steps: int = 1) -> None:
+    """An ``advance`` that does nothing."""
+
+
 class Silent:
     """Progress that shows nothing."""
 
     @contextmanager
     def stage(self, description: str, total: int | None = None) -> Iterator[Advance]:
-        yield lambda steps=1: None
+        yield _ignore

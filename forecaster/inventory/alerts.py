@@ -119,9 +119,8 @@ def raise_alerts(
         i = np.flatnonzero(overstock)
         severity = np.where(cover[i] >= cover_cap, "high", "medium")
         transfers = _transfers(units, health, available, demand_daily, protection, settings)
-        action = [
-            transfers.get(k, "promote: the stock covers far more than the coming demand") for k in i
-        ]
+        promote = "promote: the stock covers far more than the coming demand"
+        action = np.array([transfers.get(int(k), promote) for k in i], dtype=object)
         detail = [
             f"cover {'≥ ' if c >= cover_cap else ''}{c:.0f} d > {settings.overstock_cover_days} d; "
             f"{q:,.0f} on hand worth {v:,.0f}"

@@ -34,9 +34,8 @@ def slow_mover_mask(health: pd.DataFrame, settings: SlowMoverSettings) -> np.nda
     """True for units with stock and long cover or little movement."""
     cover = health["days_of_cover"].to_numpy(dtype=float)
     moves = health["movement_rate_30d"].to_numpy(dtype=float)
-    return (health["on_hand"].to_numpy() > 0) & (
-        (cover > settings.cover_days) | (moves < settings.movement_rate)
-    )
+    stocked = health["on_hand"].to_numpy(dtype=float) > 0
+    return np.asarray(stocked & ((cover > settings.cover_days) | (moves < settings.movement_rate)))
 
 
 def grade_units(health: pd.DataFrame, settings: SlowMoverSettings) -> np.ndarray:
@@ -68,7 +67,8 @@ def slow_movers(
     """The slow movers with grade, disposal action and expected cash recovery, by stock value."""
     graded = health.assign(grade=grades)[grades != ""]
     action = graded["grade"].map({g: a.action for g, a in settings.grades.items()})
-    rate = graded["grade"].map({g: a.recovery_rate for g, a in settings.grades.items()})
+    rates = {g: a.recovery_rate for g, a in settings.grades.items()}
+    rate = graded["grade"].map(rates).astype("float64")  # float even with no slow movers
     out = graded.assign(action=action, expected_recovery=graded["stock_value"] * rate)
     return (
         out[COLUMNS]

@@ -108,12 +108,13 @@ def sell_through(sold: np.ndarray, on_hand: np.ndarray) -> np.ndarray:
     [0.2, 0.0, nan]
     """
     total = sold + np.maximum(on_hand, 0.0)
-    return np.divide(sold, total, out=np.full(len(sold), np.nan), where=total > 0)
+    return np.asarray(np.divide(sold, total, out=np.full(len(sold), np.nan), where=total > 0))
 
 
 def gross_margin(price: np.ndarray, cost: np.ndarray) -> np.ndarray:
     """``(price - cost) / price``; NaN when the price is 0."""
-    return np.divide(price - cost, price, out=np.full(len(price), np.nan), where=price > 0)
+    margin = np.divide(price - cost, price, out=np.full(len(price), np.nan), where=price > 0)
+    return np.asarray(margin)
 
 
 def days_of_cover(

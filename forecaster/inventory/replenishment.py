@@ -90,9 +90,10 @@ def replenish(
     units_needed = np.where(wanted, np.ceil(need - 1e-9), 0.0)
     after_moq = np.where(wanted, np.maximum(units_needed, moq), 0.0)
     order = np.ceil(after_moq / pack) * pack
-    cover_after = np.divide(
-        position + order, daily, out=np.full(len(daily), np.inf), where=daily > 0
-    )
+    with np.errstate(over="ignore"):  # a vanishing daily demand means an unbounded cover
+        cover_after = np.divide(
+            position + order, daily, out=np.full(len(daily), np.inf), where=daily > 0
+        )
 
     lead_days = pd.to_timedelta(np.ceil(lead), unit="D")
     frame = pd.DataFrame(

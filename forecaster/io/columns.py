@@ -67,22 +67,22 @@ def resolve_columns(
 
     # Canonical names first, so an alias never steals a correctly named column.
     for column in spec.column_names:
-        header = by_norm.get(normalise_header(column))
-        if header is not None:
-            source[column] = header
-            used.add(header)
+        exact = by_norm.get(normalise_header(column))
+        if exact is not None:
+            source[column] = exact
+            used.add(exact)
 
     for column in spec.column_names:
         candidates = [*table_aliases.get(column, []), *aliases.get(column, [])]
         for name in candidates:
-            header = by_norm.get(normalise_header(name))
-            if header is None or header in used:
+            found = by_norm.get(normalise_header(name))
+            if found is None or found in used:
                 continue
             if column in source:
-                ignored[header] = column
+                ignored[found] = column
                 continue
-            source[column] = header
-            used.add(header)
+            source[column] = found
+            used.add(found)
 
     missing = [c.name for c in spec.columns if c.required and c.name not in source]
     if missing:

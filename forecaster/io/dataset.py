@@ -139,6 +139,42 @@ def load_dataset(settings: Settings, on_table: OnTable | None = None) -> Dataset
     return _assemble(tables, settings, report)
 
 
+def load_sales_file(path: Path, settings: Settings) -> tuple[pd.DataFrame, QualityReport]:
+    """Read one sales table (any format) for forecasting alone.
+
+    Returns
+    -------
+    sales
+        Net units per ``sku`` and ``date`` (warehouses summed), sorted.
+    report
+        What validation noticed.
+
+    Raises
+    ------
+    InvalidInput
+        The file is missing, unreadable or invalid.
+    """
+    report = QualityReport()
+    if not path.is_file():
+        raise InvalidInput([InputError(str(path), "sales file not found")])
+    try:
+        raw = read_table(
+            path,
+            TABLES["sales"],
+            settings.columns.aliases,
+            settings.columns.table_aliases.get("sales", {}),
+        )
+    except InputError as exc:
+        raise InvalidInput([exc]) from exc
+    if raw.frame.empty:
+        raise InvalidInput([InputError(raw.file, "the table has a header but no data rows")])
+    table, errors = parse_table(raw, settings.columns, report)
+    if errors:
+        raise InvalidInput(errors)
+    daily = table.frame.groupby(["sku", "date"], sort=True)["qty"].sum().reset_index()
+    return daily, report
+
+
 def _note_reading(
     file: str,
     encoding: str | None,

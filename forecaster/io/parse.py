@@ -36,9 +36,9 @@ def to_text(values: pd.Series) -> pd.Series:
 def blank_mask(values: pd.Series) -> np.ndarray:
     """Cells that are empty (missing, or only whitespace)."""
     if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_datetime64_any_dtype(values):
-        return values.isna().to_numpy()
+        return np.asarray(values.isna().to_numpy(dtype=bool))
     text = values.astype("string")
-    return (text.isna() | (text.str.strip() == "")).to_numpy(dtype=bool)
+    return np.asarray((text.isna() | (text.str.strip() == "")).to_numpy(dtype=bool))
 
 
 def to_number(values: pd.Series) -> tuple[pd.Series, np.ndarray]:

@@ -49,7 +49,7 @@ class Forecast:
 
     def variance(self) -> np.ndarray:
         """Variance of each day's demand, shape (n_units, horizon)."""
-        return (self.cv[:, None] * self.mean) ** 2
+        return np.asarray((self.cv[:, None] * self.mean) ** 2)
 
     def total(
         self, days: np.ndarray, offset: np.ndarray | int = 0
@@ -110,7 +110,7 @@ def _span(cum: np.ndarray, daily: np.ndarray, lo: np.ndarray, hi: np.ndarray) ->
     inside_lo = np.minimum(lo, horizon)
     total = cum[rows, inside_hi] - cum[rows, inside_lo]
     beyond = np.maximum(hi - np.maximum(lo, horizon), 0)
-    return total + beyond * daily[rows, horizon - 1]
+    return np.asarray(total + beyond * daily[rows, horizon - 1])
 
 
 def moving_average(

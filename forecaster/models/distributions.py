@@ -10,6 +10,9 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
+#: Expected units below which a count is treated as zero.
+_NEGLIGIBLE = 1e-9
+
 
 def count_quantiles(mean: np.ndarray, var: np.ndarray, q: float) -> np.ndarray:
     """The ``q`` quantile of a count with the given mean and variance (elementwise).
@@ -26,7 +29,7 @@ def count_quantiles(mean: np.ndarray, var: np.ndarray, q: float) -> np.ndarray:
     Returns
     -------
     ndarray
-        Whole units; 0 where the mean is 0.
+        Whole units; 0 where the mean is 0 (or below 1e-9).
 
     Examples
     --------
@@ -37,7 +40,7 @@ def count_quantiles(mean: np.ndarray, var: np.ndarray, q: float) -> np.ndarray:
     var = np.asarray(var, dtype=float)
     out = np.zeros(np.broadcast(mean, var).shape)
     mean, var = np.broadcast_arrays(mean, var)
-    positive = mean > 0
+    positive = mean > _NEGLIGIBLE  # below it the quantile is 0 (and mean**2 would underflow)
     over = positive & (var > mean * (1 + 1e-9))
     poisson = positive & ~over
     if poisson.any():

@@ -46,9 +46,8 @@ def uplift_factors(
 ) -> np.ndarray:
     """Demand multiplier (n_units, days): the promotion's ``uplift`` where one is
     given, else 1. Overlapping promotions take the largest uplift."""
-    factor = np.ones((len(units), days))
+    factor = np.full((len(units), days), np.nan)
     for scope, first, last, uplift in _cover(promotions, units, start, days):
         if np.isfinite(uplift):
-            block = factor[scope, first:last]
-            factor[scope, first:last] = np.maximum(block, uplift)
-    return factor
+            factor[scope, first:last] = np.fmax(factor[scope, first:last], uplift)
+    return np.asarray(np.nan_to_num(factor, nan=1.0))

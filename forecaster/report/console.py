@@ -20,6 +20,8 @@ from forecaster.progress import Advance
 from forecaster.report.summary import Summary
 
 if TYPE_CHECKING:
+    from forecaster.inventory.promo_check import PromoCheck
+    from forecaster.models.backtest import Backtest
     from forecaster.pipeline import Plan
 
 
@@ -122,3 +124,62 @@ def render_quality(console: Console, report: QualityReport, *, warnings_only: bo
             escape(row.examples),
         )
     console.print(table)
+
+
+def render_backtest(console: Console, result: Backtest, freq: str) -> None:
+    """Accuracy per model, the forecaster's first."""
+    cutoffs = ", ".join(f"{c:%Y-%m-%d}" for c in result.cutoffs)
+    table = Table(title=f"Backtest at --freq {freq}; fold cutoffs {cutoffs}")
+    for name in ("model", "MASE", "RMSSE", "WAPE", "bias", "p90 coverage", "series x folds"):
+        table.add_column(name, justify="left" if name == "model" else "right")
+    for row in result.metrics.itertuples(index=False):
+        table.add_row(
+            row.model,
+            f"{row.MASE:.3f}",
+            f"{row.RMSSE:.3f}",
+            f"{row.WAPE:.1%}",
+            f"{row.bias:+.1%}",
+            f"{row.p90_coverage:.1%}",
+            f"{row.series:,}",
+        )
+    console.print(table)
+
+
+def render_promo(console: Console, check: PromoCheck, files: Sequence[Path]) -> None:
+    """Statuses and the most urgent SKUs of a promotion check."""
+    counts = check.table["status"].value_counts()
+    console.print(
+        f"[bold]{escape(check.name)}[/bold] {check.start:%Y-%m-%d} – {check.end:%Y-%m-%d}: "
+        + ", ".join(
+            f"{status} {int(counts.get(status, 0))}" for status in ("TOO LATE", "ORDER NOW", "OK")
+        )
+    )
+    urgent = check.table[check.table["status"] != "OK"].head(15)
+    if len(urgent):
+        table = Table(title="Most urgent")
+        for name in (
+            "sku",
+            "status",
+            "uplift",
+            "promo demand",
+            "available",
+            "shortfall",
+            "order",
+            "order by",
+        ):
+            table.add_column(name, justify="left" if name in ("sku", "status") else "right")
+        for row in urgent.itertuples(index=False):
+            table.add_row(
+                escape(str(row.sku)),
+                row.status,
+                f"{row.uplift:.2f}",
+                f"{row.promo_demand:,.0f}",
+                f"{row.available:,.0f}",
+                f"{row.shortfall:,.0f}",
+                f"{row.order:,.0f}",
+                f"{row.order_by:%Y-%m-%d}",
+            )
+        console.print(table)
+    console.print("[bold]Files written[/bold]")
+    for path in files:
+        console.print(f"  {escape(str(path))}")

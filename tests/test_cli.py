@@ -1,0 +1,258 @@
+"""The command line, invoked in-process: commands, help, exit codes, outputs."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import typer
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from forecaster import __version__
+from forecaster.cli import app
+from tests.conftest import MINIMAL, write_tables
+
+REPO = Path(__file__).resolve().parents[1]
+COMMANDS = ["run", "validate", "forecast", "backtest", "promo-check"]
+runner = CliRunner()
+
+
+def flat(text: str) -> str:
+    """Output with rich's line wrapping and box drawing undone."""
+    return " ".join(text.replace("│", " ").split())
+
+
+def test_help_lists_every_command() -> None:
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for command in COMMANDS:
+        assert command in result.output
+
+
+def test_every_command_has_help() -> None:
+    group = typer.main.get_command(app)
+    assert set(group.commands) == set(COMMANDS)  # type: ignore[attr-defined]
+    for name, command in group.commands.items():  # type: ignore[attr-defined]
+        assert (command.help or "").strip(), f"{name} has no help text"
+        result = runner.invoke(app, [name, "--help"])
+        assert result.exit_code == 0 and "Usage" in result.output
+
+
+def test_version() -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and __version__ in result.output
+
+
+@pytest.fixture
+def sample_shop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A working folder holding the shipped sample data and config, as after a clone."""
+    shutil.copytree(REPO / "sample_data", tmp_path / "sample_data")
+    shutil.copytree(REPO / "configs", tmp_path / "configs")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_run_with_no_options_plans_the_sample_shop(sample_shop: Path) -> None:
+    result = runner.invoke(app, ["run"])
+    assert result.exit_code == 0, result.output
+    workbook = sample_shop / "out" / "replenishment_2026-10-18.xlsx"
+    assert workbook.is_file()
+    wb = load_workbook(workbook, read_only=True)
+    assert wb.sheetnames == [
+        "Summary", "Replenishment", "Inventory health", "Alerts", "Slow movers", "Forecast",
+        "Data quality",
+    ]  # fmt: skip
+    suppliers = sorted((sample_shop / "out" / "suppliers").glob("PO_*_2026-10-18.xlsx"))
+    assert len(suppliers) >= 2
+    text = flat(result.output)
+    assert "SKUs planned 300" in text
+    for kind in ("OUT_OF_STOCK", "STOCKOUT_RISK", "OVERSTOCK", "LOW_SELL_THROUGH", "DEAD_STOCK"):
+        assert kind in text
+    assert "replenishment_2026-10-18.xlsx" in text
+    # no temporary files left next to the outputs
+    assert not [p for p in (sample_shop / "out").rglob("*") if p.name.startswith(".")]
+
+
+def test_run_sheets_hold_the_brief_columns(sample_shop: Path) -> None:
+    assert runner.invoke(app, ["run"]).exit_code == 0
+    wb = load_workbook(sample_shop / "out" / "replenishment_2026-10-18.xlsx", read_only=True)
+
+    def headers(sheet: str) -> list[object]:
+        return list(next(wb[sheet].iter_rows(min_row=1, max_row=1, values_only=True)))
+
+    assert headers("Replenishment")[:4] == ["SKU", "Name", "Supplier", "Warehouse"]
+    for header in (
+        "On hand",
+        "On order",
+        "Demand over protection",
+        "Safety stock",
+        "Order-up-to",
+        "Suggested order",
+        "Order value",
+        "Order by",
+        "Expected arrival",
+        "Why",
+    ):
+        assert header in headers("Replenishment")
+    for header in (
+        "Avg daily sales 30d",
+        "Turnover days",
+        "Days of cover",
+        "Sell-through 30d",
+        "Movement rate 30d",
+        "Inventory age days",
+        "Gross margin",
+        "Lifecycle",
+        "Grade",
+    ):
+        assert header in headers("Inventory health")
+    assert headers("Alerts") == [
+        "SKU",
+        "Warehouse",
+        "Name",
+        "Alert",
+        "Severity",
+        "Action",
+        "Detail",
+    ]
+    alerts = list(wb["Alerts"].iter_rows(min_row=2, values_only=True))
+    assert alerts and all(row[5] for row in alerts)  # every alert has an action
+
+
+def test_validate_prints_the_quality_report(sample_shop: Path) -> None:
+    result = runner.invoke(app, ["validate"])
+    assert result.exit_code == 0, result.output
+    text = flat(result.output)
+    assert "GBK/GB18030" in text and "GIFT-BAG" in text and "No errors" in text
+    assert not (sample_shop / "out").exists()
+
+
+def test_as_of_must_be_a_date(sample_shop: Path) -> None:
+    result = runner.invoke(app, ["run", "--as-of", "18/10/2026"])
+    assert result.exit_code == 2
+    assert "--as-of" in result.output
+    assert not (sample_shop / "out").exists()
+
+
+def test_as_of_before_the_data_is_an_error(sample_shop: Path) -> None:
+    result = runner.invoke(app, ["run", "--as-of", "2020-01-01"])
+    assert result.exit_code == 2
+    assert "as-of date 2020-01-01 is before the first sale (2024-01-01)" in flat(result.output)
+
+
+def test_a_past_week_can_be_replanned(sample_shop: Path) -> None:
+    result = runner.invoke(app, ["run", "--as-of", "2026-09-30", "--out", "week40"])
+    assert result.exit_code == 0, result.output
+    assert (sample_shop / "week40" / "replenishment_2026-09-30.xlsx").is_file()
+
+
+def test_bad_config_is_a_clear_error(tmp_path: Path) -> None:
+    data = write_tables(tmp_path / "data", MINIMAL)
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[alerts]\noverstock_cover_days = -5\n", encoding="utf-8")
+    result = runner.invoke(app, ["run", "--data", str(data), "--config", str(bad)])
+    assert result.exit_code == 2
+    assert "alerts.overstock_cover_days: Input should be greater than or equal to 1" in flat(
+        result.output
+    )
+    missing = runner.invoke(app, ["run", "--config", str(tmp_path / "nope.toml")])
+    assert missing.exit_code == 2 and "configuration file not found" in flat(missing.output)
+
+
+def test_lang_must_be_known(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["run", "--lang", "fr"])
+    assert result.exit_code == 2
+
+
+def test_forecast_writes_the_long_table(tmp_path: Path) -> None:
+    sales = tmp_path / "sales.csv"
+    rows = [{"sku": "A", "date": f"2026-03-{d:02d}", "qty": 7} for d in range(1, 29)]
+    rows += [{"sku": "DEAD", "date": "2025-01-01", "qty": 1}]
+    pd.DataFrame(rows).to_csv(sales, index=False)
+    out = tmp_path / "fc" / "forecast.csv"
+    out.parent.mkdir()
+    result = runner.invoke(
+        app, ["forecast", "--sales", str(sales), "--out", str(out), "--horizon", "3", "--freq", "W"]
+    )
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out, dtype={"sku": str})
+    assert list(table.columns) == ["sku", "date", "forecast", "p50", "p90", "p95", "model"]
+    # cutoff 2026-03-28 (a Saturday): the first whole week starts Monday 2026-03-30
+    assert table["date"].tolist() == ["2026-03-30", "2026-04-06", "2026-04-13"] * 2
+    a = table[table["sku"] == "A"]
+    assert a["forecast"].tolist() == pytest.approx([49.0] * 3)  # 7 a day x 7 days
+    assert (a["p50"] <= a["p90"]).all() and (a["p90"] <= a["p95"]).all()
+    dead = table[table["sku"] == "DEAD"]
+    assert dead["forecast"].tolist() == [0.0] * 3  # included, with no recent sales
+
+
+def test_forecast_cutoff_ignores_later_sales(tmp_path: Path) -> None:
+    sales = tmp_path / "sales.csv"
+    rows = [
+        {"sku": "A", "date": f"2026-03-{d:02d}", "qty": 2 if d <= 28 else 50} for d in range(1, 32)
+    ]
+    pd.DataFrame(rows).to_csv(sales, index=False)
+    out = tmp_path / "f.csv"
+    result = runner.invoke(
+        app, ["forecast", "--sales", str(sales), "--out", str(out), "--horizon", "2",
+              "--cutoff", "2026-03-28"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out)
+    assert table["date"].tolist() == ["2026-03-29", "2026-03-30"]
+    assert table["forecast"].tolist() == pytest.approx([2.0, 2.0])
+
+
+def test_forecast_of_a_missing_file(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["forecast", "--sales", str(tmp_path / "none.csv"), "--out", str(tmp_path / "f.csv")]
+    )
+    assert result.exit_code == 2 and "sales file not found" in flat(result.output)
+    assert not (tmp_path / "f.csv").exists()
+
+
+def test_backtest_prints_and_writes_metrics(tmp_path: Path) -> None:
+    out = tmp_path / "metrics.csv"
+    result = runner.invoke(
+        app, ["backtest", "--sales", str(REPO / "sample_data" / "sales.csv"), "--horizon", "7",
+              "--folds", "2", "--out", str(out)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = flat(result.output)
+    assert "forecaster" in text and "seasonal_nai" in text and "RMSSE" in text
+    metrics = pd.read_csv(out)
+    assert metrics["model"].tolist() == ["forecaster", "seasonal_naive"]
+    assert ((metrics["p90_coverage"] >= 0) & (metrics["p90_coverage"] <= 1)).all()
+
+
+def test_backtest_needs_enough_history(tmp_path: Path) -> None:
+    sales = write_tables(tmp_path / "d", MINIMAL) / "sales.csv"
+    result = runner.invoke(app, ["backtest", "--sales", str(sales), "--horizon", "7"])
+    assert result.exit_code == 2 and "not enough history" in flat(result.output)
+
+
+def test_promo_check_on_the_sample_shop(sample_shop: Path) -> None:
+    result = runner.invoke(app, ["promo-check", "--promo", "1111"])
+    assert result.exit_code == 0, result.output
+    path = sample_shop / "out" / "promo_1111_2026-10-18.xlsx"
+    wb = load_workbook(path, read_only=True)
+    assert wb.sheetnames == ["Summary", "Promo check"]
+    rows = list(wb["Promo check"].iter_rows(values_only=True))
+    statuses = {row[rows[0].index("Status")] for row in rows[1:] if row[0] != "Total"}
+    assert statuses == {"OK", "ORDER NOW", "TOO LATE"}
+
+
+@pytest.mark.parametrize(
+    ("promo", "message"),
+    [("双十一", "no promotion named '双十一'"), ("618", "promotion '618' is in the past")],
+)
+def test_promo_check_rejects_unknown_and_past_promotions(
+    sample_shop: Path, promo: str, message: str
+) -> None:
+    result = runner.invoke(app, ["promo-check", "--promo", promo])
+    assert result.exit_code == 2
+    assert message in flat(result.output)
+    assert not (sample_shop / "out").exists()
