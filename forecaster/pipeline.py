@@ -31,7 +31,7 @@ from forecaster.progress import Progress, Silent
 from forecaster.report.outputs import write_outputs
 from forecaster.report.promo_workbook import promo_workbook_name, write_promo_workbook
 from forecaster.report.staging import OutputStage
-from forecaster.units import KEY, planning_units
+from forecaster.units import KEY, planning_units, protection_days
 
 
 @dataclass(frozen=True)
@@ -75,10 +75,8 @@ class RunResult:
 
 def forecast_horizon(units: pd.DataFrame, settings: Settings) -> int:
     """Days to forecast: enough for the cover cap, the Forecast sheet and each protection period."""
-    protection = np.ceil(units["lead_time_days"] + units["review_period_days"]).max()
-    return int(
-        max(settings.planning.cover_cap_days, settings.forecast.sheet_weeks * 7, protection + 1)
-    )
+    longest = int(protection_days(units).max(initial=0))
+    return max(settings.planning.cover_cap_days, settings.forecast.sheet_weeks * 7, longest + 1)
 
 
 def plan(settings: Settings, progress: Progress | None = None) -> Plan:
@@ -113,7 +111,7 @@ def plan(settings: Settings, progress: Progress | None = None) -> Plan:
             name=units["name"], category=units["category"], lifecycle=stage, grade=grades
         )
         advance(1)
-        protection = np.ceil(units["lead_time_days"] + units["review_period_days"]).to_numpy(int)
+        protection = protection_days(units)
         demand_p, _ = forecast.total(protection)
         next_eta = units[KEY].merge(
             ds.purchase_orders.groupby(KEY)["eta"].min().reset_index(), on=KEY, how="left"
@@ -129,9 +127,6 @@ def plan(settings: Settings, progress: Progress | None = None) -> Plan:
         )
         advance(1)
         slow = slow_movers(health, grades, settings.slow_movers)
-        slow.insert(
-            2, "name", slow["sku"].map(units.drop_duplicates("sku").set_index("sku")["name"])
-        )
         advance(1)
 
     with progress.stage("Replenishment", total=1) as advance:

@@ -63,6 +63,15 @@ def _home_warehouse(ds: Dataset) -> str:
     return str(volume.idxmax())
 
 
+def protection_days(units: pd.DataFrame) -> np.ndarray:
+    """Protection period per unit in whole days: lead time + its supplier's review period.
+
+    An order placed today must last until the order after next arrives.
+    """
+    period = np.ceil(units["lead_time_days"] + units["review_period_days"])
+    return np.asarray(period.to_numpy(dtype=int))
+
+
 def unit_index(units: pd.DataFrame, frame: pd.DataFrame) -> np.ndarray:
     """Position in ``units`` of each row of ``frame`` (by SKU and warehouse); -1 if none."""
     index = pd.MultiIndex.from_frame(units[KEY])

@@ -22,6 +22,7 @@ CAP = 365
 HEALTHY: dict[str, object] = {
     "sku": "A",
     "warehouse": "",
+    "name": "Alpha",
     "status": "active",
     "lead_time_days": 14.0,
     "review_period_days": 7.0,
@@ -37,7 +38,7 @@ HEALTHY: dict[str, object] = {
     "eta": pd.NaT,
 }
 
-UNIT_COLUMNS = ["sku", "warehouse", "status", "lead_time_days", "review_period_days"]
+UNIT_COLUMNS = ["sku", "warehouse", "name", "status", "lead_time_days", "review_period_days"]
 HEALTH_COLUMNS = [
     "sku",
     "warehouse",

@@ -23,6 +23,7 @@ DEFAULT = Settings().slow_movers
 
 #: A slow mover (movement 0.15 < 0.2) that matches no C/B/S condition: grade A.
 BASE: dict[str, object] = {
+    "name": "",
     "sku": "A",
     "warehouse": "",
     "on_hand": 50.0,

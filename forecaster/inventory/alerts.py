@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from forecaster.config import AlertSettings
+from forecaster.units import protection_days
 
 AlertKind = Literal["OUT_OF_STOCK", "STOCKOUT_RISK", "OVERSTOCK", "LOW_SELL_THROUGH", "DEAD_STOCK"]
 ALERT_KINDS: tuple[AlertKind, ...] = (
@@ -43,7 +44,7 @@ ALERT_KINDS: tuple[AlertKind, ...] = (
 Severity = Literal["high", "medium", "low"]
 SEVERITY_ORDER: dict[Severity, int] = {"high": 0, "medium": 1, "low": 2}
 
-COLUMNS = ["sku", "warehouse", "alert", "severity", "action", "detail"]
+COLUMNS = ["sku", "warehouse", "name", "alert", "severity", "action", "detail"]
 
 
 def raise_alerts(
@@ -70,7 +71,7 @@ def raise_alerts(
     """
     lead = units["lead_time_days"].to_numpy(dtype=float)
     review = units["review_period_days"].to_numpy(dtype=float)
-    protection = lead + review
+    protection = protection_days(units).astype(float)
     cover = health["days_of_cover"].to_numpy(dtype=float)
     available = health["available"].to_numpy(dtype=float)
     on_hand = health["on_hand"].to_numpy(dtype=float)
@@ -195,6 +196,7 @@ def _frame(
         {
             "sku": units["sku"].to_numpy()[rows],
             "warehouse": units["warehouse"].to_numpy()[rows],
+            "name": units["name"].to_numpy()[rows],
             "alert": kind,
             "severity": severity,
             "action": action,

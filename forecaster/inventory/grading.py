@@ -18,6 +18,7 @@ from forecaster.config import SlowMoverSettings
 COLUMNS = [
     "sku",
     "warehouse",
+    "name",
     "grade",
     "action",
     "movement_rate_30d",

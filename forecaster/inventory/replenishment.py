@@ -27,6 +27,7 @@ import pandas as pd
 from forecaster.config import ReplenishmentSettings
 from forecaster.inventory.safety_stock import fill_rate_factor
 from forecaster.models.baseline import Forecast
+from forecaster.units import protection_days
 
 COLUMNS = [
     "sku",
@@ -67,7 +68,7 @@ def replenish(
     """
     lead = units["lead_time_days"].to_numpy(dtype=float)
     review = units["review_period_days"].to_numpy(dtype=float)
-    protection = np.ceil(lead + review).astype(int)
+    protection = protection_days(units)
     mu_p, sd_demand = forecast.total(protection)
     daily = np.divide(mu_p, protection, out=np.zeros(len(mu_p)), where=protection > 0)
     sd_lead = units["lead_time_std_days"].to_numpy(dtype=float)

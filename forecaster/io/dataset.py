@@ -31,7 +31,7 @@ import pandas as pd
 from forecaster.config import Settings
 from forecaster.errors import InputError, InvalidInput
 from forecaster.io.files import find_table, read_table
-from forecaster.io.quality import QualityReport
+from forecaster.io.quality import QualityReport, Severity
 from forecaster.io.schema import EXTENSIONS, TABLES, TableName
 from forecaster.io.validate import ROW, ParsedTable, parse_table
 
@@ -333,18 +333,7 @@ def _sales(
     known: set[str],
     report: QualityReport,
 ) -> pd.DataFrame:
-    later = (frame["date"] > as_of).to_numpy()
-    if later.any():
-        report.add(
-            "warning",
-            table.file,
-            "after_as_of",
-            int(later.sum()),
-            f"rows dated after the as-of date {as_of:%Y-%m-%d} are ignored",
-            column=table.header("date"),
-            sample=frame[ROW][later].tolist(),
-        )
-        frame = frame[~later]
+    frame = _drop_after(table, frame, as_of, report, "warning", "rows")
     gap = (as_of - frame["date"].max()).days
     if gap > 0:
         report.add(
@@ -364,6 +353,30 @@ def _sales(
         .reset_index()
     )
     return daily
+
+
+def _drop_after(
+    table: ParsedTable,
+    frame: pd.DataFrame,
+    as_of: pd.Timestamp,
+    report: QualityReport,
+    severity: Severity,
+    what: str,
+) -> pd.DataFrame:
+    """Leave out rows dated after the as-of date, reporting them."""
+    later = (frame["date"] > as_of).to_numpy()
+    if later.any():
+        report.add(
+            severity,
+            table.file,
+            "after_as_of",
+            int(later.sum()),
+            f"{what} dated after the as-of date {as_of:%Y-%m-%d} are ignored",
+            column=table.header("date"),
+            sample=frame[ROW][later].tolist(),
+        )
+        frame = frame[~later]
+    return frame
 
 
 def _known_only(
@@ -464,17 +477,7 @@ def _receipts(
     columns = ["sku", "warehouse", "date", "qty"]
     if table is None or frame is None:
         return _empty("receipts")[columns]
-    later = (frame["date"] > as_of).to_numpy()
-    if later.any():
-        report.add(
-            "note",
-            table.file,
-            "after_as_of",
-            int(later.sum()),
-            f"receipts dated after the as-of date {as_of:%Y-%m-%d} are ignored",
-            sample=frame[ROW][later].tolist(),
-        )
-        frame = frame[~later]
+    frame = _drop_after(table, frame, as_of, report, "note", "receipts")
     frame = frame[frame["sku"].isin(known) & (frame["qty"] > 0)]
     return frame[columns].sort_values(["sku", "warehouse", "date"]).reset_index(drop=True)
 

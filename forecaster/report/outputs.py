@@ -17,11 +17,12 @@ if TYPE_CHECKING:
 def write_outputs(plan: Plan, stage: OutputStage, progress: Progress) -> None:
     """The planner's workbook and one PO workbook per supplier with an order."""
     lang = plan.settings.output.lang
-    suppliers = supplier_lines(plan)["supplier"].nunique()
+    lines = supplier_lines(plan)
+    suppliers = lines["supplier"].nunique()
     with progress.stage("Writing workbooks", total=1 + suppliers) as advance:
         write_planner_workbook(
             plan, summarise(plan), stage.path(planner_workbook_name(plan.as_of)), lang
         )
         advance(1)
-        write_supplier_workbooks(plan, stage, lang)
+        write_supplier_workbooks(plan, lines, stage, lang)
         advance(suppliers)

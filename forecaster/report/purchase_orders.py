@@ -46,22 +46,29 @@ def supplier_lines(plan: Plan) -> pd.DataFrame:
     ).sort_values(["supplier", "warehouse", "sku"], kind="stable")
 
 
-def write_supplier_workbooks(plan: Plan, stage: OutputStage, lang: Lang) -> list[str]:
-    """Write one workbook per supplier with a suggested order; return the suppliers written."""
-    lines = supplier_lines(plan)
+def write_supplier_workbooks(
+    plan: Plan, lines: pd.DataFrame, stage: OutputStage, lang: Lang
+) -> list[str]:
+    """Write one workbook per supplier in ``lines`` (from :func:`supplier_lines`);
+    return the suppliers written."""
     suppliers = plan.dataset.suppliers.set_index("supplier")
+    orders = plan.supplier_orders.set_index("supplier")
     codes = sorted(lines["supplier"].unique())
     names = unique_names(codes)
     for code, safe in zip(codes, names, strict=True):
         path = stage.path(SUPPLIER_DIR / f"PO_{safe}_{plan.as_of:%Y-%m-%d}.xlsx")
-        _write_one(plan, lines[lines["supplier"] == code], suppliers.loc[code], path, lang)
+        terms = pd.concat([suppliers.loc[code], orders.loc[code, ["value", "below_minimum"]]])
+        terms.name = code
+        _write_one(plan, lines[lines["supplier"] == code], terms, path, lang)
     return codes
 
 
 def _write_one(
     plan: Plan, lines: pd.DataFrame, supplier: pd.Series, path: Path, lang: Lang
 ) -> None:
-    total = float(lines["line_value"].sum())
+    """One supplier's PO; ``supplier`` holds its terms and its order ``value`` and
+    ``below_minimum`` flag (from the plan's supplier totals)."""
+    total = float(supplier["value"])
     block = [
         (label("supplier_code", lang), str(supplier.name)),
         (header("supplier_name", lang), supplier["name"]),
@@ -69,8 +76,8 @@ def _write_one(
         (label("contact", lang), supplier["contact"]),
         (label("po_total", lang), round(total, 2)),
     ]
-    minimum = float(supplier["min_order_value"])
-    if total < minimum:
+    if supplier["below_minimum"]:
+        minimum = float(supplier["min_order_value"])
         note = label("below_minimum", lang).format(value=total, minimum=minimum)
         block.append((label("note", lang), note))
     keys = [

@@ -16,6 +16,8 @@ import pandas as pd
 from openpyxl import Workbook
 
 from forecaster.config import Lang
+from forecaster.models.distributions import count_quantiles
+from forecaster.models.engine import QUANTILES
 from forecaster.report.excel import Column, SheetWriter, new_workbook, write_table
 from forecaster.report.glossary import columns, label
 from forecaster.report.summary import Summary
@@ -23,15 +25,6 @@ from forecaster.report.summary import Summary
 if TYPE_CHECKING:
     from forecaster.pipeline import Plan
 
-SHEETS = (
-    "Summary",
-    "Replenishment",
-    "Inventory health",
-    "Alerts",
-    "Slow movers",
-    "Forecast",
-    "Data quality",
-)
 #: Days summarised by the p50/p90/p95 columns of the Forecast sheet.
 FORECAST_QUANTILE_DAYS = 28
 _STOCKOUT_ALERTS = ("OUT_OF_STOCK", "STOCKOUT_RISK")
@@ -215,9 +208,8 @@ def _health_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
 
 
 def _alerts_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
-    names = plan.units.drop_duplicates("sku").set_index("sku")["name"]
-    alerts = plan.alerts.assign(name=plan.alerts["sku"].map(names))
-    keys = _keys(plan, ["sku", "warehouse", "name", "alert", "severity", "action", "detail"])
+    alerts = plan.alerts
+    keys = _keys(plan, list(alerts.columns))
     write_table(
         wb,
         "Alerts",
@@ -231,23 +223,7 @@ def _slow_movers_sheet(wb: Workbook, plan: Plan, summary: Summary, lang: Lang) -
     slow = plan.slow_movers.assign(
         days_since_last_sale=_shown(plan.slow_movers["days_since_last_sale"], label("never", lang))
     )
-    keys = _keys(
-        plan,
-        [
-            "sku",
-            "warehouse",
-            "name",
-            "grade",
-            "action",
-            "movement_rate_30d",
-            "inventory_age_days",
-            "gross_margin",
-            "days_since_last_sale",
-            "days_of_cover",
-            "stock_value",
-            "expected_recovery",
-        ],
-    )
+    keys = _keys(plan, list(slow.columns))  # sku, warehouse, name, grade, action, inputs, value
     write_table(
         wb,
         "Slow movers",
@@ -263,17 +239,18 @@ def _forecast_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
     weeks = plan.settings.forecast.sheet_weeks
     edges = np.arange(weeks + 1) * 7
     weekly, _ = forecast.period_moments(edges)
-    window = np.array([0, FORECAST_QUANTILE_DAYS])
+    mean_28, var_28 = forecast.period_moments(np.array([0, FORECAST_QUANTILE_DAYS]))
     frame = pd.DataFrame(
         {
             "sku": units["sku"],
             "warehouse": units["warehouse"],
             "name": units["name"],
             "model": forecast.model,
-            "forecast_daily": forecast.mean[:, :FORECAST_QUANTILE_DAYS].mean(axis=1),
-            "p50_28d": forecast.period_quantiles(window, 0.50)[:, 0],
-            "p90_28d": forecast.period_quantiles(window, 0.90)[:, 0],
-            "p95_28d": forecast.period_quantiles(window, 0.95)[:, 0],
+            "forecast_daily": mean_28[:, 0] / FORECAST_QUANTILE_DAYS,
+            **{
+                f"{q}_28d": count_quantiles(mean_28, var_28, level)[:, 0]
+                for q, level in QUANTILES.items()
+            },
         }
     )
     week_columns = []

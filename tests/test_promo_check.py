@@ -1,0 +1,93 @@
+"""Pre-promotion stock check on hand-computed shops."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from forecaster.config import Settings
+from forecaster.errors import InvalidInput
+from forecaster.inventory.promo_check import promo_check
+from forecaster.io.dataset import load_dataset
+from forecaster.units import planning_units
+from tests.conftest import write_tables
+
+AS_OF = pd.Timestamp("2026-10-18")
+
+
+def day(offset: int) -> str:
+    return f"{AS_OF + pd.Timedelta(days=offset):%Y-%m-%d}"
+
+
+def check(
+    tmp_path: Path,
+    promotions: list[dict[str, object]],
+    sales_days: int = 60,
+    past_promo: tuple[int, int] | None = None,
+) -> pd.DataFrame:
+    """A = 10 a day (30 a day on a past promotion's days), 100 on hand, 50 due in 5 days."""
+    sales = []
+    for d in range(-sales_days + 1, 1):
+        promo = past_promo is not None and past_promo[0] <= d <= past_promo[1]
+        sales.append({"sku": "A", "date": day(d), "qty": 30 if promo else 10})
+    skus = [{"sku": "A", "supplier": "S", "unit_cost": 2, "unit_price": 5, "lead_time_days": 7,
+             "moq": 0, "case_pack": 12, "category": "cups"}]  # fmt: skip
+    data = write_tables(
+        tmp_path / "data",
+        {
+            "sales": sales,
+            "skus": skus,
+            "inventory": [{"sku": "A", "on_hand": 100}],
+            "purchase_orders": [{"sku": "A", "qty": 50, "eta": day(5)}],
+            "promotions": promotions,
+        },
+    )
+    ds = load_dataset(Settings().with_overrides(data_dir=data))
+    return promo_check(ds, planning_units(ds), Settings(), "P").table
+
+
+def test_given_uplift_with_a_shortfall(tmp_path: Path) -> None:
+    # P runs days 10..12 after the as-of date, uplift 3.
+    # baseline to the end: 12 days x 10 = 120; promotion demand 120 + (3 - 1) x 30 = 180
+    # available 100 + 50 (due before the start) = 150; shortfall 30 -> 3 cases of 12 = 36
+    # order by start - 7 = day 3, within the next review (day 7): ORDER NOW
+    row = check(tmp_path, [{"name": "P", "start": day(10), "end": day(12), "uplift": 3}]).iloc[0]
+    assert (row["uplift"], row["uplift_source"]) == (3.0, "given")
+    assert row["baseline_demand"] == pytest.approx(120)
+    assert row["promo_demand"] == pytest.approx(180)
+    assert row["available"] == pytest.approx(150)
+    assert row["shortfall"] == pytest.approx(30)
+    assert row["order"] == 36
+    assert row["order_by"] == AS_OF + pd.Timedelta(days=3)
+    assert row["status"] == "ORDER NOW"
+
+
+def test_ample_stock_is_ok_and_too_late_when_order_by_passed(tmp_path: Path) -> None:
+    ok = check(tmp_path / "a", [{"name": "P", "start": day(2), "end": day(3), "uplift": 1.5}])
+    # 3 days x 10 + 0.5 x 20 = 40 < 150 available
+    assert ok.iloc[0]["status"] == "OK" and ok.iloc[0]["shortfall"] == 0
+    late = check(tmp_path / "b", [{"name": "P", "start": day(4), "end": day(6), "uplift": 10}])
+    # order by day 4 - 7 = day -3: already past. Demand 6 x 10 + 9 x 30 = 330; the PO
+    # due on day 5 arrives after the start, so only the 100 on hand count: shortfall 230.
+    assert late.iloc[0]["status"] == "TOO LATE"
+    assert late.iloc[0]["available"] == pytest.approx(100)
+    assert late.iloc[0]["shortfall"] == pytest.approx(230)
+
+
+def test_uplift_estimated_from_last_years_promotion(tmp_path: Path) -> None:
+    # Last year P ran days -355..-353 with 30 a day against 10 a day before: uplift 3.
+    promotions = [
+        {"name": "P", "start": day(-355), "end": day(-353)},
+        {"name": "P", "start": day(10), "end": day(12)},
+    ]
+    row = check(tmp_path, promotions, sales_days=400, past_promo=(-355, -353)).iloc[0]
+    assert row["uplift"] == pytest.approx(3.0)
+    assert row["uplift_source"] == "estimated from 1 past P"
+    assert row["promo_demand"] == pytest.approx(180)
+
+
+def test_past_only_promotion_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(InvalidInput, match="promotion 'P' is in the past"):
+        check(tmp_path, [{"name": "P", "start": day(-20), "end": day(-18), "uplift": 2}])
