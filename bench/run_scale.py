@@ -38,12 +38,12 @@ from pathlib import Path
 DEFAULT_SIZES = (1000, 10000, 30000)
 #: Seed of the generated shops (the sample shop's own).
 SEED = 20261018
-#: Peak memory of generating *and writing* a shop, MiB per 1,000 SKUs (measured at
-#: 1k-30k SKUs: ``sample_shop.write`` turns every cell into a Python string, which needs
-#: far more than ``generate`` alone, ~110 MiB per 1,000 SKUs).
-GENERATE_MIB_PER_1K = 400.0
-#: Peak memory of one run, MiB per 1,000 SKUs (measured at 10k-30k SKUs).
-RUN_MIB_PER_1K = 150.0
+#: Peak memory of generating *and writing* a shop, MiB per 1,000 SKUs (measured: 3,876 MiB
+#: at 10k, 11,159 MiB at 30k SKUs; ``sample_shop.write`` turns every cell into a Python
+#: string, which needs far more than ``generate`` alone, ~110 MiB per 1,000 SKUs).
+GENERATE_MIB_PER_1K = 370.0
+#: Peak memory of one run, MiB per 1,000 SKUs (measured: 3,332 MiB at 10k, 9,271 MiB at 30k).
+RUN_MIB_PER_1K = 300.0
 #: Memory assumed taken by the interpreter and the imports of a child, MiB.
 BASE_MIB = 250.0
 #: Share of the available memory a child may be expected to use before a size is skipped.
@@ -102,11 +102,12 @@ class StageTimer:
             elapsed = time.perf_counter() - began
             self.seconds[description] = self.seconds.get(description, 0.0) + elapsed
             if self._echo is not None:
-                self._echo(f"    {description}: {elapsed:.2f} s (peak RSS {peak_rss_mb():,.0f} MB)")
+                peak = peak_rss_mb()
+                self._echo(f"    {description}: {elapsed:.2f} s (peak RSS so far {peak:,.0f} MiB)")
 
 
 def peak_rss_mb() -> float:
-    """Peak resident memory of this process so far, MB (``ru_maxrss`` is KiB on Linux)."""
+    """Peak resident memory of this process so far, MiB (``ru_maxrss`` is KiB on Linux)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -143,7 +144,7 @@ def child_run(data_dir: Path, out_dir: Path, result_file: Path) -> None:
         "total_s": total,
         "base_rss_mb": base,
         "peak_rss_mb": peak_rss_mb(),
-        "workbook_mb": workbook.stat().st_size / 1e6,
+        "workbook_mb": workbook.stat().st_size / 2**20,
         "workbook": str(workbook),
     }
     result_file.write_text(json.dumps(figures), encoding="utf-8")
@@ -218,9 +219,11 @@ def measure(n_skus: int, root: Path, force: bool) -> SizeResult:
     if generated.is_file():
         print("  reusing the shop generated before", flush=True)
     else:
-        problem = None if force else too_big("generating", n_skus, GENERATE_MIB_PER_1K)
+        problem = None if force else too_big("generating a shop", n_skus, GENERATE_MIB_PER_1K)
         if problem:
-            result.note = f"skipped: {problem}"
+            run_problem = too_big("the run", n_skus, RUN_MIB_PER_1K)
+            also = f"; {run_problem}" if run_problem else ""
+            result.note = f"skipped: {problem}{also}"
             print(f"  {result.note}", flush=True)
             return result
         print("  generating ...", flush=True)
@@ -237,7 +240,7 @@ def measure(n_skus: int, root: Path, force: bool) -> SizeResult:
     result.generate_rss_mb = figures["generate_rss_mb"]
     print(
         f"  generated in {result.generate_s:.1f} s, {result.sales_rows:,} sales rows, "
-        f"peak RSS {result.generate_rss_mb:,.0f} MB",
+        f"peak RSS {result.generate_rss_mb:,.0f} MiB",
         flush=True,
     )
 
@@ -290,12 +293,12 @@ def stage_label(description: str) -> str:
 
 def table(results: Sequence[SizeResult]) -> list[str]:
     """The results as a plain text table, one row per size, with a legend and notes."""
-    stages: list[str] = []
+    stages = list(STAGE_LABELS)
     for result in results:
         stages += [s for s in result.stages if s not in stages]
     headers = ["SKUs", "units", "sales rows", "gen s"]
     headers += [f"{stage_label(s)} s" for s in stages]
-    headers += [f"{OTHER} s", "total s", "ms/SKU", "base MB", "peak MB", "xlsx MB", "cells"]
+    headers += [f"{OTHER} s", "total s", "ms/SKU", "base MiB", "peak MiB", "xlsx MiB", "cells"]
 
     def num(value: float | None, spec: str) -> str:
         return "-" if value is None else format(value, spec)
@@ -325,10 +328,21 @@ def table(results: Sequence[SizeResult]) -> list[str]:
     lines.append("(not part of the run); stages as reported by the pipeline's Progress:")
     lines += [f"  {stage_label(s)}: {s}" for s in stages]
     lines.append(f"  {OTHER}: run time outside every stage (moving the files into place)")
-    lines.append("base MB: RSS after the imports; peak MB: peak RSS of the run's process;")
-    lines.append("xlsx MB, cells: the planner's workbook (supplier POs not counted).")
+    lines.append("base MiB: RSS after the imports; peak MiB: peak RSS of the run's process;")
+    lines.append("xlsx MiB, cells: the planner's workbook (supplier POs not counted).")
     lines += [f"{r.skus:,} SKUs: {r.note}" for r in results if r.note]
     return lines
+
+
+def parse_sizes(text: str) -> list[int]:
+    """``1000,10000,30_000`` as a list of positive SKU counts."""
+    try:
+        sizes = [int(part.strip()) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a list of whole numbers: {text!r}") from None
+    if not sizes or min(sizes) < 1:
+        raise argparse.ArgumentTypeError(f"SKU counts must be at least 1: {text!r}")
+    return sizes
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -336,8 +350,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--sizes",
-        default=",".join(str(n) for n in DEFAULT_SIZES),
-        help="comma-separated SKU counts (default: %(default)s)",
+        type=parse_sizes,
+        default=list(DEFAULT_SIZES),
+        help=f"comma-separated SKU counts (default: {','.join(map(str, DEFAULT_SIZES))})",
     )
     parser.add_argument("--keep", type=Path, help="keep the shops and outputs in this folder")
     parser.add_argument("--force", action="store_true", help="try sizes that look too big")
@@ -358,13 +373,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.one is not None:
         child_run(args.data, args.out, args.json)
         return 0
-    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     print("\n".join(machine()))
     results: list[SizeResult] = []
     with tempfile.TemporaryDirectory(prefix="forecaster-scale-") as temp:
         root = args.keep if args.keep is not None else Path(temp)
         root.mkdir(parents=True, exist_ok=True)
-        for n_skus in sizes:
+        for n_skus in args.sizes:
             results.append(measure(n_skus, root, args.force))
     print()
     print("\n".join(table(results)))
