@@ -42,8 +42,8 @@ SEED = 20261018
 #: at 10k, 11,159 MiB at 30k SKUs; ``sample_shop.write`` turns every cell into a Python
 #: string, which needs far more than ``generate`` alone, ~110 MiB per 1,000 SKUs).
 GENERATE_MIB_PER_1K = 370.0
-#: Peak memory of one run, MiB per 1,000 SKUs (measured: 3,332 MiB at 10k, 9,271 MiB at 30k).
-RUN_MIB_PER_1K = 300.0
+#: Peak memory of one run, MiB per 1,000 SKUs (measured: 2,118 MiB at 10k, 5,566 MiB at 30k).
+RUN_MIB_PER_1K = 190.0
 #: Memory assumed taken by the interpreter and the imports of a child, MiB.
 BASE_MIB = 250.0
 #: Share of the available memory a child may be expected to use before a size is skipped.

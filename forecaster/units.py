@@ -31,8 +31,9 @@ def planning_units(ds: Dataset) -> pd.DataFrame:
         ``first_sale`` and ``last_sale`` (dates with positive net sales; NaT if
         none). Sorted by SKU and warehouse; index 0..n-1.
     """
+    sold_pairs = ds.sales.groupby(KEY, sort=False, observed=True).size().index.to_frame(index=False)
     pairs = pd.concat(
-        [ds.sales[KEY], ds.inventory[KEY], ds.purchase_orders[KEY]], ignore_index=True
+        [sold_pairs, ds.inventory[KEY], ds.purchase_orders[KEY]], ignore_index=True
     ).drop_duplicates()
     unseen = ds.skus.loc[~ds.skus["sku"].isin(pairs["sku"]), ["sku"]]
     if len(unseen):

@@ -230,7 +230,9 @@ def _assemble(
     suppliers = _suppliers(tables.get("suppliers"), frames.get("suppliers"), skus, settings, report)
     promotions = frames.get("promotions", _empty("promotions")).drop(columns=ROW)
 
-    never_sold = skus["sku"][~skus["sku"].isin(sales["sku"]) & (skus["status"] == "active")]
+    # isin with the distinct values: pandas' Arrow-string isin walks its argument in Python.
+    sold = skus["sku"].isin(sales["sku"].unique())
+    never_sold = skus["sku"][~sold & (skus["status"] == "active")]
     if len(never_sold):
         report.add(
             "warning",

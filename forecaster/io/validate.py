@@ -20,7 +20,7 @@ Reported and worked around:
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -86,6 +86,8 @@ def parse_table(
         errors.extend(problems)
     if raw.spec.name == "skus" and not errors:
         errors.extend(_check_status(raw, frame, columns, rows))
+    # The parsed frame replaces the text as read: keep the file's description, not its cells.
+    raw = replace(raw, frame=raw.frame.iloc[:0])
     table = ParsedTable(raw, frame)
     if errors:
         return table, errors
@@ -105,7 +107,7 @@ def _parse_column(
         if spec.kind == "number":
             value = np.nan if spec.default is None else float(spec.default)  # type: ignore[arg-type]
             return pd.Series(value, index=range(len(rows)), dtype="float64"), []
-        return pd.Series([spec.default or ""] * len(rows), dtype=object), []
+        return pd.Series([spec.default or ""] * len(rows), dtype="str"), []
 
     values = raw.frame[spec.name]
     header = raw.columns.header(spec.name)
@@ -192,13 +194,16 @@ def _table_rules(
 ) -> tuple[pd.DataFrame, list[InputError]]:
     name, file, frame = table.name, table.file, table.frame
     errors: list[InputError] = []
-    data = [c for c in frame.columns if c != ROW]
-    identical = frame.duplicated(subset=data, keep="first").to_numpy()
-
     id_column = _ID_COLUMN.get(name)
     drops_identical = name in _MASTER_TABLES or (
         id_column is not None and table.has(id_column) and (frame[id_column] != "").all()
     )
+    # Elsewhere identical rows are ordinary (order lines, deliveries) and left alone.
+    if drops_identical or name == "inventory":
+        data = [c for c in frame.columns if c != ROW]
+        identical = frame.duplicated(subset=data, keep="first").to_numpy()
+    else:
+        identical = np.zeros(len(frame), dtype=bool)
     if identical.any():
         if drops_identical:
             report.add(
