@@ -256,3 +256,17 @@ def test_promo_check_rejects_unknown_and_past_promotions(
     assert result.exit_code == 2
     assert message in flat(result.output)
     assert not (sample_shop / "out").exists()
+
+
+def test_lang_zh_writes_chinese_headers(tmp_path: Path) -> None:
+    data = write_tables(tmp_path / "data", MINIMAL)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["run", "--data", str(data), "--out", str(out), "--lang", "zh"])
+    assert result.exit_code == 0, result.output
+    wb = load_workbook(out / "replenishment_2026-03-02.xlsx", read_only=True)
+    header = next(wb["Replenishment"].iter_rows(max_row=1, values_only=True))
+    assert header[:3] == ("商品编码", "商品名称", "供应商")
+    assert "建议采购量" in header and "计算依据" in header
+    po = load_workbook(out / "suppliers" / "PO_S1_2026-03-02.xlsx", read_only=True).active
+    assert po is not None
+    assert any(row and row[0] == "合计" for row in po.iter_rows(values_only=True))
