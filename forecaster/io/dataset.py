@@ -218,7 +218,6 @@ def _assemble(
     as_of = _as_of(tables["sales"], settings, problems)
     if problems:
         raise InvalidInput(problems)
-    assert as_of is not None
 
     known = set(skus["sku"])
     sales = _sales(tables["sales"], frames["sales"], as_of, known, report)
@@ -259,7 +258,7 @@ def _assemble(
 
 def _empty(name: TableName) -> pd.DataFrame:
     spec = TABLES[name]
-    dtypes = {"text": object, "number": "float64", "date": "datetime64[ns]"}
+    dtypes = {"text": "str", "number": "float64", "date": "datetime64[ns]"}
     return pd.DataFrame(
         {
             ROW: pd.Series(dtype="int64"),
@@ -308,9 +307,7 @@ def _warehouse_mode(
     return per_warehouse
 
 
-def _as_of(
-    sales: ParsedTable, settings: Settings, problems: list[InputError]
-) -> pd.Timestamp | None:
+def _as_of(sales: ParsedTable, settings: Settings, problems: list[InputError]) -> pd.Timestamp:
     dates = sales.frame["date"]
     first, last = dates.min(), dates.max()
     if settings.planning.as_of is None:

@@ -85,15 +85,9 @@ class QualityReport:
             )
         )
 
-    def extend(self, other: QualityReport) -> None:
-        self.issues.extend(other.issues)
-
     @property
     def warnings(self) -> list[QualityIssue]:
         return [i for i in self.issues if i.severity == "warning"]
-
-    def checks(self) -> set[str]:
-        return {i.check for i in self.issues}
 
     def to_frame(self) -> pd.DataFrame:
         """One row per issue, warnings first."""

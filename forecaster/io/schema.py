@@ -58,12 +58,6 @@ class TableSpec:
     key: tuple[str, ...]
     description: str
 
-    def column(self, name: str) -> ColumnSpec:
-        for spec in self.columns:
-            if spec.name == name:
-                return spec
-        raise KeyError(name)
-
     @property
     def column_names(self) -> tuple[str, ...]:
         return tuple(spec.name for spec in self.columns)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from forecaster.config import Lang
-from forecaster.inventory.promo_check import PromoCheck
+from forecaster.inventory.promo_check import COLUMNS, PromoCheck
 from forecaster.report.excel import SheetWriter, new_workbook, write_table
 from forecaster.report.glossary import columns, label
 from forecaster.report.staging import safe_filename
@@ -57,23 +57,7 @@ def write_promo_workbook(
             totals={k: suppliers[k].sum() for k in ("lines", "shortfall", "shortfall_value")},
             total_label=label("total", lang),
         )
-    keys = [
-        "sku",
-        "warehouse",
-        "name",
-        "supplier",
-        "uplift",
-        "uplift_source",
-        "baseline_demand",
-        "promo_demand",
-        "available",
-        "shortfall",
-        "order",
-        "order_value",
-        "order_by",
-        "status",
-        "excess_after",
-    ]
+    keys = [c for c in COLUMNS if c not in ("category", "stock_after")]
     if not per_warehouse:
         keys.remove("warehouse")
     write_table(
