@@ -12,6 +12,7 @@ sum of the days' variances.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -72,11 +73,10 @@ class Forecast:
         n = self.mean.shape[0]
         days = np.broadcast_to(np.asarray(days, dtype=int), (n,))
         offset = np.broadcast_to(np.asarray(offset, dtype=int), (n,))
-        cum_mean = _cumulative(self.mean)
-        cum_var = _cumulative(self.variance())
         lo, hi = offset, offset + days
-        mean = _span(cum_mean, self.mean, lo, hi)
-        var = _span(cum_var, self.variance(), lo, hi)
+        last = self.mean[:, -1]
+        mean = _span(self._cum_mean, last, lo, hi)
+        var = _span(self._cum_var, (self.cv * last) ** 2, lo, hi)
         return mean, np.sqrt(var)
 
     def period_quantiles(self, edges: np.ndarray, q: float) -> np.ndarray:
@@ -90,10 +90,18 @@ class Forecast:
 
     def period_moments(self, edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Mean and variance of total demand per period (see :meth:`period_quantiles`)."""
-        cum_mean = _cumulative(self.mean)
-        cum_var = _cumulative(self.variance())
         edges = np.asarray(edges)
-        return np.diff(cum_mean[:, edges], axis=1), np.diff(cum_var[:, edges], axis=1)
+        return np.diff(self._cum_mean[:, edges], axis=1), np.diff(self._cum_var[:, edges], axis=1)
+
+    # Cumulative sums over the horizon, built once per forecast: every span and
+    # period query is a difference of two columns.
+    @cached_property
+    def _cum_mean(self) -> np.ndarray:
+        return _cumulative(self.mean)
+
+    @cached_property
+    def _cum_var(self) -> np.ndarray:
+        return _cumulative(self.variance())
 
 
 def _cumulative(daily: np.ndarray) -> np.ndarray:
@@ -103,14 +111,15 @@ def _cumulative(daily: np.ndarray) -> np.ndarray:
     return out
 
 
-def _span(cum: np.ndarray, daily: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-    horizon = daily.shape[1]
+def _span(cum: np.ndarray, last_day: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Sum of days ``lo`` to ``hi - 1`` per row; days past the horizon repeat ``last_day``."""
+    horizon = cum.shape[1] - 1
     rows = np.arange(cum.shape[0])
     inside_hi = np.minimum(hi, horizon)
     inside_lo = np.minimum(lo, horizon)
     total = cum[rows, inside_hi] - cum[rows, inside_lo]
     beyond = np.maximum(hi - np.maximum(lo, horizon), 0)
-    return np.asarray(total + beyond * daily[rows, horizon - 1])
+    return np.asarray(total + beyond * last_day)
 
 
 def moving_average(
