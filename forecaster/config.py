@@ -155,6 +155,13 @@ class AlertSettings(_Section):
     dead_stock_days: Days = 90  # DEAD_STOCK: stock on hand and no sale in this many days
 
 
+class PromotionSettings(_Section):
+    baseline_days: Days = 28  # normal days each side of a past promotion that set its baseline
+    guard_days: Annotated[int, Field(ge=0)] = 7  # days next to any promotion that are not normal
+    # expected promotion units at which a SKU's own uplift weighs as much as its category's
+    uplift_prior_units: Annotated[float, Field(ge=0)] = 30.0
+
+
 class LifecycleSettings(_Section):
     introduction_days: Days = 60  # launched (or first sold) within this many days: introduction
     trend_window_days: Days = 56  # recent window compared with the one before it
@@ -308,6 +315,7 @@ class Settings(_Section):
     planning: PlanningSettings = PlanningSettings()
     forecast: ForecastSettings = ForecastSettings()
     alerts: AlertSettings = AlertSettings()
+    promotions: PromotionSettings = PromotionSettings()
     lifecycle: LifecycleSettings = LifecycleSettings()
     slow_movers: SlowMoverSettings = SlowMoverSettings()
     replenishment: ReplenishmentSettings = ReplenishmentSettings()

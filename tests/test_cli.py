@@ -241,8 +241,13 @@ def test_promo_check_on_the_sample_shop(sample_shop: Path) -> None:
     wb = load_workbook(path, read_only=True)
     assert wb.sheetnames == ["Summary", "Promo check"]
     rows = list(wb["Promo check"].iter_rows(values_only=True))
-    statuses = {row[rows[0].index("Status")] for row in rows[1:] if row[0] != "Total"}
-    assert statuses == {"OK", "ORDER NOW", "TOO LATE"}
+    lines = [dict(zip(rows[0], row, strict=True)) for row in rows[1:] if row[0] != "Total"]
+    assert {line["Status"] for line in lines} == {"OK", "ORDER NOW", "TOO LATE"}
+    assert any(line["Excess after"] == "EXCESS AFTER" for line in lines)
+    # The coming 11.11 has no uplift: every line's is learned from the two past ones.
+    assert all("2 past 1111" in line["Uplift source"] for line in lines)
+    assert all(line["Action"] for line in lines)
+    assert "EXCESS AFTER" in flat(result.output)
 
 
 @pytest.mark.parametrize(
@@ -256,6 +261,28 @@ def test_promo_check_rejects_unknown_and_past_promotions(
     assert result.exit_code == 2
     assert message in flat(result.output)
     assert not (sample_shop / "out").exists()
+
+
+def test_promo_check_as_of_last_year_checks_last_years_promotion(sample_shop: Path) -> None:
+    result = runner.invoke(app, ["promo-check", "--promo", "1111", "--as-of", "2025-10-18"])
+    assert result.exit_code == 0, result.output
+    path = sample_shop / "out" / "promo_1111_2025-10-18.xlsx"
+    rows = list(load_workbook(path, read_only=True)["Promo check"].iter_rows(values_only=True))
+    sources = [row[rows[0].index("Uplift source")] for row in rows[1:] if row[0] != "Total"]
+    assert sources and all("1 past 1111" in source for source in sources)
+    assert "2025-11-01 – 2025-11-11" in flat(result.output)
+
+
+def test_promo_check_rejects_a_promotion_ending_before_it_starts(tmp_path: Path) -> None:
+    promotions = [{"name": "P", "start": "2026-06-18", "end": "2026-06-01"}]
+    data = write_tables(tmp_path / "data", {**MINIMAL, "promotions": promotions})
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app, ["promo-check", "--promo", "P", "--data", str(data), "--out", str(out)]
+    )
+    assert result.exit_code == 2
+    assert "column 'end': the promotion ends before it starts in row 2 ('P')" in flat(result.output)
+    assert not out.exists()
 
 
 def test_lang_zh_writes_chinese_headers(tmp_path: Path) -> None:

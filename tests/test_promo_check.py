@@ -26,8 +26,9 @@ def check(
     promotions: list[dict[str, object]],
     sales_days: int = 60,
     past_promo: tuple[int, int] | None = None,
+    on_hand: int = 100,
 ) -> pd.DataFrame:
-    """A = 10 a day (30 a day on a past promotion's days), 100 on hand, 50 due in 5 days."""
+    """A = 10 a day (30 a day on a past promotion's days), ``on_hand``, 50 due in 5 days."""
     sales = []
     for d in range(-sales_days + 1, 1):
         promo = past_promo is not None and past_promo[0] <= d <= past_promo[1]
@@ -39,7 +40,7 @@ def check(
         {
             "sales": sales,
             "skus": skus,
-            "inventory": [{"sku": "A", "on_hand": 100}],
+            "inventory": [{"sku": "A", "on_hand": on_hand}],
             "purchase_orders": [{"sku": "A", "qty": 50, "eta": day(5)}],
             "promotions": promotions,
         },
@@ -62,6 +63,12 @@ def test_given_uplift_with_a_shortfall(tmp_path: Path) -> None:
     assert row["order"] == 36
     assert row["order_by"] == AS_OF + pd.Timedelta(days=3)
     assert row["status"] == "ORDER NOW"
+    assert row["shortfall_value"] == pytest.approx(60)
+    assert row["order_value"] == pytest.approx(72)
+    # after it: 150 + 36 - 180 = 6 left, 0.6 days of the baseline 10 a day
+    assert row["cover_after_days"] == pytest.approx(0.6)
+    assert not row["excess_after"]
+    assert row["action"] == "Order 36 = 3 cases of 12 now: short 30, order by 2026-10-21"
 
 
 def test_ample_stock_is_ok_and_too_late_when_order_by_passed(tmp_path: Path) -> None:
@@ -74,6 +81,33 @@ def test_ample_stock_is_ok_and_too_late_when_order_by_passed(tmp_path: Path) -> 
     assert late.iloc[0]["status"] == "TOO LATE"
     assert late.iloc[0]["available"] == pytest.approx(100)
     assert late.iloc[0]["shortfall"] == pytest.approx(230)
+    # 240 to expedite; 100 + 240 - 330 = 10 left, then the 50 due on day 5: 60 = 6 days
+    assert late.iloc[0]["order"] == 240
+    assert late.iloc[0]["cover_after_days"] == pytest.approx(6.0)
+    assert late.iloc[0]["action"].startswith("Expedite 240 = 20 cases of 12: short 230")
+
+
+def test_a_shortfall_with_time_to_spare_waits_for_a_later_review(tmp_path: Path) -> None:
+    # P on days 30..32, uplift 2: demand 32 x 10 + 30 = 350 against 150: short 200,
+    # 204 to order by day 23, after the next review (day 7): OK, with the order named.
+    row = check(tmp_path, [{"name": "P", "start": day(30), "end": day(32), "uplift": 2}]).iloc[0]
+    assert row["shortfall"] == pytest.approx(200)
+    assert row["status"] == "OK"
+    assert row["action"] == "Order 204 = 17 cases of 12 by 2026-11-10: short 200"
+
+
+def test_stock_left_beyond_the_cover_cap_is_flagged(tmp_path: Path) -> None:
+    # 3000 on hand + 50: demand 120 + 2 x 30 = 180 leaves 2870 = 287 days > 180.
+    row = check(
+        tmp_path, [{"name": "P", "start": day(10), "end": day(12), "uplift": 3}], on_hand=3000
+    ).iloc[0]
+    assert row["status"] == "OK" and row["order"] == 0
+    assert row["cover_after_days"] == pytest.approx(287)
+    assert row["excess_after"]
+    assert row["action"] == (
+        "Stock covers the promotion; stock left lasts 287 d after it: "
+        "order less or plan a clearance"
+    )
 
 
 def test_uplift_estimated_from_last_years_promotion(tmp_path: Path) -> None:
@@ -84,10 +118,42 @@ def test_uplift_estimated_from_last_years_promotion(tmp_path: Path) -> None:
     ]
     row = check(tmp_path, promotions, sales_days=400, past_promo=(-355, -353)).iloc[0]
     assert row["uplift"] == pytest.approx(3.0)
-    assert row["uplift_source"] == "estimated from 1 past P"
+    # its own evidence (30 expected units) weighs 50 % against the category's, the same 3
+    assert row["uplift_source"] == "own 3.00 from 1 past P, weight 50%; category cups 3.00"
     assert row["promo_demand"] == pytest.approx(180)
+
+
+def test_no_past_promotion_assumes_no_uplift_and_says_so(tmp_path: Path) -> None:
+    row = check(tmp_path, [{"name": "P", "start": day(10), "end": day(12)}]).iloc[0]
+    assert row["uplift"] == 1.0
+    assert row["uplift_source"] == "no past P: 1.0 assumed, give an uplift"
+    assert row["promo_demand"] == pytest.approx(120)
 
 
 def test_past_only_promotion_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(InvalidInput, match="promotion 'P' is in the past"):
         check(tmp_path, [{"name": "P", "start": day(-20), "end": day(-18), "uplift": 2}])
+
+
+def test_a_promotion_limited_to_a_category_checks_only_that_category(tmp_path: Path) -> None:
+    skus = [
+        {"sku": sku, "supplier": "S", "unit_cost": 1, "unit_price": 2, "lead_time_days": 7,
+         "category": category}
+        for sku, category in (("A", "cups"), ("B", "pets"))
+    ]  # fmt: skip
+    data = write_tables(
+        tmp_path / "data",
+        {
+            "sales": [{"sku": sku, "date": day(d), "qty": 5} for sku in "AB" for d in range(-9, 1)],
+            "skus": skus,
+            "inventory": [{"sku": "A", "on_hand": 0}, {"sku": "B", "on_hand": 0}],
+            "promotions": [
+                {"name": "P", "start": day(10), "end": day(12), "uplift": 2, "category": "pets"}
+            ],
+        },
+    )
+    ds = load_dataset(Settings().with_overrides(data_dir=data))
+    table = promo_check(ds, planning_units(ds), Settings(), "P").table
+    assert table["sku"].tolist() == ["B"]
+    # 12 days x 5 + (2 - 1) x 15 = 75, nothing available
+    assert table["shortfall"].iloc[0] == pytest.approx(75)

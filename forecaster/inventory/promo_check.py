@@ -3,24 +3,27 @@
 For the next occurrence of the promotion named ``--promo`` and each unit in its
 scope:
 
-* ``uplift`` -- the promotion's own ``uplift`` when given; otherwise estimated
-  from past promotions of the same name, per category: units sold during those
-  promotions divided by the units the days before them would predict (mean
-  daily demand over ``baseline_days`` before each start, promotion days left
-  out, times the promotion's length). A category with no past evidence gets 1.
+* ``uplift`` -- the promotion's own ``uplift`` when given; otherwise learned
+  from past promotions of the same name per SKU, shrunk towards the SKU's
+  category when its own history is thin (:mod:`forecaster.models.uplift`);
+  ``uplift_source`` says which, with the numbers.
 * ``baseline_demand`` -- forecast units from the day after the as-of date to
   the promotion's last day, without this promotion.
 * ``promo_demand`` -- the same with the promotion days multiplied by the uplift.
 * ``available`` -- on hand - allocated + open POs arriving before the start.
-* ``shortfall`` -- ``promo_demand - available``, never below 0, and the
-  ``order`` covering it, raised to the MOQ and rounded up to whole cases.
+* ``shortfall`` -- ``promo_demand - available``, never below 0 (and its value
+  at cost), and the ``order`` covering it, raised to the MOQ and rounded up to
+  whole cases.
 * ``order_by`` -- start - lead time: the last day to order for the goods to
   arrive before the promotion.
 * ``status`` -- OK (no shortfall, or ``order_by`` is after the next review),
   ORDER NOW (``order_by`` within the next review period), TOO LATE
   (``order_by`` already past: expedite).
-* ``excess_after`` -- the stock left after the promotion would cover more than
-  ``overstock_cover_days`` of baseline demand.
+* ``cover_after_days`` -- days of baseline demand that the stock left after the
+  promotion (available + order - promotion demand, then the POs due from the
+  start on, at their ETA) lasts, capped at ``cover_cap_days``;
+  ``excess_after`` when that exceeds ``max_cover_days``.
+* ``action`` -- what to do, in words.
 """
 
 from __future__ import annotations
@@ -33,14 +36,14 @@ import pandas as pd
 
 from forecaster.config import Settings
 from forecaster.errors import InputError, InvalidInput
+from forecaster.inventory.metrics import days_of_cover
 from forecaster.io.dataset import Dataset
 from forecaster.models.engine import forecast_units
 from forecaster.models.promotions import promotion_days
-from forecaster.units import demand_matrix, unit_index
+from forecaster.models.uplift import Uplift, estimate_uplift, past_evidence
+from forecaster.units import unit_index
 
 PromoStatus = Literal["OK", "ORDER NOW", "TOO LATE"]
-#: Days before a past promotion whose mean daily demand is its baseline.
-BASELINE_DAYS = 28
 
 COLUMNS = [
     "sku",
@@ -54,12 +57,14 @@ COLUMNS = [
     "promo_demand",
     "available",
     "shortfall",
+    "shortfall_value",
     "order",
     "order_value",
     "order_by",
     "status",
-    "stock_after",
+    "cover_after_days",
     "excess_after",
+    "action",
 ]
 
 
@@ -118,32 +123,29 @@ def promo_check(ds: Dataset, units: pd.DataFrame, settings: Settings, name: str)
     target = next_promotion(ds, name)
     start, end = target["start"].iloc[0], target["end"].max()
     first_day = max(start, ds.as_of + pd.Timedelta(days=1))
-    others = ds.promotions.drop(index=target.index)
     horizon = int((end - ds.as_of).days)
-    baseline = forecast_units(
-        ds.sales,
-        units,
-        others,
-        ds.as_of,
-        settings.forecast,
-        horizon + settings.alerts.overstock_cover_days,
-    )
+    cap = settings.planning.cover_cap_days
+    others = ds.promotions.drop(index=target.index)
+    baseline = forecast_units(ds.sales, units, others, ds.as_of, settings.forecast, horizon + cap)
     offset = int((first_day - baseline.start).days)
     length = int((end - first_day).days) + 1
     in_scope = promotion_days(target, units, first_day, 1)[:, 0]
 
     given = _given_uplift(target, units)
-    estimated, evidence = _estimated_uplift(ds, units, name, settings)
-    uplift = np.where(np.isfinite(given), given, estimated)
-    source = np.where(np.isfinite(given), "given", evidence)
+    learned = settings.promotions
+    evidence = past_evidence(ds.sales, units, ds.promotions, name, ds.as_of, learned)
+    estimate = estimate_uplift(evidence, units, learned.uplift_prior_units)
+    uplift = np.where(np.isfinite(given), given, estimate.uplift)
+    source = np.where(np.isfinite(given), "given", uplift_sources(estimate, units, name))
 
     to_end, _ = baseline.total(np.full(len(units), horizon))
     during, _ = baseline.total(np.full(len(units), length), offset)
     promo_demand = to_end + (uplift - 1.0) * during
-    before_start = ds.purchase_orders[ds.purchase_orders["eta"] < start]
-    rows = unit_index(units, before_start)
+    pos = ds.purchase_orders.assign(unit=unit_index(units, ds.purchase_orders))
+    pos = pos[pos["unit"] >= 0]
+    early = (pos["eta"] < start).to_numpy()
     inbound = np.bincount(
-        rows[rows >= 0], weights=before_start["qty"].to_numpy()[rows >= 0], minlength=len(units)
+        pos["unit"].to_numpy()[early], weights=pos["qty"].to_numpy()[early], minlength=len(units)
     )
     on_hand = units["on_hand"].to_numpy(dtype=float)
     available = np.maximum(on_hand - units["allocated"].to_numpy(dtype=float), 0.0) + inbound
@@ -163,11 +165,21 @@ def promo_check(ds: Dataset, units: pd.DataFrame, settings: Settings, name: str)
         ["OK", "TOO LATE", "ORDER NOW"],
         default="OK",
     )
-    later_inbound = units["on_order"].to_numpy(dtype=float) - inbound
-    stock_after = np.maximum(available - promo_demand, 0.0) + order + later_inbound
-    after, _ = baseline.total(
-        np.full(len(units), settings.alerts.overstock_cover_days), offset + length
+    # After the promotion: what the order and the available stock leave, then the
+    # POs due from the start on, at their ETA, against the baseline forecast.
+    stock_after = np.maximum(available + order - promo_demand, 0.0)
+    late = pos[~early]
+    after_day = (late["eta"] - (end + pd.Timedelta(days=1))).dt.days.clip(lower=0)
+    cover_after = days_of_cover(
+        stock_after,
+        baseline.mean[:, horizon : horizon + cap],
+        late["unit"].to_numpy(),
+        after_day.to_numpy(),
+        late["qty"].to_numpy(dtype=float),
+        cap,
     )
+    excess = np.nan_to_num(cover_after, nan=0.0) > settings.replenishment.max_cover_days
+    unit_cost = units["unit_cost"].to_numpy(dtype=float)
     table = pd.DataFrame(
         {
             "sku": units["sku"],
@@ -181,12 +193,14 @@ def promo_check(ds: Dataset, units: pd.DataFrame, settings: Settings, name: str)
             "promo_demand": promo_demand,
             "available": available,
             "shortfall": shortfall,
+            "shortfall_value": shortfall * unit_cost,
             "order": order,
-            "order_value": order * units["unit_cost"].to_numpy(dtype=float),
+            "order_value": order * unit_cost,
             "order_by": order_by,
             "status": status,
-            "stock_after": stock_after,
-            "excess_after": stock_after > np.maximum(after, 0.0) + 1e-9,
+            "cover_after_days": cover_after,
+            "excess_after": excess,
+            "action": _actions(status, shortfall, order, pack, order_by, cover_after, excess),
         }
     )
     active = (units["status"] == "active").to_numpy()
@@ -201,6 +215,57 @@ def promo_check(ds: Dataset, units: pd.DataFrame, settings: Settings, name: str)
     return PromoCheck(name, start, end, table[COLUMNS])
 
 
+def uplift_sources(estimate: Uplift, units: pd.DataFrame, name: str) -> np.ndarray:
+    """Where each estimated uplift came from, in words with its numbers."""
+    n = estimate.occurrences
+    if n == 0:
+        return np.full(len(units), f"no past {name}: 1.0 assumed, give an uplift")
+    if np.isnan(estimate.category).all():
+        return np.full(len(units), f"no normal sales around {n} past {name}: 1.0 assumed")
+    past = f"{n} past {name}"
+    out = []
+    for own, weight, category, group in zip(
+        estimate.own, estimate.weight, estimate.category, units["category"], strict=True
+    ):
+        group_text = f"category {group}" if group else "shop"
+        if np.isnan(own):
+            out.append(f"{group_text} {category:.2f} (no own sales in {past})")
+        else:
+            out.append(
+                f"own {own:.2f} from {past}, weight {weight:.0%}; {group_text} {category:.2f}"
+            )
+    return np.asarray(out, dtype=object)
+
+
+def _actions(
+    status: np.ndarray,
+    shortfall: np.ndarray,
+    order: np.ndarray,
+    pack: np.ndarray,
+    order_by: pd.Series,
+    cover_after: np.ndarray,
+    excess: np.ndarray,
+) -> list[str]:
+    """The recommended action per unit, in words."""
+    out = []
+    for st, short, qty, case, by, cover, over in zip(
+        status, shortfall, order, pack, order_by, cover_after, excess, strict=True
+    ):
+        cases = f" = {qty / case:.0f} cases of {case:.0f}" if case > 1 else ""
+        if st == "TOO LATE":
+            text = f"Expedite {qty:,.0f}{cases}: short {short:,.0f}, order-by {by:%Y-%m-%d} passed"
+        elif st == "ORDER NOW":
+            text = f"Order {qty:,.0f}{cases} now: short {short:,.0f}, order by {by:%Y-%m-%d}"
+        elif short > 0:
+            text = f"Order {qty:,.0f}{cases} by {by:%Y-%m-%d}: short {short:,.0f}"
+        else:
+            text = "Stock covers the promotion"
+        if over:
+            text += f"; stock left lasts {cover:.0f} d after it: order less or plan a clearance"
+        out.append(text)
+    return out
+
+
 def _given_uplift(target: pd.DataFrame, units: pd.DataFrame) -> np.ndarray:
     """The uplift given on the promotion rows covering each unit (NaN where none)."""
     out = np.full(len(units), np.nan)
@@ -210,42 +275,3 @@ def _given_uplift(target: pd.DataFrame, units: pd.DataFrame) -> np.ndarray:
         scope = promotion_days(pd.DataFrame([row._asdict()]), units, row.start, 1)[:, 0]
         out[scope] = np.fmax(out[scope], row.uplift)
     return out
-
-
-def _estimated_uplift(
-    ds: Dataset, units: pd.DataFrame, name: str, settings: Settings
-) -> tuple[np.ndarray, np.ndarray]:
-    """Per-category uplift of past promotions named ``name``, and where it came from."""
-    past = ds.promotions[(ds.promotions["name"] == name) & (ds.promotions["end"] <= ds.as_of)]
-    sold = np.zeros(len(units))
-    expected = np.zeros(len(units))
-    for row in past.itertuples(index=False):
-        days = int((row.end - row.start).days) + 1
-        before_end = row.start - pd.Timedelta(days=1)
-        history = demand_matrix(ds.sales, units, before_end, BASELINE_DAYS)
-        quiet = ~promotion_days(
-            ds.promotions, units, row.start - pd.Timedelta(days=BASELINE_DAYS), BASELINE_DAYS
-        )
-        quiet_days = quiet.sum(axis=1)
-        level = np.divide(
-            (history * quiet).sum(axis=1),
-            quiet_days,
-            out=np.zeros(len(units)),
-            where=quiet_days > 0,
-        )
-        scope = promotion_days(pd.DataFrame([row._asdict()]), units, row.start, 1)[:, 0]
-        sold += np.where(scope, demand_matrix(ds.sales, units, row.end, days).sum(axis=1), 0.0)
-        expected += np.where(scope, level * days, 0.0)
-    frame = pd.DataFrame({"category": units["category"], "sold": sold, "expected": expected})
-    by_category = frame.groupby("category")[["sold", "expected"]].transform("sum")
-    ratio = np.divide(
-        by_category["sold"],
-        by_category["expected"],
-        out=np.ones(len(units)),
-        where=by_category["expected"] > 0,
-    )
-    label = f"estimated from {len(past)} past {name}" if len(past) else f"no past {name}: 1.0"
-    source = np.where(by_category["expected"] > 0, label, "no history for the category: 1.0")
-    if not len(past):
-        source = np.full(len(units), label)
-    return ratio, source

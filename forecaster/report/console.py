@@ -153,6 +153,7 @@ def render_promo(console: Console, check: PromoCheck, files: Sequence[Path]) -> 
         + ", ".join(
             f"{status} {int(counts.get(status, 0))}" for status in ("TOO LATE", "ORDER NOW", "OK")
         )
+        + f"; EXCESS AFTER {int(check.table['excess_after'].sum())}"
     )
     urgent = check.table[check.table["status"] != "OK"].head(15)
     if len(urgent):

@@ -76,7 +76,7 @@ TERMS: dict[str, Term] = {
     "promo_demand": Term("Promotion demand", "大促需求", "integer"),
     "shortfall": Term("Shortfall", "缺口", "integer"),
     "order": Term("Order", "建议采购量", "integer"),
-    "stock_after": Term("Stock after", "活动后库存", "integer"),
+    "cover_after_days": Term("Cover after (days)", "活动后可售天数", "days"),
     "excess_after": Term("Excess after", "活动后积压"),
     "shortfall_value": Term("Shortfall value", "缺口金额", "money"),
     # forecast

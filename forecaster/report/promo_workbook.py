@@ -18,14 +18,15 @@ def promo_workbook_name(name: str, as_of: pd.Timestamp) -> str:
 
 
 def shortfall_by_supplier(check: PromoCheck) -> pd.DataFrame:
-    """Per supplier: SKUs short, units short and the value of the orders covering them."""
+    """Per supplier: lines short, units short and their value at cost, and the orders' value."""
     short = check.table[check.table["shortfall"] > 0]
     return (
         short.groupby("supplier")
         .agg(
             lines=("sku", "size"),
             shortfall=("shortfall", "sum"),
-            shortfall_value=("order_value", "sum"),
+            shortfall_value=("shortfall_value", "sum"),
+            order_value=("order_value", "sum"),
         )
         .reset_index()
     )
@@ -40,6 +41,7 @@ def write_promo_workbook(
     wb = new_workbook()
     counts = table["status"].value_counts().reindex(["TOO LATE", "ORDER NOW", "OK"], fill_value=0)
     suppliers = shortfall_by_supplier(check)
+    supplier_keys = ["supplier", "lines", "shortfall", "shortfall_value", "order_value"]
     with SheetWriter(wb, "Summary") as sheet:
         sheet.heading(f"{label('promo_title', lang)} — {check.name}")
         sheet.key_values(
@@ -47,26 +49,29 @@ def write_promo_workbook(
                 (label("promo_dates", lang), f"{check.start:%Y-%m-%d} – {check.end:%Y-%m-%d}"),
                 (label("as_of", lang), as_of.date()),
                 *[(status, int(n)) for status, n in counts.items()],
+                ("EXCESS AFTER", int(check.table["excess_after"].sum())),
             ]
         )
         sheet.blank()
         sheet.heading(label("shortfall_by_supplier", lang))
         sheet.table(
             suppliers,
-            columns(["supplier", "lines", "shortfall", "shortfall_value"], lang),
-            totals={k: suppliers[k].sum() for k in ("lines", "shortfall", "shortfall_value")},
+            columns(supplier_keys, lang),
+            totals={k: suppliers[k].sum() for k in supplier_keys[1:]},
             total_label=label("total", lang),
         )
-    keys = [c for c in COLUMNS if c not in ("category", "stock_after")]
+    keys = [c for c in COLUMNS if c != "category"]
     if not per_warehouse:
         keys.remove("warehouse")
     write_table(
         wb,
         "Promo check",
         table,
-        columns(keys, lang, name=30),
+        columns(keys, lang, name=30, uplift_source=48, action=60),
         highlight=table["status"] != "OK",
-        totals={"shortfall": table["shortfall"].sum(), "order_value": table["order_value"].sum()},
+        totals={
+            k: table[k].sum() for k in ("shortfall", "shortfall_value", "order", "order_value")
+        },
         total_label=label("total", lang),
     )
     wb.save(path)
