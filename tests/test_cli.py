@@ -248,6 +248,19 @@ def test_promo_check_on_the_sample_shop(sample_shop: Path) -> None:
     assert all("2 past 1111" in line["Uplift source"] for line in lines)
     assert all(line["Action"] for line in lines)
     assert "EXCESS AFTER" in flat(result.output)
+    # The Summary's shortfall value per supplier adds up to the lines'.
+    summary = [row for row in wb["Summary"].iter_rows(values_only=True) if row]
+    head = next(i for i, row in enumerate(summary) if row[0] == "Supplier")
+    total = next(row for row in summary[head:] if row[0] == "Total")
+    value = summary[head].index("Shortfall value")
+    assert total[value] == pytest.approx(sum(line["Shortfall value"] for line in lines))
+    by_supplier = {row[0]: row[value] for row in summary[head + 1 :] if row[0] != "Total"}
+    assert by_supplier == pytest.approx(
+        {
+            supplier: sum(x["Shortfall value"] for x in lines if x["Supplier"] == supplier)
+            for supplier in {x["Supplier"] for x in lines if x["Shortfall"] > 0}
+        }
+    )
 
 
 @pytest.mark.parametrize(

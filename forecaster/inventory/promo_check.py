@@ -29,7 +29,6 @@ scope:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -42,8 +41,6 @@ from forecaster.models.engine import forecast_units
 from forecaster.models.promotions import promotion_days
 from forecaster.models.uplift import Uplift, estimate_uplift, past_evidence
 from forecaster.units import unit_index
-
-PromoStatus = Literal["OK", "ORDER NOW", "TOO LATE"]
 
 COLUMNS = [
     "sku",
@@ -213,6 +210,21 @@ def promo_check(ds: Dataset, units: pd.DataFrame, settings: Settings, name: str)
         .reset_index(drop=True)
     )
     return PromoCheck(name, start, end, table[COLUMNS])
+
+
+def shortfall_by_supplier(check: PromoCheck) -> pd.DataFrame:
+    """Per supplier: lines short, units short and their value at cost, and the orders' value."""
+    short = check.table[check.table["shortfall"] > 0]
+    return (
+        short.groupby("supplier")
+        .agg(
+            lines=("sku", "size"),
+            shortfall=("shortfall", "sum"),
+            shortfall_value=("shortfall_value", "sum"),
+            order_value=("order_value", "sum"),
+        )
+        .reset_index()
+    )
 
 
 def uplift_sources(estimate: Uplift, units: pd.DataFrame, name: str) -> np.ndarray:

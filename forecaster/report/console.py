@@ -146,7 +146,9 @@ def render_backtest(console: Console, result: Backtest, freq: str) -> None:
 
 
 def render_promo(console: Console, check: PromoCheck, files: Sequence[Path]) -> None:
-    """Statuses and the most urgent SKUs of a promotion check."""
+    """Statuses, the most urgent SKUs and the shortfall per supplier of a promotion check."""
+    from forecaster.inventory.promo_check import shortfall_by_supplier
+
     counts = check.table["status"].value_counts()
     console.print(
         f"[bold]{escape(check.name)}[/bold] {check.start:%Y-%m-%d} – {check.end:%Y-%m-%d}: "
@@ -157,21 +159,19 @@ def render_promo(console: Console, check: PromoCheck, files: Sequence[Path]) -> 
     )
     urgent = check.table[check.table["status"] != "OK"].head(15)
     if len(urgent):
+        per_warehouse = bool((check.table["warehouse"] != "").any())
         table = Table(title="Most urgent")
-        for name in (
-            "sku",
-            "status",
-            "uplift",
-            "promo demand",
-            "available",
-            "shortfall",
-            "order",
-            "order by",
-        ):
-            table.add_column(name, justify="left" if name in ("sku", "status") else "right")
+        headers = ["sku", "warehouse"] if per_warehouse else ["sku"]
+        headers += ["status", "uplift", "promo demand", "available", "shortfall", "order"]
+        headers.append("order by")
+        for name in headers:
+            text = name in ("sku", "warehouse", "status")
+            table.add_column(name, justify="left" if text else "right")
         for row in urgent.itertuples(index=False):
+            where = [escape(str(row.warehouse))] if per_warehouse else []
             table.add_row(
                 escape(str(row.sku)),
+                *where,
                 row.status,
                 f"{row.uplift:.2f}",
                 f"{row.promo_demand:,.0f}",
@@ -179,6 +179,20 @@ def render_promo(console: Console, check: PromoCheck, files: Sequence[Path]) -> 
                 f"{row.shortfall:,.0f}",
                 f"{row.order:,.0f}",
                 f"{row.order_by:%Y-%m-%d}",
+            )
+        console.print(table)
+    suppliers = shortfall_by_supplier(check)
+    if len(suppliers):
+        table = Table(title="Shortfall by supplier")
+        for name in ("supplier", "lines", "shortfall", "shortfall value", "order value"):
+            table.add_column(name, justify="left" if name == "supplier" else "right")
+        for row in suppliers.itertuples(index=False):
+            table.add_row(
+                escape(str(row.supplier)),
+                f"{row.lines:,}",
+                f"{row.shortfall:,.0f}",
+                f"{row.shortfall_value:,.2f}",
+                f"{row.order_value:,.2f}",
             )
         console.print(table)
     console.print("[bold]Files written[/bold]")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from forecaster.config import Lang
-from forecaster.inventory.promo_check import COLUMNS, PromoCheck
+from forecaster.inventory.promo_check import COLUMNS, PromoCheck, shortfall_by_supplier
 from forecaster.report.excel import SheetWriter, new_workbook, write_table
 from forecaster.report.glossary import columns, label
 from forecaster.report.staging import safe_filename
@@ -15,21 +15,6 @@ from forecaster.report.staging import safe_filename
 
 def promo_workbook_name(name: str, as_of: pd.Timestamp) -> str:
     return f"promo_{safe_filename(name)}_{as_of:%Y-%m-%d}.xlsx"
-
-
-def shortfall_by_supplier(check: PromoCheck) -> pd.DataFrame:
-    """Per supplier: lines short, units short and their value at cost, and the orders' value."""
-    short = check.table[check.table["shortfall"] > 0]
-    return (
-        short.groupby("supplier")
-        .agg(
-            lines=("sku", "size"),
-            shortfall=("shortfall", "sum"),
-            shortfall_value=("shortfall_value", "sum"),
-            order_value=("order_value", "sum"),
-        )
-        .reset_index()
-    )
 
 
 def write_promo_workbook(
