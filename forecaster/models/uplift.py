@@ -11,9 +11,8 @@ date and each unit in its scope:
   days after the as-of date. Taking both sides cancels a steady trend.
 * the unit counts when it was on sale on the promotion's first day and has at
   least :data:`MIN_NORMAL_SHARE` x ``baseline_days`` normal days (a week by
-  default); then ``sold`` adds its units
-  during the promotion and ``expected`` adds normal demand x the promotion's
-  length.
+  default); then ``sold`` adds its units during the promotion and
+  ``expected`` adds normal demand x the promotion's length.
 
 The estimate pools this evidence up a hierarchy -- the shop, each category,
 each SKU (all its warehouses) -- and shrinks every level towards the one above
@@ -95,12 +94,12 @@ def past_evidence(
     """Sum the evidence of every past promotion named ``name`` (see the module docstring)."""
     past = promotions[(promotions["name"] == name) & (promotions["end"] <= as_of)]
     guard = pd.Timedelta(days=settings.guard_days)
+    reach = guard + pd.Timedelta(days=settings.baseline_days)
     near_any = promotions.assign(start=promotions["start"] - guard, end=promotions["end"] + guard)
     launched = first_available(units).to_numpy(dtype="datetime64[ns]")
     sold = np.zeros(len(units))
     expected = np.zeros(len(units))
     for promo in past.itertuples(index=False):
-        reach = guard + pd.Timedelta(days=settings.baseline_days)
         first = promo.start - reach
         last = min(promo.end + reach, as_of)
         days = int((last - first).days) + 1
@@ -166,10 +165,10 @@ def shrink(
     for keys in levels:
         frame = pd.DataFrame({"key": keys, "sold": sold, "expected": expected})
         pooled = frame.groupby("key", sort=False)[["sold", "expected"]].transform("sum")
-        weight_of_parent = prior_units * np.nan_to_num(parent, nan=0.0)
+        prior_sold = prior_units * np.nan_to_num(parent, nan=0.0)
         denominator = pooled["expected"].to_numpy() + prior_units
         parent = np.divide(
-            pooled["sold"].to_numpy() + weight_of_parent,
+            pooled["sold"].to_numpy() + prior_sold,
             denominator,
             out=parent.copy(),
             where=denominator > 0,
