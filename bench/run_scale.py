@@ -20,20 +20,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import re
 import resource
-import subprocess
-import sys
 import tempfile
 import time
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from importlib.metadata import version
 from pathlib import Path
+
+from harness import describe, failure
+from harness import run_child as harness_run_child
 
 DEFAULT_SIZES = (1000, 10000, 30000)
 #: Seed of the generated shops (the sample shop's own).
@@ -194,20 +192,8 @@ def count_cells(workbook: Path) -> int:
 
 
 def run_child(args: Sequence[str]) -> tuple[int, str]:
-    """Run this script with ``args`` in a fresh interpreter; return its exit code and stderr tail.
-
-    The child's stdout (its per-stage lines) goes straight to ours.
-    """
-    command = [sys.executable, str(Path(__file__).resolve()), *args]
-    done = subprocess.run(command, stderr=subprocess.PIPE, text=True, check=False)
-    return done.returncode, "\n".join(done.stderr.strip().splitlines()[-5:])
-
-
-def failure(what: str, code: int, stderr: str) -> str:
-    """Describe a failed child process."""
-    if code in (-9, 137):
-        return f"{what} was killed (SIGKILL: most likely out of memory)"
-    return f"{what} failed with exit code {code}: {stderr}"
+    """Run this script with ``args`` in a fresh interpreter (see :func:`harness.run_child`)."""
+    return harness_run_child(__file__, args)
 
 
 def measure(n_skus: int, root: Path, force: bool) -> SizeResult:
@@ -265,25 +251,8 @@ def measure(n_skus: int, root: Path, force: bool) -> SizeResult:
 
 def machine() -> list[str]:
     """Lines describing the machine and the versions of the libraries that matter."""
-    cpu = platform.processor() or platform.machine()
-    try:
-        info = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
-        model = re.search(r"^model name\s*:\s*(.+)$", info, re.MULTILINE)
-        cpu = model.group(1).strip() if model else cpu
-    except OSError:
-        pass
-    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    packages = ", ".join(
-        f"{name} {version(name)}" for name in ("numpy", "pandas", "openpyxl", "pyarrow", "scipy")
-    )
-    return [
-        f"machine : {platform.system()} {platform.release()}, {cpu}",
-        f"cores   : {os.cpu_count()} ({usable} usable), memory {total:.1f} GiB "
-        f"({available_mib() / 1024:.1f} GiB available)",
-        f"python  : {platform.python_implementation()} {platform.python_version()}",
-        f"packages: {packages}",
-    ]
+    names = ("numpy", "pandas", "openpyxl", "pyarrow", "scipy")
+    return describe(names, f" ({available_mib() / 1024:.1f} GiB available)")
 
 
 def stage_label(description: str) -> str:

@@ -27,6 +27,7 @@ Status = Literal["active", "discontinued"]
 
 Days = Annotated[int, Field(ge=1)]
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
+MonthDay = Annotated[str, Field(pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
 
 
 class _Section(BaseModel):
@@ -144,7 +145,18 @@ class PlanningSettings(_Section):
 
 
 class ForecastSettings(_Section):
-    history_days: Days = 28  # trailing days averaged by the baseline forecast
+    history_days: Days = 728  # days of sales history the models see (104 weeks: two seasons)
+    validation_origins: Days = 2  # rolling origins each model is validated on per SKU
+    validation_weeks: Days = 13  # periods held out after each origin (weeks for daily sales)
+    combine: Days = 2  # best-validated models averaged per SKU (1: the best alone)
+    # mean units per period (week) below which a smooth SKU skips the statsmodels fits
+    smooth_min_units: Annotated[float, Field(ge=0)] = 20.0
+    # ... and the statsmodels fits go to the best sellers that together sell this share of units
+    smooth_units_share: Share = 0.8
+    # pseudo-units of the category's weekday profile mixed into each SKU's own ("auto":
+    # estimated from how much the SKUs' profiles differ beyond sampling noise)
+    weekday_prior_units: Annotated[float, Field(ge=0)] | Literal["auto"] = "auto"
+    workers: Annotated[int, Field(ge=0)] = 0  # processes for the statsmodels fits (0: one per core)
     sheet_weeks: Days = 13  # weeks of forecast shown on the Forecast sheet
 
 
@@ -160,6 +172,15 @@ class PromotionSettings(_Section):
     guard_days: Annotated[int, Field(ge=0)] = 7  # days next to any promotion that are not normal
     # expected promotion units at which a SKU's own uplift weighs as much as its category's
     uplift_prior_units: Annotated[float, Field(ge=0)] = 30.0
+    # shopping festivals of every year ("MM-DD" first and last day), added to the promotions
+    # table for each year it has no promotion of that name
+    recurring: dict[str, tuple[MonthDay, MonthDay]] = Field(
+        default_factory=lambda: {
+            "618": ("05-31", "06-18"),
+            "1111": ("11-01", "11-11"),
+            "1212": ("12-10", "12-12"),
+        }
+    )
 
 
 class LifecycleSettings(_Section):

@@ -24,8 +24,8 @@ from forecaster.inventory.replenishment import replenish, supplier_orders
 from forecaster.io.dataset import Dataset, load_dataset, load_sales_file
 from forecaster.io.schema import TABLES
 from forecaster.models.backtest import Backtest, backtest
-from forecaster.models.baseline import Forecast
 from forecaster.models.engine import forecast_table, forecast_units
+from forecaster.models.forecast import Forecast
 from forecaster.models.periods import Freq
 from forecaster.progress import Progress, Silent
 from forecaster.report.outputs import write_outputs
@@ -98,7 +98,7 @@ def plan(settings: Settings, progress: Progress | None = None) -> Plan:
             units,
             ds.promotions,
             ds.as_of,
-            settings.forecast,
+            settings,
             forecast_horizon(units, settings),
         )
         advance(1)
@@ -187,7 +187,7 @@ def forecast_file(
     cutoff = last if cutoff is None else cutoff
     if cutoff < first:
         raise ConfigError(f"--cutoff {cutoff:%Y-%m-%d} is before the first sale ({first:%Y-%m-%d})")
-    table = forecast_table(daily, cutoff, horizon, freq, settings.forecast)
+    table = forecast_table(daily, cutoff, horizon, freq, settings)
     with OutputStage(out.parent) as stage:
         table.to_csv(stage.path(out.name), index=False, float_format="%.4f", date_format="%Y-%m-%d")
     return table
@@ -204,7 +204,7 @@ def backtest_file(
 ) -> Backtest:
     """Rolling-origin backtest of a sales file; writes the metrics CSV to ``out`` if given."""
     daily, _ = load_sales_file(sales, settings)
-    result = backtest(daily, horizon, folds, freq, settings.forecast)
+    result = backtest(daily, horizon, folds, freq, settings)
     if out is not None:
         with OutputStage(out.parent) as stage:
             result.metrics.to_csv(stage.path(out.name), index=False, float_format="%.4f")

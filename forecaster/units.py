@@ -64,6 +64,11 @@ def _home_warehouse(ds: Dataset) -> str:
     return str(volume.idxmax())
 
 
+def first_available(units: pd.DataFrame) -> pd.Series:
+    """The date each unit went on sale: its launch date or first sale, whichever is earlier."""
+    return units[["launch_date", "first_sale"]].min(axis=1)
+
+
 def protection_days(units: pd.DataFrame) -> np.ndarray:
     """Protection period per unit in whole days: lead time + its supplier's review period.
 

@@ -224,7 +224,14 @@ def test_backtest_prints_and_writes_metrics(tmp_path: Path) -> None:
     text = flat(result.output)
     assert "forecaster" in text and "seasonal_nai" in text and "RMSSE" in text
     metrics = pd.read_csv(out)
-    assert metrics["model"].tolist() == ["forecaster", "seasonal_naive"]
+    names = metrics["model"].tolist()
+    assert names[:2] == ["forecaster", "seasonal_naive"]
+    # The forecaster per demand class, then per chosen model: each group's series add up.
+    classes = metrics[metrics["model"].str.startswith("class: ")]
+    models = metrics[metrics["model"].str.startswith("model: ")]
+    assert len(classes) >= 2 and len(models) >= 2
+    overall = int(metrics.loc[0, "series"])
+    assert classes["series"].sum() == overall == models["series"].sum()
     assert ((metrics["p90_coverage"] >= 0) & (metrics["p90_coverage"] <= 1)).all()
 
 

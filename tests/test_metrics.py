@@ -1,7 +1,7 @@
 """Tests of forecaster.inventory.metrics: the formulas alone, then inventory_health on tiny shops.
 
-All shops are planned as of 2026-03-31: the 30-day window is 2026-03-02 .. 2026-03-31, the
-28-day forecast history 2026-03-04 .. 2026-03-31, and the forecast starts on 2026-04-01.
+All shops are planned as of 2026-03-31: the 30-day window is 2026-03-02 .. 2026-03-31, and
+the forecast starts on 2026-04-01.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from forecaster.inventory.metrics import (
     turnover_days,
 )
 from forecaster.io.dataset import Dataset, load_dataset
-from forecaster.models.baseline import Forecast
 from forecaster.models.engine import forecast_units
+from forecaster.models.forecast import Forecast
 from forecaster.pipeline import forecast_horizon
 from forecaster.units import planning_units
 
@@ -49,13 +49,26 @@ def sku_row(sku: str, **extra: object) -> dict[str, object]:
     return {**base, **extra}
 
 
-def load(folder: Path) -> tuple[Dataset, pd.DataFrame, Forecast, Settings]:
-    """Chain the stages as forecaster.pipeline.plan does."""
+def load(
+    folder: Path, levels: dict[str, float] | None = None
+) -> tuple[Dataset, pd.DataFrame, Forecast, Settings]:
+    """Chain the stages as forecaster.pipeline.plan does.
+
+    With ``levels`` (units a day per SKU) the forecast is that constant instead of the
+    engine's, so the metrics can be checked by hand whatever the models choose.
+    """
     settings = Settings().with_overrides(data_dir=folder)
     ds = load_dataset(settings)
     units = planning_units(ds)
     horizon = forecast_horizon(units, settings)
-    forecast = forecast_units(ds.sales, units, ds.promotions, ds.as_of, settings.forecast, horizon)
+    if levels is None:
+        forecast = forecast_units(ds.sales, units, ds.promotions, ds.as_of, settings, horizon)
+    else:
+        daily = units["sku"].map(levels).to_numpy(dtype=float)
+        mean = np.repeat(daily[:, None], horizon, axis=1)
+        model = np.full(len(units), "given", dtype=object)
+        start = ds.as_of + pd.Timedelta(days=1)
+        forecast = Forecast.independent_days(start, mean, np.ones(len(units)), model)
     return ds, units, forecast, settings
 
 
@@ -229,6 +242,9 @@ def health(shop: Shop) -> pd.DataFrame:
     GONE: one sale of 5 on 2025-12-01, nothing on hand.
     ONE: launched 2025-01-01, one sale of 6 on 2026-03-20 (11 d ago), 24 on hand.
     NEW: launched 2026-03-22 (10 days on sale to 03-31), 3/day since, 60 on hand.
+
+    The forecast is given (the old 28-day mean of the days on sale: 2, 0, 0, 6/28, 3), so
+    cover checks the metric, not the models.
     """
     folder = shop(
         sales=[
@@ -253,7 +269,8 @@ def health(shop: Shop) -> pd.DataFrame:
             sku_row("NEW", launch_date="2026-03-22", unit_cost=6, unit_price=8),
         ],
     )
-    ds, units, forecast, settings = load(folder)
+    levels = {"DAILY": 2.0, "IDLE": 0.0, "GONE": 0.0, "ONE": 3 / 14, "NEW": 3.0}
+    ds, units, forecast, settings = load(folder, levels)
     assert ds.as_of == AS_OF
     frame = inventory_health(ds, units, forecast, settings.planning)
     assert frame["sku"].tolist() == units["sku"].tolist()
@@ -301,7 +318,7 @@ def test_health_zero_sales_zero_stock(health: pd.DataFrame) -> None:
 def test_health_single_sale(health: pd.DataFrame) -> None:
     """ONE (on sale all window): sold 6, avg 6 / 30 = 0.2, turnover 24 / 0.2 = 120,
     sell-through 6 / 30 = 0.2, movement 1 / 30, last sale 11 d ago, margin (10 - 4) / 10 = 0.6.
-    Forecast level 6 / 28 = 3/14 a day -> cover 24 / (3/14) = 112 d."""
+    Forecast 3/14 a day -> cover 24 / (3/14) = 112 d."""
     row = health.loc["ONE"]
     assert row["sold_30d"] == 6.0
     assert row["avg_daily_sales_30d"] == pytest.approx(0.2)
@@ -317,7 +334,7 @@ def test_health_single_sale(health: pd.DataFrame) -> None:
 def test_health_launch_measured_over_days_on_sale(health: pd.DataFrame) -> None:
     """NEW, on sale 10 days (03-22 .. 03-31): sold 30, avg 30 / 10 = 3 (not 30 / 30 = 1),
     movement 10 / 10 = 1, turnover 60 / 3 = 20, sell-through 30 / 90 = 1/3,
-    margin (8 - 6) / 8 = 0.25. Forecast level 3 (its 10 days on sale) -> cover 60 / 3 = 20."""
+    margin (8 - 6) / 8 = 0.25. Forecast 3 a day -> cover 60 / 3 = 20."""
     row = health.loc["NEW"]
     assert row["days_on_sale"] == 10.0
     assert row["sold_30d"] == 30.0

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from forecaster.config import ReplenishmentSettings
 from forecaster.inventory.replenishment import COLUMNS, replenish, supplier_orders
-from forecaster.models.baseline import MODEL, Forecast
+from forecaster.models.forecast import Forecast
 
 AS_OF = pd.Timestamp("2026-03-31")
 HORIZON = 400
@@ -48,11 +48,11 @@ def make_units(*rows: Mapping[str, object]) -> pd.DataFrame:
 def constant_forecast(daily: list[float], cv: list[float], horizon: int = HORIZON) -> Forecast:
     """Each unit's mean is ``daily[i]`` every day."""
     mean = np.repeat(np.asarray(daily, dtype=float)[:, None], horizon, axis=1)
-    return Forecast(
+    return Forecast.independent_days(
         AS_OF + pd.Timedelta(days=1),
         mean,
         np.asarray(cv, dtype=float),
-        np.full(len(daily), MODEL, dtype=object),
+        np.full(len(daily), "test", dtype=object),
     )
 
 

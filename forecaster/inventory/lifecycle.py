@@ -28,8 +28,7 @@ import pandas as pd
 
 from forecaster.config import LifecycleSettings
 from forecaster.io.dataset import Dataset
-from forecaster.models.engine import first_available
-from forecaster.units import days_between, window_total
+from forecaster.units import days_between, first_available, window_total
 
 Stage = Literal["introduction", "growth", "maturity", "decline"]
 STAGES: tuple[Stage, ...] = ("introduction", "growth", "maturity", "decline")

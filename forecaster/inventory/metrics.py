@@ -23,9 +23,8 @@ import pandas as pd
 
 from forecaster.config import PlanningSettings
 from forecaster.io.dataset import Dataset
-from forecaster.models.baseline import Forecast
-from forecaster.models.engine import first_available
-from forecaster.units import days_between, demand_matrix, unit_index
+from forecaster.models.forecast import Forecast
+from forecaster.units import days_between, demand_matrix, first_available, unit_index
 
 #: Units processed together when projecting stock (bounds memory to chunk x horizon).
 _CHUNK = 8192

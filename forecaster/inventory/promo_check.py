@@ -122,8 +122,10 @@ def promo_check(ds: Dataset, units: pd.DataFrame, settings: Settings, name: str)
     first_day = max(start, ds.as_of + pd.Timedelta(days=1))
     horizon = int((end - ds.as_of).days)
     cap = settings.planning.cover_cap_days
-    others = ds.promotions.drop(index=target.index)
-    baseline = forecast_units(ds.sales, units, others, ds.as_of, settings.forecast, horizon + cap)
+    # The baseline leaves the target's uplift out (1: no lift) and keeps the rest.
+    without = ds.promotions.assign(uplift=ds.promotions["uplift"].astype(float))
+    without.loc[target.index, "uplift"] = 1.0
+    baseline = forecast_units(ds.sales, units, without, ds.as_of, settings, horizon + cap)
     offset = int((first_day - baseline.start).days)
     length = int((end - first_day).days) + 1
     in_scope = promotion_days(target, units, first_day, 1)[:, 0]

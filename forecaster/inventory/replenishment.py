@@ -26,7 +26,7 @@ import pandas as pd
 
 from forecaster.config import ReplenishmentSettings
 from forecaster.inventory.safety_stock import fill_rate_factor
-from forecaster.models.baseline import Forecast
+from forecaster.models.forecast import Forecast
 from forecaster.units import protection_days
 
 COLUMNS = [

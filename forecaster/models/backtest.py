@@ -16,6 +16,11 @@ Metrics, per model over all SKUs and folds:
   means over-forecasting.
 * **p90 coverage** -- share of held-out periods whose actual is at most the
   forecast 90% quantile (0.9 is perfect calibration).
+
+Rows: ``forecaster`` over every SKU, ``seasonal_naive``, then the forecaster
+per demand class (``class: intermittent``, ...) and per chosen model
+(``model: sba+tsb``, ...; the :data:`TOP_MODELS` most frequent, the rest as
+``model: other``), so a planner sees where the forecast is weak.
 """
 
 from __future__ import annotations
@@ -25,13 +30,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from forecaster.config import ForecastSettings
+from forecaster.config import Settings
 from forecaster.errors import ConfigError
 from forecaster.models.distributions import count_quantiles
 from forecaster.models.engine import forecast_units, no_promotions, sku_units
 from forecaster.models.periods import Freq, first_period_start, period_index
 
 SEASON: dict[Freq, int] = {"D": 7, "W": 52, "M": 12}
+#: Chosen models listed on their own in the metrics; the rest are pooled.
+TOP_MODELS = 8
 METRICS = ["model", "MASE", "RMSSE", "WAPE", "bias", "p90_coverage", "series", "periods"]
 
 
@@ -114,7 +121,7 @@ def _scales(train: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def backtest(
-    sales: pd.DataFrame, horizon: int, folds: int, freq: Freq, settings: ForecastSettings
+    sales: pd.DataFrame, horizon: int, folds: int, freq: Freq, settings: Settings
 ) -> Backtest:
     """Evaluate the forecast and seasonal naive on ``folds`` rolling origins.
 
@@ -141,7 +148,8 @@ def backtest(
             f"{total} whole periods, {needed} needed; lower --folds or --horizon"
         )
     daily = sales.assign(warehouse="")
-    scores: dict[str, list[dict[str, np.ndarray]]] = {"forecaster": [], "seasonal_naive": []}
+    parts: dict[str, list[dict[str, np.ndarray]]] = {"forecaster": [], "seasonal_naive": []}
+    labels: list[tuple[np.ndarray, np.ndarray]] = []
     cutoffs = []
     for k in range(1, folds + 1):
         t0 = total - k * horizon
@@ -159,15 +167,37 @@ def backtest(
         mean, var = fc.period_moments(edges)
         p90 = count_quantiles(mean, var, 0.9)
         naive, naive_p90 = seasonal_naive(train, horizon, SEASON[freq])
-        for name, forecast, upper in (
-            ("forecaster", mean, p90),
-            ("seasonal_naive", naive, naive_p90),
-        ):
-            scores[name].append(
-                {"actual": test, "forecast": forecast, "p90": upper, "mae": mae, "mse": mse}
-            )
-    rows = [_metrics(name, parts) for name, parts in scores.items()]
+        scale = {"mae": mae, "mse": mse, "actual": test}
+        parts["forecaster"].append({**scale, "forecast": mean, "p90": p90})
+        parts["seasonal_naive"].append({**scale, "forecast": naive, "p90": naive_p90})
+        classes = fc.demand_class if fc.demand_class is not None else np.full(len(skus), "")
+        labels.append((np.asarray(classes, dtype=object), np.asarray(fc.model, dtype=object)))
+    rows = [_metrics(name, p) for name, p in parts.items()]
+    rows += _breakdown(parts["forecaster"], labels)
     return Backtest(pd.DataFrame(rows, columns=METRICS), cutoffs)
+
+
+def _breakdown(
+    parts: list[dict[str, np.ndarray]], labels: list[tuple[np.ndarray, np.ndarray]]
+) -> list[dict[str, object]]:
+    """The forecaster's metrics per demand class and per chosen model (see the module)."""
+    models = pd.Series(np.concatenate([m for _, m in labels])).value_counts()
+    top = set(models.index[:TOP_MODELS])
+    groups: list[tuple[str, list[np.ndarray]]] = []
+    for cls in pd.unique(np.concatenate([c for c, _ in labels])):
+        groups.append((f"class: {cls}", [c == cls for c, _ in labels]))
+    for model in models.index[:TOP_MODELS]:
+        groups.append((f"model: {model}", [m == model for _, m in labels]))
+    if len(models) > TOP_MODELS:
+        groups.append(("model: other", [~np.isin(m, list(top)) for _, m in labels]))
+    rows = []
+    for name, masks in groups:
+        subset = [
+            {key: value[mask] for key, value in p.items()}
+            for p, mask in zip(parts, masks, strict=True)
+        ]
+        rows.append(_metrics(name, subset))
+    return rows
 
 
 def _metrics(name: str, parts: list[dict[str, np.ndarray]]) -> dict[str, object]:

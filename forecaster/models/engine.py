@@ -1,7 +1,20 @@
-"""Forecast planning units: build their history, mask promotions, fit, project.
+"""Forecast planning units: build their history, clean promotions out, fit, project.
 
 Also the long forecast table of ``forecaster forecast``: one row per SKU and
 future period at a daily, weekly or monthly frequency.
+
+The stages for a set of planning units:
+
+1. their daily demand over the last ``history_days`` days;
+2. days of past promotions (the promotions table plus the yearly festivals,
+   :func:`forecaster.models.promotions.with_recurring`) are replaced by the
+   unit's normal demand around them (the mean of its non-promotion days within
+   :data:`CLEAN_WINDOW` days), so a spike does not lift the baseline;
+3. the models of :mod:`forecaster.models.panel` forecast the cleaned history,
+   with each unit's weekday profile shrunk towards its category's;
+4. future promotions multiply the forecast (and its spread) by their uplift:
+   the one given in the table, else the one learned from past promotions of
+   the same name (:mod:`forecaster.models.uplift`).
 """
 
 from __future__ import annotations
@@ -9,20 +22,22 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from forecaster.config import ForecastSettings
+from forecaster.config import ForecastSettings, PromotionSettings, Settings
 from forecaster.io.schema import TABLES
-from forecaster.models.baseline import Forecast, moving_average
 from forecaster.models.distributions import count_quantiles
+from forecaster.models.forecast import Forecast
+from forecaster.models.panel import forecast_daily, forecast_matrix
 from forecaster.models.periods import Freq, period_edges
-from forecaster.models.promotions import promotion_days, uplift_factors
-from forecaster.units import demand_matrix
+from forecaster.models.promotions import promotion_days, uplift_factors, with_recurring
+from forecaster.models.selection import Options
+from forecaster.models.uplift import estimate_uplift, past_evidence
+from forecaster.units import demand_matrix, first_available
 
 QUANTILES = {"p50": 0.50, "p90": 0.90, "p95": 0.95}
+#: Days each side of a promotion day whose normal demand replaces it.
+CLEAN_WINDOW = 28
 
-
-def first_available(units: pd.DataFrame) -> pd.Series:
-    """The date each unit went on sale: its launch date or first sale, whichever is earlier."""
-    return units[["launch_date", "first_sale"]].min(axis=1)
+__all__ = ["QUANTILES", "forecast_matrix", "forecast_table", "forecast_units", "sku_units"]
 
 
 def no_promotions() -> pd.DataFrame:
@@ -30,20 +45,57 @@ def no_promotions() -> pd.DataFrame:
     return pd.DataFrame({c.name: pd.Series(dtype=object) for c in TABLES["promotions"].columns})
 
 
+def options(settings: ForecastSettings) -> Options:
+    """The model-selection options of the forecast settings."""
+    return Options(
+        origins=settings.validation_origins,
+        validation_periods=settings.validation_weeks,
+        combine=settings.combine,
+        smooth_min_units=settings.smooth_min_units,
+        smooth_units_share=settings.smooth_units_share,
+        workers=settings.workers,
+    )
+
+
+def weekday_prior(settings: ForecastSettings) -> float | None:
+    """The weekday prior in pseudo-units, or None to estimate it (``"auto"``)."""
+    prior = settings.weekday_prior_units
+    return None if prior == "auto" else float(prior)
+
+
+def clean_promotions(history: np.ndarray, on_sale: np.ndarray, promo: np.ndarray) -> np.ndarray:
+    """Replace promotion days on sale by the mean of normal days within :data:`CLEAN_WINDOW`.
+
+    A promotion day with no normal day that close keeps its value.
+
+    >>> clean_promotions(np.array([[2.0, 2, 9, 4]]), np.ones((1, 4), bool),
+    ...                  np.array([[False, False, True, False]]))
+    array([[2.        , 2.        , 2.66666667, 4.        ]])
+    """
+    normal = on_sale & ~promo
+    n, days = history.shape
+    total = np.zeros((n, days + 1))
+    count = np.zeros((n, days + 1))
+    np.cumsum(np.where(normal, history, 0.0), axis=1, out=total[:, 1:])
+    np.cumsum(normal, axis=1, out=count[:, 1:])
+    lo = np.clip(np.arange(days) - CLEAN_WINDOW, 0, days)
+    hi = np.clip(np.arange(days) + CLEAN_WINDOW + 1, 0, days)
+    near_total = total[:, hi] - total[:, lo]
+    near_count = count[:, hi] - count[:, lo]
+    replace = on_sale & promo & (near_count > 0)
+    local = np.divide(near_total, near_count, out=np.zeros_like(near_total), where=near_count > 0)
+    return np.where(replace, local, history)
+
+
 def forecast_units(
     sales: pd.DataFrame,
     units: pd.DataFrame,
     promotions: pd.DataFrame,
     as_of: pd.Timestamp,
-    settings: ForecastSettings,
+    settings: Settings,
     horizon: int,
 ) -> Forecast:
-    """Daily forecast of every unit for ``horizon`` days after ``as_of``.
-
-    The level is learned from the last ``settings.history_days`` days, leaving
-    out days before the unit went on sale and days of past promotions (if every
-    day on sale was a promotion day, those days are used). Future promotions
-    with a given ``uplift`` multiply the forecast on their days.
+    """Daily forecast of every unit for ``horizon`` days after ``as_of`` (see the module docstring).
 
     Parameters
     ----------
@@ -53,20 +105,61 @@ def forecast_units(
         Planning units: ``sku``, ``warehouse``, ``category``, ``launch_date``, ``first_sale``.
     promotions
         The promotions table (may be empty).
+    settings
+        Its ``forecast`` section sets the models, its ``promotions`` section how
+        uplifts are learned and which festivals recur.
     """
-    days = settings.history_days
+    promo_settings = settings.promotions
+    days = settings.forecast.history_days
     history_start = as_of - pd.Timedelta(days=days - 1)
+    start = as_of + pd.Timedelta(days=1)
+    end = as_of + pd.Timedelta(days=horizon)
+    calendar = with_recurring(promotions, promo_settings.recurring, history_start, end)
+
     history = demand_matrix(sales, units, as_of, days)
     dates = pd.date_range(history_start, periods=days).to_numpy()
     launched = first_available(units).to_numpy(dtype="datetime64[ns]")
     on_sale = dates[None, :] >= launched[:, None]  # NaT compares False: never sold
-    promo = promotion_days(promotions, units, history_start, days)
-    usable = on_sale & ~promo
-    only_promo = ~usable.any(axis=1) & on_sale.any(axis=1)
-    usable[only_promo] = on_sale[only_promo]
-    start = as_of + pd.Timedelta(days=1)
-    uplift = uplift_factors(promotions, units, start, horizon)
-    return moving_average(history, usable, uplift, start)
+    promo = promotion_days(calendar, units, history_start, days)
+    cleaned = clean_promotions(history, on_sale, promo)
+    first = np.where(on_sale.any(axis=1), on_sale.argmax(axis=1), days)
+    daily = forecast_daily(
+        cleaned,
+        horizon,
+        first,
+        units["category"].to_numpy(),
+        options(settings.forecast),
+        weekday_prior(settings.forecast),
+    )
+    uplift = uplift_factors(
+        calendar,
+        units,
+        start,
+        horizon,
+        _learned_uplifts(sales, units, calendar, as_of, end, promo_settings),
+    )
+    mean = daily.mean * uplift
+    step_var = np.diff(daily.cum_var, axis=1) * uplift**2
+    cum_var = np.concatenate([np.zeros((len(units), 1)), np.cumsum(step_var, axis=1)], axis=1)
+    return Forecast(start, mean, cum_var, daily.model, daily.demand_class)
+
+
+def _learned_uplifts(
+    sales: pd.DataFrame,
+    units: pd.DataFrame,
+    calendar: pd.DataFrame,
+    as_of: pd.Timestamp,
+    end: pd.Timestamp,
+    settings: PromotionSettings,
+) -> dict[str, np.ndarray]:
+    """Each unit's learned uplift for every promotion name due by ``end`` without a given uplift."""
+    due = calendar[(calendar["end"] > as_of) & (calendar["start"] <= end)]
+    names = due.loc[due["uplift"].isna(), "name"].unique()
+    out = {}
+    for name in names:
+        evidence = past_evidence(sales, units, calendar, name, as_of, settings)
+        out[str(name)] = estimate_uplift(evidence, units, settings.uplift_prior_units).uplift
+    return out
 
 
 def sku_units(sales: pd.DataFrame, skus: pd.Index | None = None) -> pd.DataFrame:
@@ -94,7 +187,7 @@ def forecast_table(
     cutoff: pd.Timestamp,
     horizon: int,
     freq: Freq,
-    settings: ForecastSettings,
+    settings: Settings,
 ) -> pd.DataFrame:
     """The long forecast of every SKU in ``sales`` for ``horizon`` periods after ``cutoff``.
 

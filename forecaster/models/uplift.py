@@ -30,9 +30,8 @@ import numpy as np
 import pandas as pd
 
 from forecaster.config import PromotionSettings
-from forecaster.models.engine import first_available
 from forecaster.models.promotions import promotion_days
-from forecaster.units import demand_matrix
+from forecaster.units import demand_matrix, first_available
 
 #: Fewest normal days around a past promotion for a unit's evidence to count, as a share
 #: of ``baseline_days``.

@@ -129,9 +129,16 @@ def render_quality(console: Console, report: QualityReport, *, warnings_only: bo
 def render_backtest(console: Console, result: Backtest, freq: str) -> None:
     """Accuracy per model, the forecaster's first."""
     cutoffs = ", ".join(f"{c:%Y-%m-%d}" for c in result.cutoffs)
-    table = Table(title=f"Backtest at --freq {freq}; fold cutoffs {cutoffs}")
-    for name in ("model", "MASE", "RMSSE", "WAPE", "bias", "p90 coverage", "series x folds"):
-        table.add_column(name, justify="left" if name == "model" else "right")
+    table = Table(
+        title=f"Backtest at --freq {freq}; fold cutoffs {cutoffs}",
+        caption="p90: share of held-out periods at or below the forecast p90 (0.9 is calibrated); "
+        "series: series x folds scored",
+    )
+    for name in ("model", "MASE", "RMSSE", "WAPE", "bias", "p90", "series"):
+        if name == "model":
+            table.add_column(name, no_wrap=True, overflow="ellipsis", max_width=24)
+        else:
+            table.add_column(name, justify="right", no_wrap=True, min_width=6)
     for row in result.metrics.itertuples(index=False):
         table.add_row(
             row.model,

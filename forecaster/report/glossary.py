@@ -28,6 +28,7 @@ TERMS: dict[str, Term] = {
     "supplier_name": Term("Supplier name", "供应商名称"),
     "warehouse": Term("Warehouse", "仓库"),
     "model": Term("Model", "预测模型"),
+    "demand_class": Term("Demand class", "需求类型"),
     # stock
     "on_hand": Term("On hand", "库存", "integer"),
     "available": Term("Available", "可用库存", "integer"),

@@ -246,6 +246,7 @@ def _forecast_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
             "warehouse": units["warehouse"],
             "name": units["name"],
             "model": forecast.model,
+            "demand_class": forecast.demand_class,
             "forecast_daily": mean_28[:, 0] / FORECAST_QUANTILE_DAYS,
             **{
                 f"{q}_28d": count_quantiles(mean_28, var_28, level)[:, 0]
@@ -259,10 +260,8 @@ def _forecast_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
         key = f"week_{k + 1}"
         frame[key] = weekly[:, k]
         week_columns.append(Column(key, f"{label('week_of', lang)} {start:%m-%d}", "number"))
-    keys = _keys(
-        plan,
-        ["sku", "warehouse", "name", "model", "forecast_daily", "p50_28d", "p90_28d", "p95_28d"],
-    )
+    shown = ["sku", "warehouse", "name", "model", "demand_class", "forecast_daily"]
+    keys = _keys(plan, [*shown, "p50_28d", "p90_28d", "p95_28d"])
     write_table(wb, "Forecast", frame, [*columns(keys, lang, name=30), *week_columns])
 
 

@@ -1,7 +1,7 @@
-"""Tests of forecaster.models.baseline, .distributions and .engine.forecast_units.
+"""Tests of forecaster.models.forecast, .distributions and .engine.forecast_units.
 
-Moving-average level and cv, spans of the forecast, period moments, count quantiles (Poisson
-and negative binomial), and promotions in the history and in the future.
+Spans of the forecast, period moments, count quantiles (Poisson and negative binomial), and
+promotions in the history (cleaned out) and in the future (multiplied in).
 """
 
 from __future__ import annotations
@@ -18,86 +18,20 @@ from scipy import stats
 
 from forecaster.config import Settings
 from forecaster.io.dataset import load_dataset
-from forecaster.models.baseline import MODEL, Forecast, moving_average
 from forecaster.models.distributions import count_quantiles
 from forecaster.models.engine import forecast_units
+from forecaster.models.forecast import Forecast
 from forecaster.units import planning_units
 
 START = pd.Timestamp("2026-04-01")
 Shop = Callable[..., Path]
 
 
-def fit(history: list[list[float]], usable: list[list[bool]] | None = None) -> Forecast:
-    """moving_average with every day usable by default and a 3-day horizon without uplift."""
-    h = np.asarray(history, dtype=float)
-    mask = np.ones(h.shape, dtype=bool) if usable is None else np.asarray(usable, dtype=bool)
-    return moving_average(h, mask, np.ones((len(h), 3)), START)
-
-
-# --------------------------------------------------------------------------- moving average
-
-
-def test_level_and_overdispersed_cv() -> None:
-    """2, 4, 6, 8: level 5; sample variance (9 + 1 + 1 + 9) / 3 = 6.667 > 5;
-    cv = sqrt(6.667) / 5 = 0.5164."""
-    f = fit([[2, 4, 6, 8]])
-    assert f.mean.tolist() == [[5.0, 5.0, 5.0]]
-    assert f.cv[0] == pytest.approx(np.sqrt(20 / 3) / 5)
-    assert f.model.tolist() == [MODEL]
-
-
-def test_variance_never_below_poisson() -> None:
-    """4, 5, 6, 5: level 5; sample variance 2 / 3 < 5 -> 5; cv = sqrt(5) / 5 = 0.4472."""
-    f = fit([[4, 5, 6, 5]])
-    assert f.cv[0] == pytest.approx(0.4472, abs=1e-4)
-    assert f.variance()[0, 0] == pytest.approx(5.0)
-
-
-def test_unusable_days_are_left_out() -> None:
-    """100 (unusable), 1, 4, 7: level 4; variance (9 + 0 + 9) / 2 = 9 >= 4; cv 3 / 4."""
-    f = fit([[100, 1, 4, 7]], [[False, True, True, True]])
-    assert f.mean[0, 0] == pytest.approx(4.0)
-    assert f.cv[0] == pytest.approx(0.75)
-
-
-def test_single_usable_day_has_poisson_spread() -> None:
-    """One usable day of 9: level 9, no sample variance -> Poisson 9, cv 3 / 9."""
-    f = fit([[0, 9, 0, 0]], [[False, True, False, False]])
-    assert f.mean[0, 0] == pytest.approx(9.0)
-    assert f.cv[0] == pytest.approx(1 / 3)
-
-
-def test_no_usable_day_gives_zero_forecast() -> None:
-    """No usable day: level 0 and cv 0, whatever the history; the other unit is unaffected."""
-    f = fit([[3, 3, 3, 3], [1, 1, 1, 1]], [[False] * 4, [True] * 4])
-    assert f.mean.tolist() == [[0.0, 0.0, 0.0], [1.0, 1.0, 1.0]]
-    assert f.cv[0] == 0.0
-    assert f.cv[1] == pytest.approx(1.0)  # level 1, variance max(0, 1) = 1
-
-
-def test_all_zero_history() -> None:
-    """Never sold in the window: level 0, cv 0 (no division by zero)."""
-    f = fit([[0, 0, 0, 0]])
-    assert f.mean.tolist() == [[0.0, 0.0, 0.0]]
-    assert f.cv.tolist() == [0.0]
-
-
-def test_uplift_multiplies_the_level() -> None:
-    """Level 5 with uplift 1, 2.5, 1 -> 5, 12.5, 5; cv unchanged (sd scales with the mean)."""
-    h = np.array([[4.0, 6.0]])
-    f = moving_average(h, np.ones((1, 2), bool), np.array([[1.0, 2.5, 1.0]]), START)
-    assert f.mean.tolist() == [[5.0, 12.5, 5.0]]
-    assert f.start == START
-    assert f.horizon == 3
-
-
-# --------------------------------------------------------------------------- Forecast spans
-
-
 def two_units() -> Forecast:
     """Unit 0: 1, 2, 3, 4, 5 a day, cv 0.5. Unit 1: 10 a day, cv 0.1."""
     mean = np.array([[1.0, 2.0, 3.0, 4.0, 5.0], [10.0] * 5])
-    return Forecast(START, mean, np.array([0.5, 0.1]), np.array([MODEL, MODEL], dtype=object))
+    model = np.array(["test", "test"], dtype=object)
+    return Forecast.independent_days(START, mean, np.array([0.5, 0.1]), model)
 
 
 def test_total_with_offsets() -> None:
@@ -217,7 +151,9 @@ def test_forecast_units_with_promotions(shop: Shop) -> None:
     """As of 2026-03-31 (history 03-04 .. 03-31, forecast from 04-01).
 
     A sells 2/day but 20/day during the past promotion 03-25 .. 03-27 (all SKUs): those days
-    are left out -> level 2 (not (25 x 2 + 3 x 20) / 28 = 3.93); variance max(0, 2) = 2.
+    are replaced by the normal 2/day around them, so every model forecasts 2/day (not
+    (25 x 2 + 3 x 20) / 28 = 3.93); a constant series has no validation error, so the
+    spread is the Poisson floor: variance of the total over days 0..3 = its mean, 8.
     Future promotion 04-05 .. 04-07 (days 4..6) with uplift 3 for all SKUs -> 6 on those days.
     B sells 4/day (also 4 during the past promotion) -> level 4, x 3 on days 4..6, and a
     promotion for B only, 04-11 .. 04-13 (days 10..12), uplift 10 -> 40 (A is unaffected).
@@ -236,14 +172,16 @@ def test_forecast_units_with_promotions(shop: Shop) -> None:
     settings = Settings().with_overrides(data_dir=folder)
     ds = load_dataset(settings)
     units = planning_units(ds)
-    f = forecast_units(ds.sales, units, ds.promotions, ds.as_of, settings.forecast, 20)
+    f = forecast_units(ds.sales, units, ds.promotions, ds.as_of, settings, 20)
     assert units["sku"].tolist() == ["A", "B"]
     assert f.start == pd.Timestamp("2026-04-01")
 
     a = np.full(20, 2.0)
     a[4:7] = 6.0
     assert f.mean[0] == pytest.approx(a)
-    assert f.cv[0] == pytest.approx(np.sqrt(2.0) / 2.0)
+    mean, sd = f.total(np.array([4, 4]))
+    assert mean[0] == pytest.approx(8.0)
+    assert sd[0] == pytest.approx(np.sqrt(8.0))
 
     b = np.full(20, 4.0)
     b[4:7] = 12.0
@@ -253,7 +191,8 @@ def test_forecast_units_with_promotions(shop: Shop) -> None:
 
 def test_forecast_units_only_promotion_days_are_used(shop: Shop) -> None:
     """C first sold on 03-31, the one day of its flash sale: every day on sale is a promotion
-    day, so that day is used -> level 12 (not 0)."""
+    day, so that day is kept (there is no normal day to replace it with): 12 units in its one
+    day on sale is 84 a week (not 0), spread over the days by its weekday profile."""
     sales = [
         {"sku": "A", "date": "2026-03-30", "qty": 1},
         {"sku": "C", "date": "2026-03-31", "qty": 12},
@@ -270,8 +209,9 @@ def test_forecast_units_only_promotion_days_are_used(shop: Shop) -> None:
     settings = Settings().with_overrides(data_dir=folder)
     ds = load_dataset(settings)
     units = planning_units(ds)
-    f = forecast_units(ds.sales, units, ds.promotions, ds.as_of, settings.forecast, 5)
-    assert f.mean[1].tolist() == [12.0] * 5
+    f = forecast_units(ds.sales, units, ds.promotions, ds.as_of, settings, 7)
+    assert f.mean[1].sum() == pytest.approx(84.0)
+    assert (f.mean[1] > 0).all()
 
 
 def test_forecast_units_uplift_below_one_lowers_demand(shop: Shop) -> None:
@@ -288,8 +228,8 @@ def test_forecast_units_uplift_below_one_lowers_demand(shop: Shop) -> None:
     settings = Settings().with_overrides(data_dir=folder)
     ds = load_dataset(settings)
     units = planning_units(ds)
-    f = forecast_units(ds.sales, units, ds.promotions, ds.as_of, settings.forecast, 6)
-    assert f.mean[0].tolist() == [2.0, 2.0, 1.0, 1.0, 2.0, 2.0]
+    f = forecast_units(ds.sales, units, ds.promotions, ds.as_of, settings, 6)
+    assert f.mean[0] == pytest.approx([2.0, 2.0, 1.0, 1.0, 2.0, 2.0])
 
 
 def test_forecast_units_overlapping_promotions_take_the_largest_uplift(shop: Shop) -> None:
@@ -307,5 +247,5 @@ def test_forecast_units_overlapping_promotions_take_the_largest_uplift(shop: Sho
     settings = Settings().with_overrides(data_dir=folder)
     ds = load_dataset(settings)
     units = planning_units(ds)
-    f = forecast_units(ds.sales, units, ds.promotions, ds.as_of, settings.forecast, 6)
-    assert f.mean[0].tolist() == [2.0, 1.0, 1.0, 6.0, 6.0, 2.0]
+    f = forecast_units(ds.sales, units, ds.promotions, ds.as_of, settings, 6)
+    assert f.mean[0] == pytest.approx([2.0, 1.0, 1.0, 6.0, 6.0, 2.0])
