@@ -191,9 +191,10 @@ def forecast_table(
 ) -> pd.DataFrame:
     """The long forecast of every SKU in ``sales`` for ``horizon`` periods after ``cutoff``.
 
-    Sales after ``cutoff`` are not used. SKUs without recent sales are included
-    (with a zero forecast). The first period is the first whole day, week
-    (Monday to Sunday) or calendar month after the cutoff.
+    Sales after ``cutoff`` are not used. Every SKU with a sale up to the
+    cutoff is included; one without a sale in the last ``history_days`` days
+    forecasts zero. The first period is the first whole day, week (Monday to
+    Sunday) or calendar month after the cutoff.
 
     Returns
     -------
