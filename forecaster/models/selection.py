@@ -194,10 +194,11 @@ def forecast_periods(
     # Every candidate's forecasts from each origin (C, n, origins, hv) and from the end (C, n, h).
     validation = np.full((len(names), n, len(origins), hv), np.nan)
     final = np.full((len(names), n, horizon), np.nan)
+    fit_start = {cut: fit_from(y, start, cut) for cut in [*origins, t]}
     for c, candidate in enumerate(CANDIDATES.values()):
         for i, cut in enumerate(origins):
-            validation[c, :, i] = candidate(y[:, :cut], fit_from(y, start, cut), hv, season)
-        final[c] = candidate(y, fit_from(y, start, t), horizon, season)
+            validation[c, :, i] = candidate(y[:, :cut], fit_start[cut], hv, season)
+        final[c] = candidate(y, fit_start[t], horizon, season)
     first_cut = origins[0] if origins else t
     level = _recent_level(y, start)
     smooth = np.flatnonzero(
@@ -209,9 +210,7 @@ def forecast_periods(
     if len(smooth):
         width = max(horizon, hv)
         cuts = [*origins, t]
-        fitted = fit_smooth(
-            y[smooth], fit_from(y, start, t)[smooth], cuts, width, season, options.workers
-        )
+        fitted = fit_smooth(y[smooth], fit_start[t][smooth], cuts, width, season, options.workers)
         at = len(CANDIDATES)
         validation[at:, smooth] = fitted[:, :, :-1, :hv]
         final[at:, smooth] = fitted[:, :, -1, :horizon]
@@ -222,7 +221,7 @@ def forecast_periods(
     actual = np.stack([y[:, o : o + hv] for o in origins], axis=1) if k else np.zeros((n, 0, hv))
     usable = np.array([o - start >= MIN_TRAIN for o in origins], dtype=bool).reshape(k, n).T
     squared = ((validation - actual[None]) ** 2).sum(axis=3)
-    routed = np.array([[name in ROUTES[c] for c in classes] for name in names], dtype=bool)
+    routed = np.stack([np.isin(classes, [c for c in ROUTES if n in ROUTES[c]]) for n in names])
     failed = np.isnan(final).any(axis=2) | ~routed
     fallback = names.index(FALLBACK)
 
@@ -244,7 +243,7 @@ def forecast_periods(
         w = pick / pick.sum(axis=0)
         at_i = np.einsum("cn,cnh->nh", w, np.nan_to_num(validation[:, :, i]))
         errors[:, i] = np.where(usable[:, i, None], at_i - actual[:, i], np.nan)
-    cum_var = _error_model(errors, mean, classes, y, fit_from(y, start, t))
+    cum_var = _error_model(errors, mean, classes, y, fit_start[t])
     return PeriodForecast(mean, cum_var, _model_names(chosen, names), classes)
 
 
