@@ -61,7 +61,7 @@ def seasonal_naive(y: np.ndarray, start: np.ndarray, horizon: int, season: int) 
     return out
 
 
-def _window_mean(y: np.ndarray, start: np.ndarray, window: int, end: int) -> np.ndarray:
+def window_mean(y: np.ndarray, start: np.ndarray, window: int, end: int) -> np.ndarray:
     """Mean of the up to ``window`` periods before ``end`` that are on sale (NaN if none)."""
     lo = max(end - window, 0)
     cols = np.arange(lo, end)
@@ -83,8 +83,8 @@ def seasonal_drift(y: np.ndarray, start: np.ndarray, horizon: int, season: int) 
     base = seasonal_naive(y, start, horizon, season)
     if season <= 1 or t < season + w:
         return np.full((len(y), horizon), np.nan)
-    recent = _window_mean(y, start, w, t)
-    before = _window_mean(y, start, w, t - season)
+    recent = window_mean(y, start, w, t)
+    before = window_mean(y, start, w, t - season)
     out = np.maximum(base + (recent - before)[:, None], 0.0)
     out[_lengths(y, start) < season + w] = np.nan
     return np.asarray(out)
@@ -93,7 +93,7 @@ def seasonal_drift(y: np.ndarray, start: np.ndarray, horizon: int, season: int) 
 def _mean(which: int) -> Candidate:
     def mean(y: np.ndarray, start: np.ndarray, horizon: int, season: int) -> np.ndarray:
         window = WINDOWS.get(season, DEFAULT_WINDOWS)[which]
-        return _flat(np.nan_to_num(_window_mean(y, start, window, y.shape[1])), horizon)
+        return _flat(np.nan_to_num(window_mean(y, start, window, y.shape[1])), horizon)
 
     mean.__doc__ = f"Mean of the last {'short' if which == 0 else 'long'} window since the start."
     return mean

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from forecaster.models.candidates import CANDIDATES
+from forecaster.models.candidates import CANDIDATES, window_mean
 from forecaster.models.classify import CLASSES, demand_classes
 from forecaster.models.distributions import count_quantiles
 from forecaster.models.smooth import MIN_PERIODS, fit_smooth
@@ -45,6 +45,8 @@ from forecaster.models.smooth import MODELS as SMOOTH_MODELS
 MIN_TRAIN = 4
 #: Fewest series of a demand class for it to have a growth curve of its own.
 MIN_CLASS_SERIES = 20
+#: Periods whose mean demand ranks the best sellers for the statsmodels fits.
+RECENT_PERIODS = 52
 #: Model of a series without a usable validation origin.
 FALLBACK = "mean_long"
 _LEVELS = ("mean_long", "ses")
@@ -200,7 +202,7 @@ def forecast_periods(
             validation[c, :, i] = candidate(y[:, :cut], fit_start[cut], hv, season)
         final[c] = candidate(y, fit_start[t], horizon, season)
     first_cut = origins[0] if origins else t
-    level = _recent_level(y, start)
+    level = np.nan_to_num(window_mean(y, start, RECENT_PERIODS, t))  # units per period
     smooth = np.flatnonzero(
         (classes == "smooth")
         & (first_cut - start >= MIN_PERIODS)
@@ -295,16 +297,6 @@ def top_sellers(level: np.ndarray, share: float) -> np.ndarray:
     inside = np.zeros(len(level), dtype=bool)
     inside[order] = before < share * total if total > 0 else False
     return inside
-
-
-def _recent_level(y: np.ndarray, start: np.ndarray, periods: int = 52) -> np.ndarray:
-    """Mean demand per period over the last ``periods`` periods on sale (0 if none)."""
-    t = y.shape[1]
-    cols = np.arange(max(t - periods, 0), t)
-    on = cols[None, :] >= start[:, None]
-    count = on.sum(axis=1)
-    total = np.where(on, y[:, cols], 0.0).sum(axis=1)
-    return np.asarray(np.divide(total, count, out=np.zeros(len(y)), where=count > 0))
 
 
 def _model_names(chosen: np.ndarray, names: list[str]) -> np.ndarray:
