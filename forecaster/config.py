@@ -13,9 +13,10 @@ import tomllib
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
+import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from forecaster.errors import ConfigError
@@ -45,26 +46,36 @@ GradingMetric = Literal[
     "sell_through_30d",
     "turnover_days",
     "stock_value",
+    "lifecycle",
 ]
-_OPERATORS: dict[str, Callable[[np.ndarray, float], np.ndarray]] = {
+#: The one text metric of grading rules, and the values it takes.
+STAGE_METRIC = "lifecycle"
+Stage = Literal["introduction", "growth", "maturity", "decline"]
+STAGES: tuple[Stage, ...] = ("introduction", "growth", "maturity", "decline")
+
+_OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
     "<": operator.lt,
     "<=": operator.le,
     ">": operator.gt,
     ">=": operator.ge,
+    "==": operator.eq,
+    "!=": operator.ne,
 }
-_CONDITION = re.compile(r"^\s*([a-z_0-9]+)\s*(<=|>=|<|>)\s*(-?\d+(?:\.\d+)?)\s*$")
+_CONDITION = re.compile(r"^\s*([a-z_0-9]+)\s*(<=|>=|==|!=|<|>)\s*(\S+)\s*$")
 
 
 class Condition(_Section):
-    """``metric op value``, e.g. ``inventory_age_days >= 180``.
+    """``metric op value``, e.g. ``inventory_age_days >= 180`` or ``lifecycle == decline``.
 
-    An unknown metric value (NaN, e.g. the age of stock with no receipts) never
-    satisfies a condition.
+    Numeric metrics compare with ``<``, ``<=``, ``>``, ``>=``; ``lifecycle``
+    compares with ``==`` or ``!=`` against a stage (introduction, growth,
+    maturity, decline). An unknown metric value (NaN, e.g. the age of stock
+    with no receipts) never satisfies a condition.
     """
 
     metric: GradingMetric
-    op: Literal["<", "<=", ">", ">="]
-    value: float
+    op: Literal["<", "<=", ">", ">=", "==", "!="]
+    value: float | Stage
 
     @model_validator(mode="before")
     @classmethod
@@ -74,20 +85,38 @@ class Condition(_Section):
         match = _CONDITION.match(data)
         if match is None:
             raise ValueError(
-                f"cannot read condition {data!r}: write it as 'metric op number', "
-                "e.g. 'inventory_age_days >= 180'"
+                f"cannot read condition {data!r}: write it as 'metric op value', "
+                "e.g. 'inventory_age_days >= 180' or 'lifecycle == decline'"
             )
         metric, op, value = match.groups()
-        return {"metric": metric, "op": op, "value": float(value)}
+        return {"metric": metric, "op": op, "value": value}
 
-    def holds(self, values: np.ndarray) -> np.ndarray:
+    @model_validator(mode="after")
+    def _operator_fits_metric(self) -> Condition:
+        if self.metric == STAGE_METRIC:
+            if self.op not in ("==", "!=") or self.value not in STAGES:
+                raise ValueError(
+                    f"condition on {STAGE_METRIC} must read '{STAGE_METRIC} == stage' or "
+                    f"'{STAGE_METRIC} != stage' with a stage among {', '.join(STAGES)}"
+                )
+        elif self.op not in ("<", "<=", ">", ">=") or isinstance(self.value, str):
+            raise ValueError(
+                f"condition on {self.metric} must compare with <, <=, > or >= to a number"
+            )
+        return self
+
+    def holds(self, values: pd.Series | np.ndarray) -> np.ndarray:
         """Elementwise truth of the condition; NaN never holds, infinity compares as usual."""
-        values = np.asarray(values, dtype=float)
-        held = np.asarray(_OPERATORS[self.op](values, self.value), dtype=bool)
-        return np.asarray(held & ~np.isnan(values))
+        if self.metric == STAGE_METRIC:
+            stages = np.asarray(values, dtype=object)
+            return np.asarray(_OPERATORS[self.op](stages, self.value), dtype=bool)
+        numbers = np.asarray(values, dtype=float)
+        held = np.asarray(_OPERATORS[self.op](numbers, self.value), dtype=bool)
+        return np.asarray(held & ~np.isnan(numbers))
 
     def __str__(self) -> str:
-        return f"{self.metric} {self.op} {self.value:g}"
+        value = self.value if isinstance(self.value, str) else f"{self.value:g}"
+        return f"{self.metric} {self.op} {value}"
 
 
 class GradeRule(_Section):
@@ -110,7 +139,14 @@ def _default_rules() -> list[GradeRule]:
         GradeRule.model_validate(rule)
         for rule in (
             {"grade": "C", "all": ["days_since_last_sale >= 30", "inventory_age_days >= 180"]},
-            {"grade": "B", "any": ["movement_rate_30d < 0.1", "inventory_age_days >= 180"]},
+            {
+                "grade": "B",
+                "any": [
+                    "movement_rate_30d < 0.1",
+                    "inventory_age_days >= 180",
+                    "lifecycle == decline",
+                ],
+            },
             {"grade": "S", "all": ["gross_margin >= 0.4"]},
             {"grade": "A"},
         )
@@ -187,6 +223,8 @@ class LifecycleSettings(_Section):
     introduction_days: Days = 60  # launched (or first sold) within this many days: introduction
     trend_window_days: Days = 56  # recent window compared with the one before it
     growth_ratio: Annotated[float, Field(gt=1.0)] = 1.3  # recent / previous above this: growth
+    # ... when the recent window sold at least this many units (a few sales are no trend)
+    growth_min_units: Annotated[float, Field(ge=0)] = 8.0
     decline_ratio: Annotated[float, Field(gt=0.0, lt=1.0)] = (
         0.6  # recent / previous below this: decline
     )
@@ -283,6 +321,7 @@ def _default_aliases() -> dict[str, list[str]]:
         "review_period_days": ["补货周期", "下单周期", "订货周期"],
         "min_order_value": ["最小订单金额", "起订金额", "最低订单金额"],
         "contact": ["联系人", "联系方式", "联系电话"],
+        "return_window_days": ["退货期限", "退货期限(天)", "可退货天数", "退货天数"],
         "start": ["开始日期", "活动开始", "开始时间"],
         "end": ["结束日期", "活动结束", "结束时间"],
         "uplift": ["提升倍数", "销量倍数", "倍数"],

@@ -10,15 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from forecaster.config import Settings
 from forecaster.errors import ConfigError
-from forecaster.inventory.alerts import raise_alerts
-from forecaster.inventory.grading import grade_units, slow_movers
-from forecaster.inventory.lifecycle import lifecycle_stage
-from forecaster.inventory.metrics import inventory_health
+from forecaster.inventory.assessment import assess_inventory
 from forecaster.inventory.promo_check import PromoCheck, promo_check
 from forecaster.inventory.replenishment import replenish, supplier_orders
 from forecaster.io.dataset import Dataset, load_dataset, load_sales_file
@@ -31,7 +27,7 @@ from forecaster.progress import Progress, Silent
 from forecaster.report.outputs import write_outputs
 from forecaster.report.promo_workbook import promo_workbook_name, write_promo_workbook
 from forecaster.report.staging import OutputStage
-from forecaster.units import KEY, planning_units, protection_days
+from forecaster.units import planning_units, protection_days
 
 
 @dataclass(frozen=True)
@@ -42,6 +38,9 @@ class Plan:
     ----------
     health
         Inventory-health metrics plus ``name``, ``category``, ``lifecycle`` and ``grade``.
+    sku_totals
+        The health of each SKU across its warehouses (not aligned with units;
+        empty unless planning is per warehouse).
     alerts
         One row per alert (not aligned with units).
     slow_movers
@@ -57,6 +56,7 @@ class Plan:
     units: pd.DataFrame
     forecast: Forecast
     health: pd.DataFrame
+    sku_totals: pd.DataFrame
     alerts: pd.DataFrame
     slow_movers: pd.DataFrame
     replenishment: pd.DataFrame
@@ -103,39 +103,29 @@ def plan(settings: Settings, progress: Progress | None = None) -> Plan:
         )
         advance(1)
 
-    with progress.stage("Inventory health, alerts and grades", total=3) as advance:
-        health = inventory_health(ds, units, forecast, settings.planning)
-        stage = lifecycle_stage(ds, units, settings.lifecycle)
-        grades = grade_units(health, settings.slow_movers)
-        health = health.assign(
-            name=units["name"], category=units["category"], lifecycle=stage, grade=grades
-        )
-        advance(1)
-        protection = protection_days(units)
-        demand_p, _ = forecast.total(protection)
-        next_eta = units[KEY].merge(
-            ds.purchase_orders.groupby(KEY)["eta"].min().reset_index(), on=KEY, how="left"
-        )["eta"]
-        alerts = raise_alerts(
-            units,
-            health,
-            demand_p,
-            demand_p / np.maximum(protection, 1),
-            next_eta,
-            settings.alerts,
-            settings.planning.cover_cap_days,
-        )
-        advance(1)
-        slow = slow_movers(health, grades, settings.slow_movers)
+    with progress.stage("Inventory health, alerts and grades", total=1) as advance:
+        assessment = assess_inventory(ds, units, forecast, settings)
         advance(1)
 
     with progress.stage("Replenishment", total=1) as advance:
+        stage = assessment.health["lifecycle"].to_numpy()
         lines = replenish(units, forecast, stage, settings.replenishment, ds.as_of)
         totals = supplier_orders(lines, ds.suppliers)
         lines = _flag_minimum_order_value(lines, totals)
         advance(1)
 
-    return Plan(settings, ds, units, forecast, health, alerts, slow, lines, totals)
+    return Plan(
+        settings,
+        ds,
+        units,
+        forecast,
+        assessment.health,
+        assessment.sku_totals,
+        assessment.alerts,
+        assessment.slow_movers,
+        lines,
+        totals,
+    )
 
 
 def _flag_minimum_order_value(lines: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:

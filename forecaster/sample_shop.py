@@ -109,6 +109,8 @@ class Supplier:
         Days between two orders to this supplier.
     min_order_value
         Smallest order value the supplier accepts, CNY.
+    return_window_days
+        Days after receipt within which the supplier takes unsold stock back (0: never).
     moq_choices, case_packs
         Minimum order quantities and case packs its SKUs are drawn from.
     """
@@ -119,6 +121,7 @@ class Supplier:
     lead_time_std_days: int
     review_period_days: int
     min_order_value: int
+    return_window_days: int
     contact: str
     moq_choices: tuple[int, ...]
     case_packs: tuple[int, ...]
@@ -132,6 +135,7 @@ SUPPLIERS: tuple[Supplier, ...] = (
         lead_time_std_days=7,
         review_period_days=14,
         min_order_value=10000,
+        return_window_days=0,
         contact="张经理 135-0000-9753",
         moq_choices=(100, 200, 300, 500),
         case_packs=(12, 24, 48),
@@ -143,6 +147,7 @@ SUPPLIERS: tuple[Supplier, ...] = (
         lead_time_std_days=4,
         review_period_days=14,
         min_order_value=5000,
+        return_window_days=0,
         contact="李小姐 137-0000-2468",
         moq_choices=(0, 48, 96, 200),
         case_packs=(6, 12, 24),
@@ -154,6 +159,7 @@ SUPPLIERS: tuple[Supplier, ...] = (
         lead_time_std_days=1,
         review_period_days=7,
         min_order_value=0,
+        return_window_days=30,
         contact="王经理 138-0000-1234",
         moq_choices=(0,),
         case_packs=(1, 6, 12),
@@ -165,6 +171,7 @@ SUPPLIERS: tuple[Supplier, ...] = (
         lead_time_std_days=2,
         review_period_days=7,
         min_order_value=2000,
+        return_window_days=60,
         contact="陈总 139-0000-5678",
         moq_choices=(0, 50, 100, 200),
         case_packs=(12, 24),
@@ -1268,6 +1275,7 @@ def _suppliers_table() -> pd.DataFrame:
             "review_period_days": [s.review_period_days for s in SUPPLIERS],
             "min_order_value": [s.min_order_value for s in SUPPLIERS],
             "contact": [s.contact for s in SUPPLIERS],
+            "return_window_days": [s.return_window_days for s in SUPPLIERS],
         }
     )
 
@@ -1435,7 +1443,7 @@ def _readme_text(tables: dict[str, pd.DataFrame], n_skus: int, seed: int) -> str
     )
     supplier_lines = "\n".join(
         f"| {s.code} | {s.name} | {s.lead_time_days} ± {s.lead_time_std_days} | "
-        f"{s.review_period_days} | {s.min_order_value} |"
+        f"{s.review_period_days} | {s.min_order_value} | {s.return_window_days or 'none'} |"
         for s in SUPPLIERS
     )
     file_lines = "\n".join(
@@ -1495,7 +1503,9 @@ open `purchase_orders`; the stock left at the end is `inventory`.
   supplier and order day.
 - `receipts.csv` — goods receipts `sku,warehouse,date,qty`; the opening stock
   is a receipt dated before {start}.
-- `suppliers.csv` — `supplier,name,review_period_days,min_order_value,contact`.
+- `suppliers.csv` —
+  `supplier,name,review_period_days,min_order_value,contact,return_window_days`;
+  two suppliers take unsold stock back within 30 or 60 days of receipt.
 - `promotions.csv` — `name,start,end,uplift,category,sku`: the past 618, 11.11
   and 12.12 (uplift blank: estimate it from the sales), a past 年货节 limited to
   厨房工具 (uplift 1.8), the coming `1111` (uplift blank) and the coming `1212`
@@ -1503,8 +1513,8 @@ open `purchase_orders`; the stock left at the end is `inventory`.
 
 ## Suppliers
 
-| code | name | lead time (days) | review period (days) | min order value (CNY) |
-| --- | --- | --- | --- | --- |
+| code | name | lead time (d) | review period (d) | min order value (CNY) | return window (d) |
+| --- | --- | --- | --- | --- | --- |
 {supplier_lines}
 
 ## Demand classes

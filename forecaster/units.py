@@ -26,7 +26,7 @@ def planning_units(ds: Dataset) -> pd.DataFrame:
     -------
     DataFrame
         ``sku``, ``warehouse``, the SKU master columns, the supplier's
-        ``review_period_days`` and ``min_order_value``, ``on_hand``,
+        ``review_period_days``, ``min_order_value`` and ``return_window_days``, ``on_hand``,
         ``allocated``, ``on_order`` (units on open POs), ``last_receipt_date``,
         ``first_sale`` and ``last_sale`` (dates with positive net sales; NaT if
         none). Sorted by SKU and warehouse; index 0..n-1.
@@ -42,7 +42,9 @@ def planning_units(ds: Dataset) -> pd.DataFrame:
     units = pairs.sort_values(KEY).reset_index(drop=True)
 
     units = units.merge(ds.skus, on="sku", how="left", validate="many_to_one")
-    terms = ds.suppliers[["supplier", "review_period_days", "min_order_value"]]
+    terms = ds.suppliers[
+        ["supplier", "review_period_days", "min_order_value", "return_window_days"]
+    ]
     units = units.merge(terms, on="supplier", how="left", validate="many_to_one")
     units = units.merge(ds.inventory, on=KEY, how="left", validate="one_to_one")
     units["on_hand"] = units["on_hand"].fillna(0.0)

@@ -13,10 +13,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forecaster.config import AlertSettings
-from forecaster.inventory.alerts import ALERT_KINDS, COLUMNS, raise_alerts
+from forecaster.config import AlertSettings, Settings
+from forecaster.inventory.alerts import ALERT_KINDS, COLUMNS, PROMOTE, ForwardDemand, raise_alerts
 
 CAP = 365
+GRADE_ACTIONS = {g: a.action for g, a in Settings().slow_movers.grades.items()}
 
 #: A healthy unit: 40 d of cover, selling well, young stock, no alert.
 HEALTHY: dict[str, object] = {
@@ -34,11 +35,24 @@ HEALTHY: dict[str, object] = {
     "inventory_age_days": 20.0,
     "days_since_last_sale": 1.0,
     "stock_value": 400.0,
+    "returnable": 0.0,
+    "grade": "",
+    "supplier": "SUP",
+    "return_window_days": 0.0,
     "demand_daily": 2.0,
     "eta": pd.NaT,
 }
 
-UNIT_COLUMNS = ["sku", "warehouse", "name", "status", "lead_time_days", "review_period_days"]
+UNIT_COLUMNS = [
+    "sku",
+    "warehouse",
+    "name",
+    "status",
+    "lead_time_days",
+    "review_period_days",
+    "supplier",
+    "return_window_days",
+]
 HEALTH_COLUMNS = [
     "sku",
     "warehouse",
@@ -50,22 +64,26 @@ HEALTH_COLUMNS = [
     "inventory_age_days",
     "days_since_last_sale",
     "stock_value",
+    "returnable",
+    "grade",
 ]
 
 
 def alerts_for(*rows: Mapping[str, object], settings: AlertSettings | None = None) -> pd.DataFrame:
-    """Run :func:`raise_alerts` on units built from ``rows`` (missing fields from HEALTHY)."""
+    """Run :func:`raise_alerts` on units built from ``rows`` (missing fields from HEALTHY).
+
+    Demand is ``demand_daily`` on every day: over the protection period and over the
+    overstock window (90 d by default) alike.
+    """
+    settings = settings or AlertSettings()
     table = pd.DataFrame([{**HEALTHY, **row} for row in rows])
     daily = table["demand_daily"].to_numpy(dtype=float)
     protection = (table["lead_time_days"] + table["review_period_days"]).to_numpy(dtype=float)
+    demand = ForwardDemand(
+        daily * protection, daily * settings.overstock_cover_days, pd.to_datetime(table["eta"])
+    )
     return raise_alerts(
-        table[UNIT_COLUMNS],
-        table[HEALTH_COLUMNS],
-        daily * protection,
-        daily,
-        pd.to_datetime(table["eta"]),
-        settings or AlertSettings(),
-        CAP,
+        table[UNIT_COLUMNS], table[HEALTH_COLUMNS], demand, settings, CAP, GRADE_ACTIONS
     )
 
 
@@ -170,7 +188,7 @@ def test_overstock_medium_promotes() -> None:
     alert = only(alerts_for({"days_of_cover": 200.0, "on_hand": 400.0, "stock_value": 2000.0}))
     assert alert["alert"] == "OVERSTOCK"
     assert alert["severity"] == "medium"
-    assert alert["action"].startswith("promote")
+    assert alert["action"] == PROMOTE
     assert alert["detail"] == "cover 200 d > 90 d; 400 on hand worth 2,000"
 
 
@@ -203,11 +221,11 @@ def test_low_sell_through_needs_old_stock(age: float) -> None:
 
 
 def test_dead_stock() -> None:
-    """No sale in 120 d >= 90: DEAD_STOCK, medium, clear."""
-    alert = only(alerts_for({"days_since_last_sale": 120.0, "days_of_cover": 60.0}))
+    """No sale in 120 d >= 90: DEAD_STOCK, medium, clear as its slow-mover grade (B) says."""
+    alert = only(alerts_for({"days_since_last_sale": 120.0, "days_of_cover": 60.0, "grade": "B"}))
     assert alert["alert"] == "DEAD_STOCK"
     assert alert["severity"] == "medium"
-    assert alert["action"].startswith("clear")
+    assert alert["action"] == f"clear as grade B ({GRADE_ACTIONS['B']})"
     assert alert["detail"] == "no sale in 120 d; 80 on hand worth 400"
 
 
@@ -308,7 +326,7 @@ def test_overstock_transfers_to_short_warehouse_need_limited() -> None:
     )
     over = alerts[alerts["alert"] == "OVERSTOCK"].iloc[0]
     assert over["warehouse"] == "W1"
-    assert over["action"] == "transfer 55 units to W2"
+    assert over["action"] == f"transfer 55 units to W2; the remaining 355: {PROMOTE}"
 
 
 def test_overstock_transfers_to_short_warehouse_excess_limited() -> None:
@@ -350,3 +368,91 @@ def test_no_transfer_to_another_sku_or_a_well_stocked_warehouse() -> None:
     over = alerts[alerts["alert"] == "OVERSTOCK"].iloc[0]
     assert over["sku"] == "X"
     assert over["action"].startswith("promote")
+
+
+# --------------------------------------------------------------------------- returns to supplier
+
+#: Overstocked: 500 available at 1/day -> excess 500 - 1 x 90 = 410 units.
+OVER: dict[str, object] = {
+    "available": 500.0,
+    "on_hand": 500.0,
+    "days_of_cover": 365.0,
+    "demand_daily": 1.0,
+}
+
+
+def test_overstock_returns_young_stock_and_promotes_the_rest() -> None:
+    """Supplier takes returns within 60 d; 100 units on hand are younger: return 100,
+    promote the other 410 - 100 = 310."""
+    alert = only(alerts_for({**OVER, "return_window_days": 60.0, "returnable": 100.0}))
+    assert alert["action"] == (
+        "return 100 units to SUP (received within its 60-day return window); "
+        f"the remaining 310: {PROMOTE}"
+    )
+
+
+def test_return_limited_to_the_excess() -> None:
+    """All 500 units are returnable but only the excess of 410 goes back."""
+    alert = only(alerts_for({**OVER, "return_window_days": 60.0, "returnable": 500.0}))
+    assert alert["action"] == "return 410 units to SUP (received within its 60-day return window)"
+
+
+def test_no_return_when_the_supplier_takes_none() -> None:
+    """Return window 0: the supplier takes no returns, whatever the age: promote."""
+    alert = only(alerts_for({**OVER, "return_window_days": 0.0, "returnable": 500.0}))
+    assert alert["action"] == PROMOTE
+
+
+def test_open_pos_shrink_the_excess() -> None:
+    """Available 200 and 100 on order at 2/day: 300 - 180 = 120 excess (<= 200 available)."""
+    alert = only(
+        alerts_for(
+            {
+                **OVER,
+                "available": 200.0,
+                "on_hand": 200.0,
+                "on_order": 100.0,
+                "demand_daily": 2.0,
+                "return_window_days": 30.0,
+                "returnable": 200.0,
+            }
+        )
+    )
+    assert alert["action"].startswith("return 120 units to SUP")
+
+
+def test_transfer_comes_before_return_before_promotion() -> None:
+    """W1 excess 410: transfer 55 to W2 (need 5 x 21 - 50), return the 100 young units,
+    promote the remaining 410 - 55 - 100 = 255."""
+    alerts = alerts_for(
+        {"sku": "X", "warehouse": "W1", **OVER, "return_window_days": 45.0, "returnable": 100.0},
+        {"sku": "X", "warehouse": "W2", "available": 50.0, "on_hand": 50.0,
+         "days_of_cover": 10.0, "demand_daily": 5.0},
+    )  # fmt: skip
+    over = alerts[alerts["alert"] == "OVERSTOCK"].iloc[0]
+    assert over["action"] == (
+        "transfer 55 units to W2; "
+        "return 100 units to SUP (received within its 45-day return window); "
+        f"the remaining 255: {PROMOTE}"
+    )
+
+
+def test_dead_stock_returns_first_then_clears_as_its_grade() -> None:
+    """Dead stock of 500 at no demand: excess 500; 120 returnable; the other 380 cleared as C."""
+    alert = only(
+        alerts_for(
+            {
+                **OVER,
+                "demand_daily": 0.0,
+                "days_since_last_sale": 200.0,
+                "grade": "C",
+                "return_window_days": 90.0,
+                "returnable": 120.0,
+            }
+        )
+    )
+    assert alert["alert"] == "DEAD_STOCK"
+    assert alert["action"] == (
+        "return 120 units to SUP (received within its 90-day return window); "
+        f"the remaining 380: clear as grade C ({GRADE_ACTIONS['C']})"
+    )

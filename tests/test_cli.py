@@ -122,6 +122,67 @@ def test_run_sheets_hold_the_brief_columns(sample_shop: Path) -> None:
     assert alerts and all(row[5] for row in alerts)  # every alert has an action
 
 
+def sheet_frame(path: Path, sheet: str) -> pd.DataFrame:
+    return pd.read_excel(path, sheet_name=sheet, dtype={"SKU": str})
+
+
+def summary_table(path: Path, heading: str) -> pd.DataFrame:
+    """The table under ``heading`` on the Summary sheet, up to its total row."""
+    rows = list(load_workbook(path, read_only=True)["Summary"].iter_rows(values_only=True))
+    start = next(i for i, row in enumerate(rows) if row[:1] == (heading,)) + 1
+    end = next(i for i in range(start, len(rows)) if rows[i][:1] == ("Total",))
+    header = [h for h in rows[start] if h is not None]
+    return pd.DataFrame([row[: len(header)] for row in rows[start + 1 : end]], columns=header)
+
+
+def test_run_health_sheets_read_back(sample_shop: Path) -> None:
+    """Inventory health, Alerts and Slow movers of the sample shop, read back with openpyxl:
+    the brief's columns, a total row per SKU across warehouses, an action for every alert,
+    grades and Summary totals that agree with the sheets."""
+    assert runner.invoke(app, ["run"]).exit_code == 0
+    path = sample_shop / "out" / "replenishment_2026-10-18.xlsx"
+    health = sheet_frame(path, "Inventory health")
+    assert list(health.columns) == [
+        "SKU", "Warehouse", "Name", "Category", "On hand", "On order", "Avg daily sales 30d",
+        "Turnover days", "Days of cover", "Sell-through 30d", "Movement rate 30d",
+        "Days since last sale", "Inventory age days", "Returnable units", "Gross margin",
+        "Stock value", "Lifecycle", "Grade",
+    ]  # fmt: skip
+    totals = health[health["Warehouse"] == "All warehouses"].set_index("SKU")
+    units = health[health["Warehouse"] != "All warehouses"]
+    assert sorted(totals.index) == sorted(units["SKU"].unique())
+    assert units["Warehouse"].nunique() == 2
+    by_sku = units.groupby("SKU")[["On hand", "Stock value"]].sum()
+    pd.testing.assert_frame_equal(
+        totals[["On hand", "Stock value"]].sort_index(), by_sku.sort_index(), check_names=False
+    )
+    for share in ("Sell-through 30d", "Movement rate 30d"):
+        assert health[share].dropna().between(0, 1).all()
+    assert set(health["Lifecycle"]) <= {"introduction", "growth", "maturity", "decline"}
+
+    alerts = sheet_frame(path, "Alerts")
+    assert alerts["Action"].notna().all() and (alerts["Action"].str.len() > 0).all()
+    overstock = alerts.loc[alerts["Alert"] == "OVERSTOCK", "Action"]
+    assert overstock.str.match(r"^(transfer|return|promote)").all()
+    assert overstock.str.contains("transfer").any() and overstock.str.contains("return").any()
+    kinds = summary_table(path, "Alerts by kind").set_index("Alert")["Count"]
+    assert (
+        kinds.to_dict()
+        == alerts["Alert"].value_counts().reindex(kinds.index, fill_value=0).to_dict()
+    )
+
+    slow = sheet_frame(path, "Slow movers")
+    slow = slow[slow["SKU"].notna() & (slow["SKU"] != "Total")]
+    assert slow["Grade"].isin(["S", "A", "B", "C"]).all()
+    assert not slow.duplicated(["SKU", "Warehouse"]).any()
+    graded = units[units["Grade"].notna()]
+    assert len(graded) == len(slow)
+    grades = summary_table(path, "Slow movers by grade").set_index("Grade")
+    value = slow.groupby("Grade")["Stock value"].sum().reindex(grades.index, fill_value=0)
+    assert grades["Stock value"].to_numpy() == pytest.approx(value.to_numpy())
+    assert grades["Count"].sum() == len(slow)
+
+
 def test_validate_prints_the_quality_report(sample_shop: Path) -> None:
     result = runner.invoke(app, ["validate"])
     assert result.exit_code == 0, result.output

@@ -1,8 +1,8 @@
 """Tests of forecaster.inventory.grading: slow movers and their S/A/B/C grades.
 
 Default rules (first match wins): C = no sale in 30 d and age >= 180; B = movement < 0.1 or
-age >= 180; S = margin >= 0.4; A = the rest. Slow mover = stock and (cover > 90 or movement
-< 0.2).
+age >= 180 or lifecycle decline; S = margin >= 0.4; A = the rest. Slow mover = stock and
+(cover > 90 or movement < 0.2).
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ BASE: dict[str, object] = {
     "sell_through_30d": 0.3,
     "turnover_days": 60.0,
     "stock_value": 1000.0,
+    "lifecycle": "maturity",
 }
 
 
@@ -66,6 +67,14 @@ def grade_of(row: Mapping[str, object], rules: SlowMoverSettings = DEFAULT) -> s
         ({"gross_margin": 0.39}, "A"),
         # slow by cover 120 > 90 only (movement 0.5): A
         ({"movement_rate_30d": 0.5, "days_of_cover": 120.0}, "A"),
+        # declining: B even with margin 0.5 (S) ...
+        ({"lifecycle": "decline", "gross_margin": 0.5}, "B"),
+        # ... but C first when unsold for 30 d and 180 d old
+        ({"lifecycle": "decline", "days_since_last_sale": 30.0, "inventory_age_days": 180.0},
+         "C"),
+        # growth or introduction change nothing
+        ({"lifecycle": "growth", "gross_margin": 0.5}, "S"),
+        ({"lifecycle": "introduction"}, "A"),
     ],
 )  # fmt: skip
 def test_default_grades(row: dict[str, object], grade: str) -> None:
@@ -159,6 +168,43 @@ def test_custom_rule_with_all_and_any() -> None:
     assert grade_units(frame, rules).tolist() == ["C", "C", "A", "A"]
 
 
+def test_lifecycle_conditions_from_toml_like_strings() -> None:
+    """S for a growing SKU with margin >= 0.3; C for anything not in maturity; else A."""
+    rules = SlowMoverSettings.model_validate(
+        {
+            "rules": [
+                {"grade": "S", "all": ["lifecycle == growth", "gross_margin >= 0.3"]},
+                {"grade": "C", "all": ["lifecycle != maturity"]},
+                {"grade": "A"},
+            ]
+        }
+    )
+    frame = health(
+        {"lifecycle": "growth", "gross_margin": 0.3},
+        {"lifecycle": "growth", "gross_margin": 0.2},
+        {"lifecycle": "decline"},
+        {"lifecycle": "maturity"},
+    )
+    assert grade_units(frame, rules).tolist() == ["S", "C", "C", "A"]
+
+
+@pytest.mark.parametrize(
+    ("condition", "message"),
+    [
+        ("lifecycle < 2", "lifecycle == stage"),
+        ("lifecycle == dying", "valid number"),
+        ("gross_margin == 0.4", "<, <=, > or >="),
+        ("gross_margin >= high", "valid number"),
+    ],
+)
+def test_condition_operator_must_fit_the_metric(condition: str, message: str) -> None:
+    """Stages compare with == / != to a known stage; numbers with inequalities to a number."""
+    with pytest.raises(ValidationError, match=message):
+        SlowMoverSettings.model_validate(
+            {"rules": [{"grade": "C", "all": [condition]}, {"grade": "A"}]}
+        )
+
+
 def test_last_rule_must_catch_all() -> None:
     """A rule list ending with a condition is rejected."""
     with pytest.raises(ValidationError, match="last grading rule"):
@@ -205,6 +251,7 @@ health_rows = st.fixed_dictionaries(
         "inventory_age_days": st.one_of(st.just(np.nan), st.floats(0.0, 400.0)),
         "gross_margin": st.one_of(st.just(np.nan), st.floats(-0.5, 1.0)),
         "stock_value": st.floats(0.0, 1e5),
+        "lifecycle": st.sampled_from(["introduction", "growth", "maturity", "decline"]),
     }
 )
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from forecaster.config import LifecycleSettings, Settings
 from forecaster.inventory.lifecycle import lifecycle_stage
@@ -68,6 +69,14 @@ def test_maturity(shop: Shop) -> None:
 def test_growth(shop: Shop) -> None:
     """2/day, then 5/day in the last 56 d: recent 280 > 1.3 x 112 = 145.6 -> growth."""
     assert stage_of(shop, history(200, lambda d: 5 if d <= 55 else 2)) == "growth"
+
+
+@pytest.mark.parametrize(("recent_units", "stage"), [(7, "maturity"), (8, "growth")])
+def test_growth_needs_a_few_units(shop: Shop, recent_units: int, stage: str) -> None:
+    """Selling 200 days ago, then nothing until ``recent_units`` sales in the last 56 d:
+    a rise from 0, but below growth_min_units (8) it is no trend."""
+    sales = history(200, lambda d: 1 if d == 199 or d < recent_units else 0)
+    assert stage_of(shop, sales) == stage
 
 
 def test_decline(shop: Shop) -> None:

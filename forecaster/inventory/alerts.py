@@ -9,14 +9,25 @@ STOCKOUT_RISK
     else medium. Action: order now.
 OVERSTOCK
     Stock on hand and ``days_of_cover`` above ``overstock_cover_days``. Severity
-    high at the cover cap, else medium. Action: transfer to a warehouse short of
-    the SKU, else promote.
+    high at the cover cap, else medium. Action: the disposal of the excess (below).
 LOW_SELL_THROUGH
     ``sell_through_30d`` below ``low_sell_through`` for stock older than
     ``low_sell_through_min_age_days``. Severity low. Action: promote.
 DEAD_STOCK
     Stock on hand and no sale in ``dead_stock_days``. Severity medium. Action:
-    clear, following the slow-mover grade.
+    the disposal of the excess, ending with the slow-mover grade's action.
+
+The *excess* of a unit is the stock available now beyond the forecast demand
+of the next ``overstock_cover_days`` (less what is on order), never more than
+what is available. It is disposed of in this order, each step taking what the
+previous left:
+
+1. **transfer** to the warehouse of the same SKU that is shortest (its need is
+   the demand over its protection period minus its stock and open POs);
+2. **return to the supplier** the units received within the supplier's
+   ``return_window_days`` (the newest units on hand, FIFO), when it takes returns;
+3. the rest: **promote** (OVERSTOCK) or clear as the slow-mover grade says
+   (DEAD_STOCK).
 
 An alert implied by a stronger one is not repeated: OUT_OF_STOCK replaces
 STOCKOUT_RISK, DEAD_STOCK replaces OVERSTOCK and LOW_SELL_THROUGH. Discontinued
@@ -25,6 +36,8 @@ SKUs get no stock-out alerts (they are meant to sell out).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -47,37 +60,58 @@ SEVERITY_ORDER: dict[Severity, int] = {"high": 0, "medium": 1, "low": 2}
 COLUMNS = ["sku", "warehouse", "name", "alert", "severity", "action", "detail"]
 
 
+@dataclass(frozen=True)
+class ForwardDemand:
+    """What the forecast says about each unit's coming demand, as the alerts need it.
+
+    Attributes
+    ----------
+    protection
+        Forecast units over each unit's protection period (lead + review).
+    overstock_window
+        Forecast units over the next ``overstock_cover_days`` days.
+    next_eta
+        Date of the unit's earliest open PO (NaT: none).
+    """
+
+    protection: np.ndarray
+    overstock_window: np.ndarray
+    next_eta: pd.Series
+
+
+PROMOTE = "promote (discount, bundle or feature it)"
+
+
 def raise_alerts(
     units: pd.DataFrame,
     health: pd.DataFrame,
-    demand_protection: np.ndarray,
-    demand_daily: np.ndarray,
-    next_eta: pd.Series,
+    demand: ForwardDemand,
     settings: AlertSettings,
     cover_cap: int,
+    grade_actions: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Every alert of every unit, most severe first.
 
     Parameters
     ----------
     units, health
-        The planning units and their health metrics (aligned rows).
-    demand_protection
-        Forecast units over each unit's protection period (lead + review).
-    demand_daily
-        Mean forecast units per day over the protection period.
-    next_eta
-        Date of the unit's earliest open PO (NaT: none).
+        The planning units and their health metrics (aligned rows); ``health``
+        may carry the slow-mover ``grade`` whose action ends a DEAD_STOCK action.
+    demand
+        The forecast figures of each unit.
+    grade_actions
+        Disposal action per slow-mover grade.
     """
     lead = units["lead_time_days"].to_numpy(dtype=float)
     review = units["review_period_days"].to_numpy(dtype=float)
     protection = protection_days(units).astype(float)
+    demand_daily = demand.protection / np.maximum(protection, 1.0)
     cover = health["days_of_cover"].to_numpy(dtype=float)
     available = health["available"].to_numpy(dtype=float)
     on_hand = health["on_hand"].to_numpy(dtype=float)
     active = (units["status"] == "active").to_numpy()
 
-    out_of_stock = active & (available <= 0) & (demand_protection > 0)
+    out_of_stock = active & (available <= 0) & (demand.protection > 0)
     risk = active & ~out_of_stock & (cover < protection)
     dead = (on_hand > 0) & (health["days_since_last_sale"].to_numpy() >= settings.dead_stock_days)
     overstock = ~dead & (on_hand > 0) & (cover > settings.overstock_cover_days)
@@ -89,7 +123,7 @@ def raise_alerts(
     )
 
     frames = []
-    eta_text = next_eta.dt.strftime("%Y-%m-%d").fillna("")
+    eta_text = demand.next_eta.dt.strftime("%Y-%m-%d").fillna("")
     on_order = health["on_order"].to_numpy(dtype=float)
     if out_of_stock.any():
         i = np.flatnonzero(out_of_stock)
@@ -116,12 +150,12 @@ def raise_alerts(
             for c, p, lt, r in zip(cover[i], protection[i], lead[i], review[i], strict=True)
         ]
         frames.append(_frame(units, i, "STOCKOUT_RISK", severity, action, detail))
+    if overstock.any() or dead.any():
+        disposal = _Disposal.plan(units, health, demand, demand_daily, protection)
     if overstock.any():
         i = np.flatnonzero(overstock)
         severity = np.where(cover[i] >= cover_cap, "high", "medium")
-        transfers = _transfers(units, health, available, demand_daily, protection, settings)
-        promote = "promote: the stock covers far more than the coming demand"
-        action = np.array([transfers.get(int(k), promote) for k in i], dtype=object)
+        action = disposal.actions(i, np.full(len(i), PROMOTE, dtype=object))
         detail = [
             f"cover {'≥ ' if c >= cover_cap else ''}{c:.0f} d > {settings.overstock_cover_days} d; "
             f"{q:,.0f} on hand worth {v:,.0f}"
@@ -129,9 +163,7 @@ def raise_alerts(
                 cover[i], on_hand[i], health["stock_value"].to_numpy()[i], strict=True
             )
         ]
-        frames.append(
-            _frame(units, i, "OVERSTOCK", severity, np.asarray(action, dtype=object), detail)
-        )
+        frames.append(_frame(units, i, "OVERSTOCK", severity, action, detail))
     if low_sell.any():
         i = np.flatnonzero(low_sell)
         detail = [
@@ -148,7 +180,7 @@ def raise_alerts(
                 i,
                 "LOW_SELL_THROUGH",
                 np.full(len(i), "low"),
-                np.full(len(i), "promote: discount, bundle or feature it", dtype=object),
+                np.full(len(i), PROMOTE, dtype=object),
                 detail,
             )
         )
@@ -166,9 +198,7 @@ def raise_alerts(
                 i,
                 "DEAD_STOCK",
                 np.full(len(i), "medium"),
-                np.full(
-                    len(i), "clear: follow the slow-mover grade's disposal action", dtype=object
-                ),
+                disposal.actions(i, _clearance(health, i, grade_actions or {})),
                 detail,
             )
         )
@@ -205,22 +235,86 @@ def _frame(
     )
 
 
-def _transfers(
-    units: pd.DataFrame,
-    health: pd.DataFrame,
-    available: np.ndarray,
-    demand_daily: np.ndarray,
-    protection: np.ndarray,
-    settings: AlertSettings,
-) -> dict[int, str]:
-    """Transfer actions for overstocked units whose SKU is short in another warehouse.
+def _clearance(
+    health: pd.DataFrame, rows: np.ndarray, grade_actions: Mapping[str, str]
+) -> np.ndarray:
+    """The slow-mover grade's disposal action of each unit in ``rows``."""
+    grades = health["grade"].to_numpy()[rows] if "grade" in health else np.full(len(rows), "")
+    return np.array(
+        [
+            f"clear as grade {g} ({grade_actions[g]})" if g in grade_actions else "clear it"
+            for g in grades
+        ],
+        dtype=object,
+    )
 
-    The excess is the stock beyond ``overstock_cover_days`` of forecast demand;
-    the need of the short warehouse is its demand over its protection period
-    minus what it has and has on order. The transfer is the smaller of the two.
+
+@dataclass(frozen=True)
+class _Disposal:
+    """How each unit's excess stock splits into transfer, return and the rest (see module doc)."""
+
+    transfer: np.ndarray  # units to send to ``destination``
+    destination: np.ndarray  # warehouse short of the same SKU ("" if none)
+    returned: np.ndarray  # units to return to the supplier
+    rest: np.ndarray  # excess left for the fallback action
+    supplier: np.ndarray
+    window: np.ndarray  # the supplier's return window, days
+
+    @classmethod
+    def plan(
+        cls,
+        units: pd.DataFrame,
+        health: pd.DataFrame,
+        demand: ForwardDemand,
+        demand_daily: np.ndarray,
+        protection: np.ndarray,
+    ) -> _Disposal:
+        available = health["available"].to_numpy(dtype=float)
+        on_order = health["on_order"].to_numpy(dtype=float)
+        excess = np.clip(
+            np.minimum(available, available + on_order - demand.overstock_window), 0.0, None
+        )
+        need = np.maximum(demand_daily * protection - available - on_order, 0.0)
+        transfer, destination = _transfers(units, excess, need)
+        window = units["return_window_days"].to_numpy(dtype=float)
+        returnable = np.where(window > 0, health["returnable"].to_numpy(dtype=float), 0.0)
+        returned = np.floor(np.minimum(excess - transfer, returnable))
+        return cls(
+            transfer=transfer,
+            destination=destination,
+            returned=returned,
+            rest=excess - transfer - returned,
+            supplier=units["supplier"].to_numpy(),
+            window=window,
+        )
+
+    def actions(self, rows: np.ndarray, fallback: np.ndarray) -> np.ndarray:
+        """The action in words of each unit in ``rows``; ``fallback`` handles what is left."""
+        out = []
+        for k, last in zip(rows, fallback, strict=True):
+            parts = []
+            if self.transfer[k] >= 1:
+                parts.append(f"transfer {self.transfer[k]:,.0f} units to {self.destination[k]}")
+            if self.returned[k] >= 1:
+                parts.append(
+                    f"return {self.returned[k]:,.0f} units to {self.supplier[k]} "
+                    f"(received within its {self.window[k]:g}-day return window)"
+                )
+            if not parts:
+                parts.append(str(last))
+            elif self.rest[k] >= 1:
+                parts.append(f"the remaining {self.rest[k]:,.0f}: {last}")
+            out.append("; ".join(parts))
+        return np.array(out, dtype=object)
+
+
+def _transfers(
+    units: pd.DataFrame, excess: np.ndarray, need: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Units each unit can send to the warehouse of the same SKU that needs most, and where.
+
+    Only whole units of at least one are moved; a unit short itself sends nothing.
     """
-    need = np.maximum(demand_daily * protection - available - health["on_order"].to_numpy(), 0.0)
-    excess = np.maximum(available - demand_daily * settings.overstock_cover_days, 0.0)
     frame = pd.DataFrame(
         {"sku": units["sku"], "warehouse": units["warehouse"], "need": need, "excess": excess}
     )
@@ -229,9 +323,9 @@ def _transfers(
     donors = frame[frame["excess"] >= 1].reset_index(names="unit")
     pairs = donors.merge(best[["sku", "warehouse", "need"]], on="sku", suffixes=("", "_to"))
     pairs = pairs[pairs["warehouse"] != pairs["warehouse_to"]]
-    qty = np.minimum(pairs["excess"], pairs["need_to"])
-    return {
-        int(unit): f"transfer {q:,.0f} units to {to}"
-        for unit, q, to in zip(pairs["unit"], qty, pairs["warehouse_to"], strict=True)
-        if q >= 1
-    }
+    qty = np.zeros(len(units))
+    destination = np.full(len(units), "", dtype=object)
+    rows = pairs["unit"].to_numpy()
+    qty[rows] = np.floor(np.minimum(pairs["excess"], pairs["need_to"]))
+    destination[rows] = pairs["warehouse_to"].to_numpy()
+    return qty, destination

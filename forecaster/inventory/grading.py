@@ -24,6 +24,7 @@ COLUMNS = [
     "movement_rate_30d",
     "inventory_age_days",
     "gross_margin",
+    "lifecycle",
     "days_since_last_sale",
     "days_of_cover",
     "stock_value",
@@ -51,11 +52,11 @@ def grade_units(health: pd.DataFrame, settings: SlowMoverSettings) -> np.ndarray
     for rule in settings.rules:
         match = open_.copy()
         for condition in rule.all:
-            match &= condition.holds(health[condition.metric].to_numpy(dtype=float))
+            match &= condition.holds(health[condition.metric])
         if rule.any:
             either = np.zeros(len(health), dtype=bool)
             for condition in rule.any:
-                either |= condition.holds(health[condition.metric].to_numpy(dtype=float))
+                either |= condition.holds(health[condition.metric])
             match &= either
         grades[match] = rule.grade
         open_ &= ~match

@@ -13,7 +13,8 @@ Rules, first match wins (``T`` = ``trend_window_days``, default 56):
    **decline** when recent < ``decline_ratio`` x previous and (no last year or
    recent < ``decline_ratio`` x last year); nothing sold in both windows is
    decline. **growth** when recent > ``growth_ratio`` x previous and (no last
-   year or recent > ``growth_ratio`` x last year).
+   year or recent > ``growth_ratio`` x last year) and recent is at least
+   ``growth_min_units`` (a sale or two after a quiet spell is no trend).
 4. Otherwise **maturity**.
 
 Decline stops new orders (see :mod:`forecaster.inventory.replenishment`).
@@ -21,17 +22,14 @@ Decline stops new orders (see :mod:`forecaster.inventory.replenishment`).
 
 from __future__ import annotations
 
-from typing import Literal
-
 import numpy as np
 import pandas as pd
 
-from forecaster.config import LifecycleSettings
+from forecaster.config import STAGES, LifecycleSettings, Stage
 from forecaster.io.dataset import Dataset
 from forecaster.units import days_between, first_available, window_total
 
-Stage = Literal["introduction", "growth", "maturity", "decline"]
-STAGES: tuple[Stage, ...] = ("introduction", "growth", "maturity", "decline")
+__all__ = ["STAGES", "Stage", "lifecycle_stage"]
 
 
 def lifecycle_stage(ds: Dataset, units: pd.DataFrame, settings: LifecycleSettings) -> np.ndarray:
@@ -53,8 +51,10 @@ def lifecycle_stage(ds: Dataset, units: pd.DataFrame, settings: LifecycleSetting
         ~had_last_year | (recent < settings.decline_ratio * last_year)
     )
     silent = (recent == 0) & (previous == 0)
-    rises = (recent > settings.growth_ratio * previous) & (
-        ~had_last_year | (recent > settings.growth_ratio * last_year)
+    rises = (
+        (recent > settings.growth_ratio * previous)
+        & (~had_last_year | (recent > settings.growth_ratio * last_year))
+        & (recent >= settings.growth_min_units)
     )
     young = np.nan_to_num(age, nan=np.inf) < settings.introduction_days
 

@@ -12,11 +12,14 @@ Zero cases, stated once:
 * nothing sold and nothing on hand: ``sell_through_30d`` is undefined (NaN);
 * no stock, nothing inbound and no forecast demand: ``days_of_cover`` is
   undefined (NaN);
-* no receipts and no last receipt date: ``inventory_age_days`` is unknown (NaN);
+* no receipts and no last receipt date: ``inventory_age_days`` is unknown (NaN),
+  and none of the stock counts as ``returnable``;
 * ``unit_price`` = 0: ``gross_margin`` is undefined (NaN).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -42,7 +45,8 @@ def inventory_health(
         ``available`` (on hand - allocated, >= 0), ``on_order``, ``sold_30d``,
         ``avg_daily_sales_30d``, ``turnover_days``, ``days_of_cover``,
         ``sell_through_30d``, ``movement_rate_30d``, ``days_since_last_sale``,
-        ``days_on_sale``, ``inventory_age_days``, ``gross_margin``, ``stock_value``.
+        ``days_on_sale``, ``inventory_age_days``, ``gross_margin``, ``stock_value``,
+        ``returnable`` (units on hand received within the supplier's return window).
     """
     window = settings.sales_window_days
     history = demand_matrix(ds.sales, units, ds.as_of, window)
@@ -55,6 +59,7 @@ def inventory_health(
     avg = sold / span
     po_unit = unit_index(units, ds.purchase_orders)
     po_day = (ds.purchase_orders["eta"] - forecast.start).dt.days.to_numpy()
+    layers = StockLayers.of(ds, units)
 
     return pd.DataFrame(
         {
@@ -80,11 +85,12 @@ def inventory_health(
                 days_between(ds.as_of, units["last_sale"]), nan=np.inf
             ),
             "days_on_sale": on_sale_days,
-            "inventory_age_days": inventory_age(ds, units),
+            "inventory_age_days": layers.mean_age(),
             "gross_margin": gross_margin(
                 units["unit_price"].to_numpy(float), units["unit_cost"].to_numpy(float)
             ),
             "stock_value": on_hand * units["unit_cost"].to_numpy(dtype=float),
+            "returnable": layers.younger_than(units["return_window_days"].to_numpy(dtype=float)),
         }
     )
 
@@ -169,7 +175,7 @@ def days_of_cover(
         has_short = short.any(axis=1)
         first = short.argmax(axis=1)
         rows = np.arange(hi - lo)
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             partial = np.clip(start_of_day[rows, first], 0.0, None) / d[rows, first]
         chunk = np.where(has_short, first + partial, float(cap))
         nothing = (stock[lo:hi] <= 0) & (inbound[lo:hi] <= 0) & (d.sum(axis=1) <= 0)
@@ -177,39 +183,82 @@ def days_of_cover(
     return cover
 
 
-def inventory_age(ds: Dataset, units: pd.DataFrame) -> np.ndarray:
-    """Average age in days of the units on hand, FIFO over receipts.
+@dataclass(frozen=True)
+class StockLayers:
+    """The units on hand split by the receipt they came from (FIFO).
 
     The units on hand are taken to be the most recently received ones: the
-    newest receipts are consumed first until they add up to the stock on hand;
-    the age is the quantity-weighted mean of ``as_of - receipt date`` over
-    those units. Stock beyond everything received is as old as the oldest
-    receipt. Units without receipts fall back to ``as_of - last_receipt_date``;
-    without either the age is NaN.
+    newest receipts are consumed first until they add up to the stock on hand.
+    Stock beyond everything received is one more layer as old as the oldest
+    receipt. A unit without receipts has one layer aged ``as_of -
+    last_receipt_date`` (NaN without that date). Units with no stock have no
+    layers.
+
+    Attributes
+    ----------
+    unit
+        Planning unit of each layer (index into the unit table).
+    qty
+        Units of the layer on hand (> 0).
+    age
+        Days since the layer was received; NaN when unknown.
+    n_units
+        Number of planning units.
+    """
+
+    unit: np.ndarray
+    qty: np.ndarray
+    age: np.ndarray
+    n_units: int
+
+    @classmethod
+    def of(cls, ds: Dataset, units: pd.DataFrame) -> StockLayers:
+        """The FIFO layers of every unit's stock on hand."""
+        n = len(units)
+        on_hand = np.maximum(units["on_hand"].to_numpy(dtype=float), 0.0)
+        receipts = ds.receipts.assign(unit=unit_index(units, ds.receipts))
+        receipts = receipts[receipts["unit"] >= 0]
+        receipts = receipts.sort_values(["unit", "date"], ascending=[True, False])
+        unit = receipts["unit"].to_numpy(dtype=np.int64)
+        qty = receipts["qty"].to_numpy(dtype=float)
+        age = (ds.as_of - receipts["date"]).dt.days.to_numpy(dtype=float)
+        received_before = receipts.groupby("unit")["qty"].cumsum().to_numpy() - qty
+        take = np.clip(on_hand[unit] - received_before, 0.0, qty)
+
+        oldest = np.full(n, np.nan)
+        if len(unit):
+            oldest_by_unit = pd.Series(age).groupby(unit).max()
+            oldest[oldest_by_unit.index.to_numpy()] = oldest_by_unit.to_numpy()
+        has_receipts = np.isfinite(oldest)
+        rest = np.where(
+            has_receipts, on_hand - np.bincount(unit, weights=take, minlength=n), on_hand
+        )
+        rest_age = np.where(
+            has_receipts, oldest, days_between(ds.as_of, units["last_receipt_date"])
+        )
+        all_unit = np.concatenate([unit, np.arange(n)])
+        all_qty = np.concatenate([take, rest])
+        all_age = np.concatenate([age, rest_age])
+        keep = all_qty > 1e-9
+        return cls(all_unit[keep], all_qty[keep], all_age[keep], n)
+
+    def mean_age(self) -> np.ndarray:
+        """Quantity-weighted mean age of each unit's stock; NaN without stock or when unknown."""
+        qty = np.bincount(self.unit, weights=self.qty, minlength=self.n_units)
+        weighted = np.bincount(self.unit, weights=self.qty * self.age, minlength=self.n_units)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(qty > 0, weighted / qty, np.nan)
+
+    def younger_than(self, days: np.ndarray) -> np.ndarray:
+        """Units on hand received fewer than ``days[unit]`` days ago (unknown ages never count)."""
+        young = self.age < np.asarray(days, dtype=float)[self.unit]
+        return np.bincount(self.unit, weights=self.qty * young, minlength=self.n_units)
+
+
+def inventory_age(ds: Dataset, units: pd.DataFrame) -> np.ndarray:
+    """Average age in days of the units on hand, FIFO over receipts (see :class:`StockLayers`).
 
     Examples: 30 on hand from receipts of 20 (10 days ago) and 50 (40 days
     ago): (20 x 10 + 10 x 40) / 30 = 20 days.
     """
-    on_hand = units["on_hand"].to_numpy(dtype=float)
-    fallback = days_between(ds.as_of, units["last_receipt_date"])
-    receipts = ds.receipts.assign(unit=unit_index(units, ds.receipts))
-    receipts = receipts[receipts["unit"] >= 0]
-    if receipts.empty:
-        return np.where(on_hand > 0, fallback, np.nan)
-    receipts = receipts.sort_values(["unit", "date"], ascending=[True, False])
-    unit = receipts["unit"].to_numpy()
-    qty = receipts["qty"].to_numpy(dtype=float)
-    age = (ds.as_of - receipts["date"]).dt.days.to_numpy(dtype=float)
-    received_before = receipts.groupby("unit")["qty"].cumsum().to_numpy() - qty
-    take = np.clip(on_hand[unit] - received_before, 0.0, qty)
-    weighted = np.bincount(unit, weights=take * age, minlength=len(units))
-    taken = np.bincount(unit, weights=take, minlength=len(units))
-    oldest = np.full(len(units), np.nan)
-    oldest_by_unit = pd.Series(age).groupby(unit).max()
-    oldest[oldest_by_unit.index.to_numpy()] = oldest_by_unit.to_numpy()
-    rest = np.maximum(on_hand - taken, 0.0)
-    has_receipts = np.isfinite(oldest)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        fifo = (weighted + rest * np.nan_to_num(oldest)) / on_hand
-    out = np.where(has_receipts, fifo, fallback)
-    return np.where(on_hand > 0, out, np.nan)
+    return StockLayers.of(ds, units).mean_age()

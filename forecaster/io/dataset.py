@@ -63,7 +63,8 @@ class Dataset:
         ``sku``, ``warehouse``, ``date`` (<= as_of), ``qty``.
     suppliers
         One row per supplier of the master: ``supplier``, ``name``,
-        ``review_period_days`` (filled from the settings), ``min_order_value``, ``contact``.
+        ``review_period_days`` (filled from the settings), ``min_order_value``, ``contact``,
+        ``return_window_days`` (0: the supplier takes no returns).
     promotions
         ``name``, ``start``, ``end``, ``uplift`` (NaN: to estimate), ``category``, ``sku``.
     quality
@@ -506,5 +507,6 @@ def _suppliers(
     merged["name"] = merged["name"].fillna("")
     merged["contact"] = merged["contact"].fillna("")
     merged["min_order_value"] = merged["min_order_value"].fillna(0.0)
+    merged["return_window_days"] = merged["return_window_days"].fillna(0.0)
     merged["review_period_days"] = merged["review_period_days"].fillna(default_review)
     return merged.drop(columns="_merge").sort_values("supplier").reset_index(drop=True)

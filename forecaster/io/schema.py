@@ -196,6 +196,14 @@ TABLES: dict[TableName, TableSpec] = {
                     default=0.0,
                 ),
                 _c("contact", "text", "contact person, phone or e-mail", default=""),
+                _c(
+                    "return_window_days",
+                    "number",
+                    "days after receipt within which the supplier takes unsold stock back "
+                    "(0 or blank: no returns)",
+                    minimum=0,
+                    default=0.0,
+                ),
             ),
             required=False,
             key=("supplier",),

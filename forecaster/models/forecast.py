@@ -101,6 +101,29 @@ class Forecast:
         edges = np.asarray(edges)
         return np.diff(self._cum_mean[:, edges], axis=1), np.diff(self.cum_var[:, edges], axis=1)
 
+    def summed(self, groups: np.ndarray) -> Forecast:
+        """The forecast of group totals: units with the same ``groups`` code added up.
+
+        ``groups`` holds codes 0..g-1 per unit (e.g. from ``pd.factorize`` of the
+        SKU, to pool a SKU's warehouses). Means add; variances add too, which
+        takes the units' errors as independent. The model column is empty.
+        """
+        groups = np.asarray(groups)
+        n_groups = int(groups.max(initial=-1)) + 1
+        order = np.argsort(groups, kind="stable")
+        starts = np.flatnonzero(np.r_[True, np.diff(groups[order]) != 0])
+        sorted_ = np.array_equal(order, np.arange(len(groups)))
+
+        def add(values: np.ndarray) -> np.ndarray:
+            rows = values if sorted_ else values[order]
+            if len(rows) == 0:
+                return np.zeros((0, values.shape[1]))
+            return np.add.reduceat(rows, starts, axis=0)
+
+        return Forecast(
+            self.start, add(self.mean), add(self.cum_var), np.full(n_groups, "", dtype=object)
+        )
+
     # Cumulative means, built once per forecast: every span and period query is a
     # difference of two columns.
     @cached_property

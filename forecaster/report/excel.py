@@ -416,6 +416,7 @@ class _Table:
     frame: pd.DataFrame
     columns: tuple[Column, ...]
     highlight: np.ndarray | None
+    subtotal: np.ndarray | None
     totals: Mapping[str, object] | None
     total_label: str
 
@@ -516,6 +517,7 @@ class SheetWriter:
         columns: Sequence[Column],
         *,
         highlight: pd.Series | None = None,
+        subtotal: pd.Series | None = None,
         data_bar: str | None = None,
         totals: Mapping[str, object] | None = None,
         total_label: str = "Total",
@@ -532,6 +534,10 @@ class SheetWriter:
         highlight
             Boolean per frame row, with the frame's index; flagged rows get a
             light red fill (missing flags count as ``False``).
+        subtotal
+            Boolean per frame row, with the frame's index; flagged rows are
+            styled like the total row (bold, a rule above), e.g. a SKU's total
+            under its warehouses.
         data_bar
             Key of a numeric column to draw an Excel data bar over.
         totals
@@ -560,7 +566,8 @@ class SheetWriter:
             # a copy (lazy under copy-on-write): later changes to the caller's frame are not seen
             frame=frame.loc[:, list(dict.fromkeys(column.key for column in columns))],
             columns=columns,
-            highlight=_highlight_flags(frame, highlight),
+            highlight=_row_flags(frame, highlight, "highlight"),
+            subtotal=_row_flags(frame, subtotal, "subtotal"),
             totals=dict(totals) if totals is not None else None,
             total_label=total_label,
         )
@@ -700,16 +707,21 @@ class SheetWriter:
         for start in range(0, len(block.frame), CHUNK_ROWS):
             chunk = block.frame.iloc[start : start + CHUNK_ROWS]
             values = [column_values(chunk[column.key]) for column in block.columns]
-            flags: list[bool] = (
-                block.highlight[start : start + CHUNK_ROWS].tolist()
-                if block.highlight is not None
-                else [False] * len(chunk)
-            )
-            for flagged, row in zip(flags, zip(*values, strict=True), strict=True):
+            flags = _chunk_flags(block.highlight, start, len(chunk))
+            roles: list[CellRole] = [
+                "total" if sub else "body"
+                for sub in _chunk_flags(block.subtotal, start, len(chunk))
+            ]
+            for flagged, role, row in zip(flags, roles, zip(*values, strict=True), strict=True):
                 yield [
-                    self._cell(index, value, fmt, "body", flagged)
+                    self._cell(index, value, fmt, role, flagged)
                     for index, (value, fmt) in enumerate(zip(row, fmts, strict=True), 1)
                 ]
+
+
+def _chunk_flags(flags: np.ndarray | None, start: int, size: int) -> list[bool]:
+    """``size`` row flags from ``start``; all False when there are none."""
+    return flags[start : start + size].tolist() if flags is not None else [False] * size
 
 
 def _check_table(
@@ -743,14 +755,14 @@ def _check_table(
             raise ValueError(f"the first column '{keys[0]}' holds the total label, not a total")
 
 
-def _highlight_flags(frame: pd.DataFrame, highlight: pd.Series | None) -> np.ndarray | None:
-    """The highlight flags as a boolean array in frame row order."""
-    if highlight is None:
+def _row_flags(frame: pd.DataFrame, flags: pd.Series | None, name: str) -> np.ndarray | None:
+    """Per-row flags (``highlight``, ``subtotal``) as a boolean array in frame row order."""
+    if flags is None:
         return None
-    if not highlight.index.equals(frame.index):
-        raise ValueError("highlight must have the same index as the frame")
-    flags: np.ndarray = highlight.astype("boolean").fillna(False).to_numpy(dtype=bool)
-    return flags
+    if not flags.index.equals(frame.index):
+        raise ValueError(f"{name} must have the same index as the frame")
+    out: np.ndarray = flags.astype("boolean").fillna(False).to_numpy(dtype=bool)
+    return out
 
 
 def write_table(
@@ -760,6 +772,7 @@ def write_table(
     columns: Sequence[Column],
     *,
     highlight: pd.Series | None = None,
+    subtotal: pd.Series | None = None,
     data_bar: str | None = None,
     totals: Mapping[str, object] | None = None,
     total_label: str = "Total",
@@ -773,6 +786,7 @@ def write_table(
             frame,
             columns,
             highlight=highlight,
+            subtotal=subtotal,
             data_bar=data_bar,
             totals=totals,
             total_label=total_label,

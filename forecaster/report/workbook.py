@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 
-from forecaster.config import Lang
+from forecaster.config import STAGES, Lang
 from forecaster.models.distributions import count_quantiles
 from forecaster.models.engine import QUANTILES
 from forecaster.report.excel import Column, SheetWriter, new_workbook, write_table
@@ -56,6 +56,11 @@ def _shown(values: pd.Series, infinite: str) -> pd.Series:
     """Numbers as they are, infinity as the text ``infinite`` (NaN stays blank)."""
     out = values.astype(object)
     return out.where(~np.isposinf(values.to_numpy(dtype=float)), infinite)
+
+
+def _stage_names(stages: pd.Series, lang: Lang) -> pd.Series:
+    """Lifecycle stages in ``lang``."""
+    return stages.map({stage: label(stage, lang) for stage in STAGES})
 
 
 def _stockout_units(plan: Plan) -> pd.Series:
@@ -171,9 +176,11 @@ def _replenishment_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
 
 
 def _health_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
-    health = plan.health.assign(
-        turnover_days=_shown(plan.health["turnover_days"], "∞"),
-        days_since_last_sale=_shown(plan.health["days_since_last_sale"], label("never", lang)),
+    frame = health_rows(plan, label("all_warehouses", lang))
+    health = frame.assign(
+        turnover_days=_shown(frame["turnover_days"], "∞"),
+        days_since_last_sale=_shown(frame["days_since_last_sale"], label("never", lang)),
+        lifecycle=_stage_names(frame["lifecycle"], lang),
     )
     keys = _keys(
         plan,
@@ -191,6 +198,7 @@ def _health_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
             "movement_rate_30d",
             "days_since_last_sale",
             "inventory_age_days",
+            "returnable",
             "gross_margin",
             "stock_value",
             "lifecycle",
@@ -202,9 +210,25 @@ def _health_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
         "Inventory health",
         health,
         columns(keys, lang, name=30),
-        highlight=_stockout_units(plan),
+        highlight=health["_stockout"],
+        subtotal=health["_total"],
         data_bar="days_of_cover",
     )
+
+
+def health_rows(plan: Plan, all_warehouses: str) -> pd.DataFrame:
+    """The rows of the Inventory health sheet.
+
+    Each unit, and, when planning per warehouse, each SKU's total row right under
+    its warehouses with ``all_warehouses`` as its warehouse. ``_stockout`` flags
+    units with a stock-out alert; ``_total`` flags the total rows.
+    """
+    units = plan.health.assign(_stockout=_stockout_units(plan).to_numpy(), _total=False)
+    if plan.sku_totals.empty:
+        return units
+    totals = plan.sku_totals.assign(warehouse=all_warehouses, _stockout=False, _total=True)
+    rows = pd.concat([units, totals], ignore_index=True)
+    return rows.sort_values(["sku", "_total"], kind="stable").reset_index(drop=True)
 
 
 def _alerts_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
@@ -221,7 +245,8 @@ def _alerts_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
 
 def _slow_movers_sheet(wb: Workbook, plan: Plan, summary: Summary, lang: Lang) -> None:
     slow = plan.slow_movers.assign(
-        days_since_last_sale=_shown(plan.slow_movers["days_since_last_sale"], label("never", lang))
+        days_since_last_sale=_shown(plan.slow_movers["days_since_last_sale"], label("never", lang)),
+        lifecycle=_stage_names(plan.slow_movers["lifecycle"], lang),
     )
     keys = _keys(plan, list(slow.columns))  # sku, warehouse, name, grade, action, inputs, value
     write_table(
