@@ -150,9 +150,14 @@ def test_run_health_sheets_read_back(sample_shop: Path) -> None:
     ]  # fmt: skip
     totals = health[health["Warehouse"] == "All warehouses"].set_index("SKU")
     units = health[health["Warehouse"] != "All warehouses"]
-    assert sorted(totals.index) == sorted(units["SKU"].unique())
     assert units["Warehouse"].nunique() == 2
-    by_sku = units.groupby("SKU")[["On hand", "Stock value"]].sum()
+    spread = units["SKU"].value_counts()
+    assert sorted(totals.index) == sorted(spread.index[spread > 1])  # one per SKU in both
+    assert len(totals) >= 20
+    # each total row sits right under its SKU's warehouse rows
+    positions = health.index[health["Warehouse"] == "All warehouses"]
+    assert (health.loc[positions - 1, "SKU"].to_numpy() == totals.index.to_numpy()).all()
+    by_sku = units[units["SKU"].isin(totals.index)].groupby("SKU")[["On hand", "Stock value"]].sum()
     pd.testing.assert_frame_equal(
         totals[["On hand", "Stock value"]].sort_index(), by_sku.sort_index(), check_names=False
     )
@@ -181,6 +186,12 @@ def test_run_health_sheets_read_back(sample_shop: Path) -> None:
     value = slow.groupby("Grade")["Stock value"].sum().reindex(grades.index, fill_value=0)
     assert grades["Stock value"].to_numpy() == pytest.approx(value.to_numpy())
     assert grades["Count"].sum() == len(slow)
+    stages = summary_table(path, "Stock by lifecycle stage").set_index("Lifecycle")
+    assert list(stages.index) == ["introduction", "growth", "maturity", "decline"]
+    assert stages["Count"].sum() == len(units)
+    assert stages["Stock value"].sum() == pytest.approx(units["Stock value"].sum())
+    declining = units.loc[units["Lifecycle"] == "decline", "Stock value"].sum()
+    assert stages.loc["decline", "Stock value"] == pytest.approx(declining)
 
 
 def test_validate_prints_the_quality_report(sample_shop: Path) -> None:

@@ -124,6 +124,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "alerts_by_kind": ("Alerts by kind", "预警汇总"),
     "orders_by_supplier": ("Suggested orders by supplier", "各供应商建议采购"),
     "slow_by_grade": ("Slow movers by grade", "滞销品分级汇总"),
+    "stock_by_lifecycle": ("Stock by lifecycle stage", "各生命周期库存"),
     "total": ("Total", "合计"),
     "yes": ("yes", "是"),
     "no": ("no", "否"),

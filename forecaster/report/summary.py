@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from forecaster.config import STAGES
 from forecaster.inventory.alerts import ALERT_KINDS, SEVERITY_ORDER
 
 if TYPE_CHECKING:
@@ -41,6 +42,8 @@ class Summary:
     grades
         Slow movers per grade: ``grade``, ``action``, ``count``, ``stock_value``,
         ``expected_recovery``.
+    lifecycle
+        Planning units per lifecycle stage: ``lifecycle``, ``count``, ``stock_value``.
     """
 
     skus: int
@@ -56,6 +59,7 @@ class Summary:
     alerts: pd.DataFrame
     suppliers: pd.DataFrame
     grades: pd.DataFrame
+    lifecycle: pd.DataFrame
 
 
 def summarise(plan: Plan) -> Summary:
@@ -78,6 +82,7 @@ def summarise(plan: Plan) -> Summary:
         alerts=_alerts_by_kind(plan.alerts),
         suppliers=_supplier_totals(plan.supplier_orders),
         grades=_grades(plan),
+        lifecycle=_lifecycle(health),
     )
 
 
@@ -112,3 +117,12 @@ def _grades(plan: Plan) -> pd.DataFrame:
     )
     table.insert(1, "action", table["grade"].map(actions))
     return table
+
+
+def _lifecycle(health: pd.DataFrame) -> pd.DataFrame:
+    table = (
+        health.groupby("lifecycle")
+        .agg(count=("sku", "size"), stock_value=("stock_value", "sum"))
+        .reindex(list(STAGES), fill_value=0)
+    )
+    return table.rename_axis("lifecycle").reset_index()

@@ -129,6 +129,17 @@ def _summary_sheet(wb: Workbook, plan: Plan, summary: Summary, lang: Lang) -> No
             },
             total_label=label("total", lang),
         )
+        sheet.blank()
+        sheet.heading(label("stock_by_lifecycle", lang))
+        stages = summary.lifecycle.assign(
+            lifecycle=_stage_names(summary.lifecycle["lifecycle"], lang)
+        )
+        sheet.table(
+            stages,
+            columns(["lifecycle", "count", "stock_value"], lang),
+            totals={k: stages[k].sum() for k in ("count", "stock_value")},
+            total_label=label("total", lang),
+        )
 
 
 def _replenishment_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
@@ -219,14 +230,17 @@ def _health_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
 def health_rows(plan: Plan, all_warehouses: str) -> pd.DataFrame:
     """The rows of the Inventory health sheet.
 
-    Each unit, and, when planning per warehouse, each SKU's total row right under
-    its warehouses with ``all_warehouses`` as its warehouse. ``_stockout`` flags
-    units with a stock-out alert; ``_total`` flags the total rows.
+    Each unit and, for a SKU planned in several warehouses, its total row right
+    under them with ``all_warehouses`` as its warehouse (a SKU in one warehouse
+    has no total row: its row is the total). ``_stockout`` flags units with a
+    stock-out alert; ``_total`` flags the total rows.
     """
     units = plan.health.assign(_stockout=_stockout_units(plan).to_numpy(), _total=False)
-    if plan.sku_totals.empty:
+    spread = units["sku"].value_counts()
+    several = plan.sku_totals["sku"].isin(spread.index[spread > 1])
+    if not several.any():
         return units
-    totals = plan.sku_totals.assign(warehouse=all_warehouses, _stockout=False, _total=True)
+    totals = plan.sku_totals[several].assign(warehouse=all_warehouses, _stockout=False, _total=True)
     rows = pd.concat([units, totals], ignore_index=True)
     return rows.sort_values(["sku", "_total"], kind="stable").reset_index(drop=True)
 
