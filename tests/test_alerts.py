@@ -355,6 +355,22 @@ def test_overstock_transfers_to_short_warehouse_excess_limited() -> None:
     assert only(alerts[alerts["warehouse"] == "W2"], "X")["alert"] == "OUT_OF_STOCK"
 
 
+def test_two_donors_share_one_need() -> None:
+    """W2 needs 5 x 21 = 105. W1: 150 available at 1/day -> excess 60; W3: 140 -> excess 50.
+    W1 (more excess) gives its 60, W3 the other 45 (not its whole 50)."""
+    alerts = alerts_for(
+        {"sku": "X", "warehouse": "W1", "available": 150.0, "on_hand": 150.0,
+         "days_of_cover": 150.0, "demand_daily": 1.0},
+        {"sku": "X", "warehouse": "W2", "available": 0.0, "on_hand": 0.0,
+         "days_of_cover": 0.0, "demand_daily": 5.0},
+        {"sku": "X", "warehouse": "W3", "available": 140.0, "on_hand": 140.0,
+         "days_of_cover": 140.0, "demand_daily": 1.0},
+    )  # fmt: skip
+    over = alerts[alerts["alert"] == "OVERSTOCK"].set_index("warehouse")["action"]
+    assert over["W1"] == "transfer 60 units to W2"
+    assert over["W3"] == f"transfer 45 units to W2; the remaining 5: {PROMOTE}"
+
+
 def test_no_transfer_to_another_sku_or_a_well_stocked_warehouse() -> None:
     """Y is short but is another SKU; X in W2 has 200 available >= need 105: promote instead."""
     alerts = alerts_for(

@@ -23,7 +23,8 @@ what is available. It is disposed of in this order, each step taking what the
 previous left:
 
 1. **transfer** to the warehouse of the same SKU that is shortest (its need is
-   the demand over its protection period minus its stock and open POs);
+   the demand over its protection period minus its stock and open POs; several
+   donors share that need, the one with the most excess giving first);
 2. **return to the supplier** the units received within the supplier's
    ``return_window_days`` (the newest units on hand, FIFO), when it takes returns;
 3. the rest: **promote** (OVERSTOCK) or clear as the slow-mover grade says
@@ -151,7 +152,7 @@ def raise_alerts(
         ]
         frames.append(_frame(units, i, "STOCKOUT_RISK", severity, action, detail))
     if overstock.any() or dead.any():
-        disposal = _Disposal.plan(units, health, demand, demand_daily, protection)
+        disposal = _Disposal.plan(units, health, demand)
     if overstock.any():
         i = np.flatnonzero(overstock)
         severity = np.where(cover[i] >= cover_cap, "high", "medium")
@@ -266,15 +267,13 @@ class _Disposal:
         units: pd.DataFrame,
         health: pd.DataFrame,
         demand: ForwardDemand,
-        demand_daily: np.ndarray,
-        protection: np.ndarray,
     ) -> _Disposal:
         available = health["available"].to_numpy(dtype=float)
         on_order = health["on_order"].to_numpy(dtype=float)
         excess = np.clip(
             np.minimum(available, available + on_order - demand.overstock_window), 0.0, None
         )
-        need = np.maximum(demand_daily * protection - available - on_order, 0.0)
+        need = np.maximum(demand.protection - available - on_order, 0.0)
         transfer, destination = _transfers(units, excess, need)
         window = units["return_window_days"].to_numpy(dtype=float)
         returnable = np.where(window > 0, health["returnable"].to_numpy(dtype=float), 0.0)
@@ -313,7 +312,9 @@ def _transfers(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Units each unit can send to the warehouse of the same SKU that needs most, and where.
 
-    Only whole units of at least one are moved; a unit short itself sends nothing.
+    Several donors share that need, the one with the most excess giving first,
+    so together they never send more than it needs. Only whole units of at
+    least one are moved.
     """
     frame = pd.DataFrame(
         {"sku": units["sku"], "warehouse": units["warehouse"], "need": need, "excess": excess}
@@ -323,9 +324,12 @@ def _transfers(
     donors = frame[frame["excess"] >= 1].reset_index(names="unit")
     pairs = donors.merge(best[["sku", "warehouse", "need"]], on="sku", suffixes=("", "_to"))
     pairs = pairs[pairs["warehouse"] != pairs["warehouse_to"]]
+    pairs = pairs.sort_values(["sku", "excess", "unit"], ascending=[True, False, True])
+    given_before = pairs.groupby("sku")["excess"].cumsum() - pairs["excess"]
+    sent = np.floor(np.clip(pairs["need_to"] - given_before, 0.0, pairs["excess"]))
     qty = np.zeros(len(units))
     destination = np.full(len(units), "", dtype=object)
     rows = pairs["unit"].to_numpy()
-    qty[rows] = np.floor(np.minimum(pairs["excess"], pairs["need_to"]))
-    destination[rows] = pairs["warehouse_to"].to_numpy()
+    qty[rows] = sent.to_numpy()
+    destination[rows] = np.where(sent >= 1, pairs["warehouse_to"].to_numpy(), "")
     return qty, destination
