@@ -29,6 +29,7 @@ import pytest
 from forecaster.config import Settings
 from forecaster.inventory.alerts import PROMOTE
 from forecaster.inventory.assessment import Assessment, assess_inventory
+from forecaster.inventory.lifecycle import lifecycle_stage
 from forecaster.io.dataset import Dataset, load_dataset
 from forecaster.models.forecast import Forecast
 from forecaster.pipeline import forecast_horizon, plan
@@ -360,3 +361,39 @@ def test_engine_sees_the_season_a_trailing_average_misses(shop: ShopWriter) -> N
     assert 20 < coat["days_of_cover"] < 60
     assert "OVERSTOCK" not in result.alerts.loc[result.alerts["sku"] == "COAT", "alert"].tolist()
     assert coat["grade"] == ""
+
+
+def test_lifecycle_is_the_skus_not_the_warehouses(shop: ShopWriter) -> None:
+    """SPLIT sells 4/day in W1 throughout; W2 sold 2/day, then 0.5/day in the last 56 days.
+    W2 alone would be declining (28 < 0.6 x 112) and get no reorders, but the SKU sold
+    (4 + 0.5) x 56 = 252 against (4 + 2) x 56 = 336 before: 0.75 >= 0.6, maturity, and
+    both warehouses take the SKU's stage."""
+    sales = [
+        *days("SPLIT", "W1", "2024-03-31", "2026-03-31", 4),
+        *days("SPLIT", "W2", "2024-03-31", "2026-02-03", 2),
+        *[{**row, "qty": 0.5} for row in days("SPLIT", "W2", "2026-02-04", "2026-03-31", 1)],
+    ]
+    folder = shop(
+        sales=sales,
+        inventory=[
+            {"sku": "SPLIT", "warehouse": "W1", "on_hand": 100},
+            {"sku": "SPLIT", "warehouse": "W2", "on_hand": 20},
+        ],
+        skus=[{"sku": "SPLIT", "supplier": "S1", "unit_cost": 4, "unit_price": 10,
+               "lead_time_days": 7}],
+    )  # fmt: skip
+    settings = Settings().with_overrides(data_dir=folder)
+    ds = load_dataset(settings)
+    units = planning_units(ds)
+    horizon = forecast_horizon(units, settings)
+    forecast = Forecast.independent_days(
+        ds.as_of + pd.Timedelta(days=1),
+        np.repeat(np.array([[4.0], [0.5]]), horizon, axis=1),
+        np.full(2, 0.5),
+        np.full(2, "given", dtype=object),
+    )
+    result = assess_inventory(ds, units, forecast, settings)
+    assert result.health["lifecycle"].tolist() == ["maturity", "maturity"]
+    assert result.sku_totals["lifecycle"].tolist() == ["maturity"]
+    alone = lifecycle_stage(ds, units, settings.lifecycle)
+    assert alone.tolist() == ["maturity", "decline"]  # what W2 alone would be

@@ -13,6 +13,11 @@ forecast, as if the SKU's stock could serve every warehouse. The one
 exception is the inventory age, which is the on-hand-weighted mean of the
 warehouses' FIFO ages (pooling the receipts would call old stock in one
 warehouse young because another was just restocked).
+
+The lifecycle stage belongs to the product, not to a warehouse: with
+warehouses, every unit takes its SKU's stage from the pooled sales, so a
+warehouse whose share of a mature SKU falls is not "declining" (which would
+stop its reorders).
 """
 
 from __future__ import annotations
@@ -64,7 +69,15 @@ def assess_inventory(
     ds: Dataset, units: pd.DataFrame, forecast: Forecast, settings: Settings
 ) -> Assessment:
     """Health, lifecycle, grades, alerts and slow movers of every unit (and SKU totals)."""
-    health = graded(_staged_health(ds, units, forecast, settings), settings)
+    health = _health(ds, units, forecast, settings)
+    if ds.per_warehouse:
+        totals = sku_totals(ds, units, forecast, health, settings)
+        stage = units["sku"].map(totals.set_index("sku")["lifecycle"])
+    else:
+        totals = graded(health.assign(lifecycle="").iloc[:0], settings)
+        stage = pd.Series(lifecycle_stage(ds, units, settings.lifecycle), index=units.index)
+    health = graded(health.assign(lifecycle=stage.to_numpy()), settings)
+
     protection = protection_days(units)
     demand_p, _ = forecast.total(protection)
     demand_window, _ = forecast.total(np.full(len(units), settings.alerts.overstock_cover_days))
@@ -80,11 +93,6 @@ def assess_inventory(
         {grade: rule.action for grade, rule in settings.slow_movers.grades.items()},
     )
     slow = slow_movers(health, health["grade"].to_numpy(), settings.slow_movers)
-    totals = (
-        sku_totals(ds, units, forecast, health, settings)
-        if ds.per_warehouse
-        else health.iloc[:0].copy()
-    )
     return Assessment(health, totals, alerts, slow)
 
 
@@ -103,7 +111,8 @@ def sku_totals(
     """One health row per SKU across its warehouses (see the module docstring).
 
     ``units`` must be sorted by SKU, as :func:`~forecaster.units.planning_units`
-    returns them; ``health`` is aligned with ``units``.
+    returns them; ``health`` (aligned with ``units``) supplies the warehouses'
+    FIFO ages and returnable units.
     """
     codes, _ = pd.factorize(units["sku"], sort=False)
     pooled_units = _pooled_units(units)
@@ -113,7 +122,7 @@ def sku_totals(
         purchase_orders=_one_warehouse(ds.purchase_orders),
         receipts=_one_warehouse(ds.receipts),
     )
-    totals = _staged_health(pooled, pooled_units, forecast.summed(codes), settings)
+    totals = _health(pooled, pooled_units, forecast.summed(codes), settings)
     stock = np.maximum(health["on_hand"].to_numpy(dtype=float), 0.0)
     age = health["inventory_age_days"].to_numpy(dtype=float)
     known = np.isfinite(age) & (stock > 0)
@@ -122,18 +131,15 @@ def sku_totals(
     with np.errstate(invalid="ignore", divide="ignore"):
         totals["inventory_age_days"] = np.where(weight > 0, aged / weight, np.nan)
     totals["returnable"] = np.bincount(codes, weights=health["returnable"].to_numpy(dtype=float))
+    totals["lifecycle"] = lifecycle_stage(pooled, pooled_units, settings.lifecycle)
     return graded(totals, settings)
 
 
-def _staged_health(
+def _health(
     ds: Dataset, units: pd.DataFrame, forecast: Forecast, settings: Settings
 ) -> pd.DataFrame:
     health = inventory_health(ds, units, forecast, settings.planning)
-    return health.assign(
-        name=units["name"],
-        category=units["category"],
-        lifecycle=lifecycle_stage(ds, units, settings.lifecycle),
-    )
+    return health.assign(name=units["name"], category=units["category"])
 
 
 def _pooled_units(units: pd.DataFrame) -> pd.DataFrame:
