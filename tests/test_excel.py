@@ -218,6 +218,23 @@ def test_highlight_fills_flagged_rows_only(tmp_path: Path, stock: pd.DataFrame) 
     assert flagged[2].value is None
 
 
+def test_subtotal_rows_are_bold_with_a_rule_above(tmp_path: Path, stock: pd.DataFrame) -> None:
+    """Flagged rows look like the total row; highlight and subtotal combine."""
+    ws = one_table(
+        tmp_path,
+        stock,
+        STOCK_COLUMNS,
+        highlight=pd.Series([False, False, True], index=stock.index),
+        subtotal=pd.Series([False, True, True], index=stock.index),
+    )
+    assert not any(cell.font.b for cell in ws[2])
+    for row in (3, 4):
+        assert all(cell.font.b and cell.border.top.style == "thin" for cell in ws[row])
+    assert all(cell.fill.fill_type == "solid" for cell in ws[4])
+    assert all(cell.fill.fill_type is None for cell in ws[3])
+    assert values(ws, 3)[0] == stock.iloc[1]["sku"]  # values untouched
+
+
 def test_highlight_must_share_the_frame_index(stock: pd.DataFrame) -> None:
     with pytest.raises(ValueError, match="index"):
         write_table(
