@@ -245,6 +245,32 @@ def promo_check(
     render_promo(Console(), result.check, result.files)
 
 
+@app.command("po")
+def po(
+    source: Annotated[
+        Path,
+        typer.Option(
+            "--from", help="The planner's workbook (replenishment_<date>.xlsx) after editing."
+        ),
+    ],
+    config: ConfigOption = None,
+    out: OutOption = None,
+    lang: LangOption = None,
+) -> None:
+    """Rewrite the supplier PO files from the Final order column of an edited workbook.
+
+    Writes out/suppliers/PO_<supplier>_<as-of>.xlsx for every supplier with an
+    order, and warns about quantities below the MOQ or not in whole cases.
+    """
+    from forecaster.pipeline import purchase_orders_from
+    from forecaster.report.console import render_po
+
+    with _user_errors():
+        settings = _settings(config, out=out, lang=lang)
+        result = purchase_orders_from(source, settings)
+    render_po(Console(), result.edited, result.files)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

@@ -24,8 +24,10 @@ from forecaster.models.engine import forecast_table, forecast_units
 from forecaster.models.forecast import Forecast
 from forecaster.models.periods import Freq
 from forecaster.progress import Progress, Silent
+from forecaster.report.edited_plan import EditedPlan, read_edited_plan
 from forecaster.report.outputs import write_outputs
 from forecaster.report.promo_workbook import promo_workbook_name, write_promo_workbook
+from forecaster.report.purchase_orders import write_supplier_workbooks
 from forecaster.report.staging import OutputStage
 from forecaster.units import planning_units, protection_days
 
@@ -221,3 +223,29 @@ def promo(settings: Settings, name: str, progress: Progress | None = None) -> Pr
         write_promo_workbook(check, ds.as_of, ds.per_warehouse, path, settings.output.lang)
         files = stage.commit()
     return PromoResult(ds, check, files)
+
+
+@dataclass(frozen=True)
+class PoResult:
+    edited: EditedPlan
+    files: list[Path]
+
+
+def purchase_orders_from(workbook: Path, settings: Settings) -> PoResult:
+    """Regenerate the supplier PO files from the ``final_order`` of an edited planner's workbook.
+
+    Writes ``suppliers/PO_<supplier>_<as-of>.xlsx`` under the output folder for
+    every supplier with a positive final order, all together or none.
+    """
+    edited = read_edited_plan(workbook)
+    with OutputStage(Path(settings.output.dir)) as stage:
+        write_supplier_workbooks(
+            edited.lines,
+            edited.suppliers,
+            edited.as_of,
+            edited.per_warehouse,
+            stage,
+            settings.output.lang,
+        )
+        files = stage.commit()
+    return PoResult(edited, files)

@@ -152,7 +152,7 @@ def test_writes_the_workbook_and_one_po_per_supplier_with_an_order(result: Path)
     wb = load_workbook(result / "replenishment_2026-03-28.xlsx")
     assert wb.sheetnames == [
         "Summary", "Replenishment", "Inventory health", "Alerts", "Slow movers", "Forecast",
-        "Data quality",
+        "Suppliers", "Data quality",
     ]  # fmt: skip
 
 

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from forecaster.inventory.promo_check import PromoCheck
     from forecaster.models.backtest import Backtest
     from forecaster.pipeline import Plan
+    from forecaster.report.edited_plan import EditedPlan
 
 
 class RichProgress:
@@ -203,5 +204,26 @@ def render_promo(console: Console, check: PromoCheck, files: Sequence[Path]) -> 
             )
         console.print(table)
     console.print("[bold]Files written[/bold]")
+    for path in files:
+        console.print(f"  {escape(str(path))}")
+
+
+def render_po(console: Console, edited: EditedPlan, files: Sequence[Path]) -> None:
+    """Warnings about the edited quantities, the orders per supplier and the files written."""
+    for warning in edited.warnings:
+        console.print(f"[yellow]warning:[/yellow] {escape(warning)}", soft_wrap=True)
+    lines = edited.lines
+    table = Table(title=f"Purchase orders of {edited.as_of:%Y-%m-%d} from the final orders")
+    for name in ("supplier", "lines", "units", "value"):
+        table.add_column(name, justify="left" if name == "supplier" else "right")
+    for code, group in lines.groupby("supplier", sort=True):
+        table.add_row(
+            escape(str(code)),
+            f"{len(group):,}",
+            f"{group['quantity'].sum():,.0f}",
+            f"{group['line_value'].sum():,.2f}",
+        )
+    console.print(table)
+    console.print("Files written")
     for path in files:
         console.print(f"  {escape(str(path))}")

@@ -26,6 +26,9 @@ TERMS: dict[str, Term] = {
     "category": Term("Category", "类目"),
     "supplier": Term("Supplier", "供应商"),
     "supplier_name": Term("Supplier name", "供应商名称"),
+    "contact": Term("Contact", "联系人"),
+    "review_period_days": Term("Review period (days)", "补货周期(天)", "integer"),
+    "return_window_days": Term("Return window (days)", "退货期限(天)", "integer"),
     "warehouse": Term("Warehouse", "仓库"),
     "model": Term("Model", "预测模型"),
     "demand_class": Term("Demand class", "需求类型"),
@@ -63,6 +66,8 @@ TERMS: dict[str, Term] = {
     "suggested_order": Term("Suggested order", "建议采购量", "integer"),
     "cases": Term("Cases", "箱数", "integer"),
     "case_pack": Term("Case pack", "箱规", "integer"),
+    "moq": Term("MOQ", "起订量", "integer"),
+    "final_order": Term("Final order", "最终采购量", "integer"),
     "unit_cost": Term("Unit cost", "成本价", "money"),
     "order_value": Term("Order value", "采购金额", "money"),
     "order_by": Term("Order by", "最晚下单日", "date"),
@@ -108,6 +113,7 @@ TERMS: dict[str, Term] = {
 #: Fixed texts of the workbooks and the console (labels, headings, words).
 LABELS: dict[str, tuple[str, str]] = {
     "title": ("Replenishment plan", "补货计划"),
+    "planning_date": ("Planning date", "计划日期"),
     "as_of": ("as of", "截至"),
     "data_folder": ("Data folder", "数据目录"),
     "files_read": ("Files read", "读取的文件"),

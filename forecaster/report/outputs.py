@@ -24,5 +24,6 @@ def write_outputs(plan: Plan, stage: OutputStage, progress: Progress) -> None:
             plan, summarise(plan), stage.path(planner_workbook_name(plan.as_of)), lang
         )
         advance(1)
-        write_supplier_workbooks(plan, lines, stage, lang)
+        ds = plan.dataset
+        write_supplier_workbooks(lines, ds.suppliers, plan.as_of, ds.per_warehouse, stage, lang)
         advance(suppliers)

@@ -47,37 +47,65 @@ def supplier_lines(plan: Plan) -> pd.DataFrame:
 
 
 def write_supplier_workbooks(
-    plan: Plan, lines: pd.DataFrame, stage: OutputStage, lang: Lang
+    lines: pd.DataFrame,
+    suppliers: pd.DataFrame,
+    as_of: pd.Timestamp,
+    per_warehouse: bool,
+    stage: OutputStage,
+    lang: Lang,
 ) -> list[str]:
-    """Write one workbook per supplier in ``lines`` (from :func:`supplier_lines`);
-    return the suppliers written."""
-    suppliers = plan.dataset.suppliers.set_index("supplier")
-    orders = plan.supplier_orders.set_index("supplier")
+    """Write one workbook per supplier in ``lines``; return the suppliers written.
+
+    Parameters
+    ----------
+    lines
+        PO lines as :func:`supplier_lines` makes them.
+    suppliers
+        Supplier terms: ``supplier``, ``name``, ``contact``, ``min_order_value``;
+        a supplier missing here gets a header without name or contact.
+    as_of
+        The planning date, printed as the PO date and in the file names.
+    per_warehouse
+        Show the deliver-to warehouse of each line.
+    """
+    terms = suppliers.set_index("supplier")
     codes = sorted(lines["supplier"].unique())
     names = unique_names(codes)
     for code, safe in zip(codes, names, strict=True):
-        path = stage.path(SUPPLIER_DIR / f"PO_{safe}_{plan.as_of:%Y-%m-%d}.xlsx")
-        terms = pd.concat([suppliers.loc[code], orders.loc[code, ["value", "below_minimum"]]])
-        terms.name = code
-        _write_one(plan, lines[lines["supplier"] == code], terms, path, lang)
+        path = stage.path(SUPPLIER_DIR / f"PO_{safe}_{as_of:%Y-%m-%d}.xlsx")
+        own = terms.loc[code] if code in terms.index else pd.Series(dtype=object)
+        header_block = pd.Series(
+            {
+                "name": own.get("name", ""),
+                "contact": own.get("contact", ""),
+                "min_order_value": float(own.get("min_order_value", 0.0)),
+            },
+            name=code,
+        )
+        _write_one(lines[lines["supplier"] == code], header_block, as_of, per_warehouse, path, lang)
     return codes
 
 
 def _write_one(
-    plan: Plan, lines: pd.DataFrame, supplier: pd.Series, path: Path, lang: Lang
+    lines: pd.DataFrame,
+    supplier: pd.Series,
+    as_of: pd.Timestamp,
+    per_warehouse: bool,
+    path: Path,
+    lang: Lang,
 ) -> None:
-    """One supplier's PO; ``supplier`` holds its terms and its order ``value`` and
-    ``below_minimum`` flag (from the plan's supplier totals)."""
-    total = float(supplier["value"])
+    """One supplier's PO; ``supplier`` (named by its code) holds its name, contact and
+    minimum order value."""
+    total = float(lines["line_value"].sum())
+    minimum = float(supplier["min_order_value"])
     block = [
         (label("supplier_code", lang), str(supplier.name)),
         (header("supplier_name", lang), supplier["name"]),
-        (label("po_date", lang), plan.as_of.date()),
+        (label("po_date", lang), as_of.date()),
         (label("contact", lang), supplier["contact"]),
         (label("po_total", lang), round(total, 2)),
     ]
-    if supplier["below_minimum"]:
-        minimum = float(supplier["min_order_value"])
+    if total < minimum:
         note = label("below_minimum", lang).format(value=total, minimum=minimum)
         block.append((label("note", lang), note))
     keys = [
@@ -91,7 +119,7 @@ def _write_one(
         "line_value",
         "requested_delivery",
     ]
-    if not plan.dataset.per_warehouse:
+    if not per_warehouse:
         keys.remove("warehouse")
     wb = new_workbook()
     with SheetWriter(wb, label("purchase_order", lang)) as sheet:

@@ -43,6 +43,7 @@ def write_planner_workbook(plan: Plan, summary: Summary, path: Path, lang: Lang)
     _alerts_sheet(wb, plan, lang)
     _slow_movers_sheet(wb, plan, summary, lang)
     _forecast_sheet(wb, plan, lang)
+    _suppliers_sheet(wb, plan, lang)
     _quality_sheet(wb, plan, lang)
     wb.save(path)
 
@@ -78,6 +79,7 @@ def _summary_sheet(wb: Workbook, plan: Plan, summary: Summary, lang: Lang) -> No
         sheet.heading(f"{label('title', lang)} — {label('as_of', lang)} {plan.as_of:%Y-%m-%d}")
         sheet.key_values(
             [
+                (label("planning_date", lang), plan.as_of.date()),
                 (label("data_folder", lang), str(plan.settings.data.dir)),
                 (label("files_read", lang), ", ".join(ds.sources.values())),
                 (label("per_warehouse", lang), label("yes" if ds.per_warehouse else "no", lang)),
@@ -143,7 +145,13 @@ def _summary_sheet(wb: Workbook, plan: Plan, summary: Summary, lang: Lang) -> No
 
 
 def _replenishment_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
-    lines = plan.replenishment.assign(_ordered=plan.replenishment["suggested_order"] > 0)
+    lines = plan.replenishment.assign(
+        _ordered=plan.replenishment["suggested_order"] > 0,
+        final_order=plan.replenishment["suggested_order"],  # the planner edits this one
+        moq=plan.units["moq"],
+        case_pack=plan.units["case_pack"],
+        unit_cost=plan.units["unit_cost"],
+    )
     highlight = _stockout_units(plan)
     order = lines.sort_values(
         ["_ordered", "supplier", "order_value", "sku"],
@@ -165,7 +173,11 @@ def _replenishment_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
             "safety_stock",
             "order_up_to",
             "suggested_order",
+            "final_order",
+            "moq",
+            "case_pack",
             "cases",
+            "unit_cost",
             "order_value",
             "order_by",
             "expected_arrival",
@@ -180,6 +192,7 @@ def _replenishment_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
         highlight=highlight.loc[order],
         totals={
             "suggested_order": lines["suggested_order"].sum(),
+            "final_order": lines["final_order"].sum(),
             "order_value": lines["order_value"].sum(),
         },
         total_label=label("total", lang),
@@ -302,6 +315,20 @@ def _forecast_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
     shown = ["sku", "warehouse", "name", "model", "demand_class", "forecast_daily"]
     keys = _keys(plan, [*shown, "p50_28d", "p90_28d", "p95_28d"])
     write_table(wb, "Forecast", frame, [*columns(keys, lang, name=30), *week_columns])
+
+
+def _suppliers_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
+    """Every supplier's terms: what the PO files of ``forecaster po --from`` are headed with."""
+    suppliers = plan.dataset.suppliers.rename(columns={"name": "supplier_name"})
+    keys = [
+        "supplier",
+        "supplier_name",
+        "contact",
+        "review_period_days",
+        "min_order_value",
+        "return_window_days",
+    ]
+    write_table(wb, "Suppliers", suppliers, columns(keys, lang))
 
 
 def _quality_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:

@@ -1,0 +1,217 @@
+"""Read back a planner's workbook after the planner edited its ``final_order`` column.
+
+``forecaster run`` writes ``final_order`` next to ``suggested_order`` on the
+Replenishment sheet (the same number to start with), the planning date on the
+Summary sheet and every supplier's terms on the Suppliers sheet, so the
+workbook alone is enough to regenerate the supplier files: ``forecaster po
+--from <workbook>``. Headers are recognised in English and in Chinese.
+
+A blank ``final_order`` means no order. Text, a negative or a fractional
+quantity stops with an error naming the file, the column and the rows; a
+quantity that breaks the MOQ or the case pack is kept and reported as a warning.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from forecaster.errors import InputError, InvalidInput
+from forecaster.io.parse import to_number
+from forecaster.report.glossary import LABELS, TERMS
+
+#: Columns of the Replenishment sheet the round trip needs (``warehouse`` and ``name`` may
+#: be absent).
+NEEDED = ("sku", "supplier", "final_order", "moq", "case_pack", "unit_cost", "expected_arrival")
+_NUMBERS = ("final_order", "moq", "case_pack", "unit_cost")
+
+
+@dataclass(frozen=True)
+class EditedPlan:
+    """What ``po --from`` needs of an edited planner's workbook.
+
+    Attributes
+    ----------
+    as_of
+        The planning date of the workbook.
+    lines
+        One row per line with a positive final order: ``supplier``, ``sku``,
+        ``name``, ``warehouse``, ``quantity``, ``cases``, ``case_pack``,
+        ``unit_cost``, ``line_value``, ``requested_delivery``, ``moq``; the
+        columns of :func:`forecaster.report.purchase_orders.supplier_lines`.
+    suppliers
+        ``supplier``, ``name``, ``contact``, ``min_order_value``.
+    per_warehouse
+        Whether the Replenishment sheet has a warehouse column.
+    warnings
+        One sentence per line whose quantity breaks its MOQ or case pack.
+    """
+
+    as_of: pd.Timestamp
+    lines: pd.DataFrame
+    suppliers: pd.DataFrame
+    per_warehouse: bool
+    warnings: list[str]
+
+
+def read_edited_plan(path: Path) -> EditedPlan:
+    """Read the Replenishment, Summary and Suppliers sheets of a planner's workbook.
+
+    Raises
+    ------
+    InputError, InvalidInput
+        The file or a sheet or column is missing, or a quantity is invalid.
+    """
+    sheets = _read_sheets(path, ("Summary", "Replenishment", "Suppliers"))
+    as_of = _planning_date(path, sheets["Summary"])
+    lines, per_warehouse = _final_lines(path, sheets["Replenishment"])
+    suppliers, _ = _keyed(
+        sheets["Suppliers"],
+        path,
+        "Suppliers",
+        ("supplier",),
+        ("supplier_name", "contact", "min_order_value"),
+    )
+    suppliers = suppliers.rename(columns={"supplier_name": "name"}).reindex(
+        columns=["supplier", "name", "contact", "min_order_value"]
+    )
+    suppliers["supplier"] = suppliers["supplier"].astype(str)
+    suppliers[["name", "contact"]] = suppliers[["name", "contact"]].fillna("").astype(str)
+    suppliers["min_order_value"] = to_number(suppliers["min_order_value"])[0].fillna(0.0)
+    return EditedPlan(as_of, lines, suppliers, per_warehouse, _rule_breaks(lines))
+
+
+def _read_sheets(path: Path, names: tuple[str, ...]) -> dict[str, pd.DataFrame]:
+    try:
+        book = pd.ExcelFile(path, engine="openpyxl")
+    except FileNotFoundError:
+        raise InputError(path.name, "file not found") from None
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        raise InputError(path.name, f"cannot read it as an Excel workbook ({exc})") from None
+    with book:
+        missing = [name for name in names if name not in book.sheet_names]
+        if missing:
+            raise InputError(
+                path.name,
+                f"no sheet named {', '.join(missing)}",
+                hint="Pass the workbook written by `forecaster run` (replenishment_<date>.xlsx)",
+            )
+        return {
+            name: pd.read_excel(book, sheet_name=name, header=None, dtype=object) for name in names
+        }
+
+
+def _keyed(
+    raw: pd.DataFrame,
+    path: Path,
+    sheet: str,
+    needed: tuple[str, ...],
+    optional: tuple[str, ...] = (),
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The sheet's table with the headers of ``needed`` and ``optional`` turned back into
+    keys (from English or Chinese), and the header each key had in the file.
+
+    Only those keys are looked up: some Chinese headers are shared by several keys.
+    """
+    keys = {TERMS[key].en: key for key in (*needed, *optional)} | {
+        TERMS[key].zh: key for key in (*needed, *optional)
+    }
+    headers = [str(h).strip() for h in raw.iloc[0]] if len(raw) else []
+    shown = {keys.get(h, h): h for h in headers}
+    frame = raw.iloc[1:].set_axis([keys.get(h, h) for h in headers], axis=1)
+    missing = [key for key in needed if key not in frame.columns]
+    if missing:
+        names = ", ".join(f"'{TERMS[key].en}' ({TERMS[key].zh})" for key in missing)
+        raise InputError(f"{path.name}, sheet {sheet}", f"missing column {names}")
+    frame.index = pd.RangeIndex(2, len(frame) + 2)  # spreadsheet row numbers
+    return frame, shown
+
+
+def _planning_date(path: Path, summary: pd.DataFrame) -> pd.Timestamp:
+    labels = set(LABELS["planning_date"])
+    for _, row in summary.iterrows():
+        if str(row.iloc[0]).strip() in labels and len(row) > 1:
+            value = row.iloc[1]
+            if isinstance(value, datetime | date):
+                return pd.Timestamp(value).normalize()
+    raise InputError(
+        f"{path.name}, sheet Summary",
+        f"no '{LABELS['planning_date'][0]}' ({LABELS['planning_date'][1]}) date",
+        hint="Pass the workbook written by `forecaster run`",
+    )
+
+
+def _final_lines(path: Path, raw: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
+    frame, shown = _keyed(raw, path, "Replenishment", NEEDED, ("name", "warehouse"))
+    total_labels = set(LABELS["total"])
+    frame = frame[~(frame["sku"].astype(str).isin(total_labels) & frame["supplier"].isna())]
+    frame = frame[frame["sku"].notna()]
+    problems: list[InputError] = []
+    numbers = {}
+    for key in _NUMBERS:
+        parsed, bad = to_number(frame[key])
+        if key == "final_order":
+            bad |= parsed.lt(0).to_numpy() | (parsed.notna() & (parsed % 1 != 0)).to_numpy()
+            problem = "not a whole number of units of at least 0"
+        else:
+            problem = "not a number"
+        if bad.any():
+            problems.append(
+                InputError(
+                    f"{path.name}, sheet Replenishment",
+                    problem,
+                    column=shown[key],
+                    rows=frame.index[bad].tolist(),
+                    values=frame[key][bad].tolist(),
+                )
+            )
+        numbers[key] = parsed
+    if problems:
+        raise InvalidInput(problems)
+    quantity = numbers["final_order"].fillna(0.0)
+    case_pack = numbers["case_pack"].fillna(1.0).clip(lower=1.0)
+    per_warehouse = "warehouse" in frame.columns
+    lines = pd.DataFrame(
+        {
+            "supplier": frame["supplier"].astype(str),
+            "sku": frame["sku"].astype(str),
+            "name": frame["name"].fillna("").astype(str) if "name" in frame else "",
+            "warehouse": frame["warehouse"].fillna("").astype(str) if per_warehouse else "",
+            "quantity": quantity,
+            "cases": quantity / case_pack,
+            "case_pack": case_pack,
+            "unit_cost": numbers["unit_cost"].fillna(0.0),
+            "line_value": quantity * numbers["unit_cost"].fillna(0.0),
+            "requested_delivery": pd.to_datetime(frame["expected_arrival"], errors="coerce"),
+            "moq": numbers["moq"].fillna(0.0),
+        },
+        index=frame.index,
+    )
+    lines = lines[lines["quantity"] > 0]
+    return lines.sort_values(["supplier", "warehouse", "sku"], kind="stable"), per_warehouse
+
+
+def _rule_breaks(lines: pd.DataFrame) -> list[str]:
+    """A warning per line whose final quantity is below its MOQ or not whole cases."""
+    warnings = []
+    where = lines["sku"] + np.where(lines["warehouse"] != "", " in " + lines["warehouse"], "")
+    for row, place, qty, moq, pack in zip(
+        lines.index,
+        where,
+        lines["quantity"],
+        lines["moq"],
+        lines["case_pack"],
+        strict=True,
+    ):
+        if qty < moq:
+            warnings.append(f"row {row}: {place} orders {qty:,.0f}, below its MOQ of {moq:,.0f}")
+        if qty % pack:
+            warnings.append(
+                f"row {row}: {place} orders {qty:,.0f}, not whole cases of {pack:,.0f} "
+                f"({qty / pack:,.2f} cases)"
+            )
+    return warnings

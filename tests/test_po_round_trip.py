@@ -1,0 +1,177 @@
+"""The round trip: the planner edits Final order in the workbook, `forecaster po --from`
+rewrites the supplier files from it.
+
+The sample shop is planned once per language; each test edits a copy of its workbook
+with openpyxl (as Excel would) and reads the supplier files back.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from forecaster.cli import app
+from forecaster.report.glossary import TERMS
+
+REPO = Path(__file__).resolve().parents[1]
+AS_OF = "2026-10-18"
+runner = CliRunner()
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.fixture(scope="module", params=["en", "zh"])
+def planned(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The planner's workbook of the sample shop, in English or Chinese."""
+    out = tmp_path_factory.mktemp(f"run_{request.param}")
+    result = runner.invoke(
+        app,
+        [
+            "run",
+            "--data", str(REPO / "sample_data"),
+            "--config", str(REPO / "configs" / "default.toml"),
+            "--out", str(out),
+            "--lang", request.param,
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    return out / f"replenishment_{AS_OF}.xlsx"
+
+
+#: The columns read back (some Chinese headers are shared by other keys).
+READ = (
+    "sku", "warehouse", "final_order", "suggested_order", "order_value", "quantity",
+    "unit_cost", "line_value",
+)  # fmt: skip
+KEYS = {TERMS[key].en: key for key in READ} | {TERMS[key].zh: key for key in READ}
+
+
+def keyed(headers: list[object]) -> list[str]:
+    return [KEYS.get(str(h), str(h)) for h in headers]
+
+
+def replenishment(path: Path) -> pd.DataFrame:
+    """The Replenishment sheet with canonical column keys, without its total row."""
+    frame = pd.read_excel(path, sheet_name="Replenishment", dtype={0: str})
+    frame.columns = keyed(list(frame.columns))
+    frame.index = pd.RangeIndex(2, len(frame) + 2)  # sheet rows
+    return frame.iloc[:-1]
+
+
+def edit(planned: Path, tmp_path: Path, changes: dict[int, object]) -> Path:
+    """A copy of the workbook with Final order set to ``changes[row]`` (sheet rows)."""
+    path = tmp_path / "edited.xlsx"
+    shutil.copy(planned, path)
+    wb = load_workbook(path)
+    ws = wb["Replenishment"]
+    column = keyed([cell.value for cell in ws[1]]).index("final_order") + 1
+    for row, value in changes.items():
+        ws.cell(row, column).value = value
+    wb.save(path)
+    return path
+
+
+def po_from(path: Path, out: Path) -> tuple[int, str]:
+    result = runner.invoke(app, ["po", "--from", str(path), "--out", str(out)])
+    return result.exit_code, flat(result.output)
+
+
+def po_lines(out: Path) -> pd.DataFrame:
+    """Every line of every supplier file under ``out/suppliers`` (canonical keys), with the
+    file name and the file's total line value."""
+    frames = []
+    for path in sorted((out / "suppliers").glob("PO_*.xlsx")):
+        ws = load_workbook(path).worksheets[0]
+        rows = [[cell.value for cell in row] for row in ws.iter_rows()]
+        start = next(i for i, row in enumerate(rows) if keyed(row[:1]) == ["sku"])
+        columns = keyed(rows[start])
+        table = pd.DataFrame(rows[start + 1 : -1], columns=columns)
+        total = rows[-1][columns.index("line_value")]
+        frames.append(table.assign(file=path.name, file_total=total))
+    lines = pd.concat(frames, ignore_index=True)
+    return lines.assign(sku=lines["sku"].astype(str), warehouse=lines["warehouse"].astype(str))
+
+
+def test_unedited_workbook_gives_the_run_s_orders(planned: Path, tmp_path: Path) -> None:
+    """Final order starts as the suggestion: the files hold every suggested line."""
+    code, output = po_from(planned, tmp_path)
+    assert code == 0, output
+    lines = po_lines(tmp_path)
+    suggested = replenishment(planned).query("suggested_order > 0")
+    assert len(lines) == len(suggested)
+    assert lines["quantity"].sum() == suggested["suggested_order"].sum()
+    assert lines["line_value"].sum() == pytest.approx(suggested["order_value"].sum())
+    assert "warning" not in output
+
+
+def test_edited_quantities_reach_the_supplier_files(planned: Path, tmp_path: Path) -> None:
+    """Row 2 set to 7 (below its MOQ, not whole cases), row 3 to 0 (dropped), row 4 left
+    blank (dropped), row 5 doubled: the files follow, totals are the sum of the lines,
+    and the two broken rules are warned about, naming the row and the SKU."""
+    sheet = replenishment(planned)
+    doubled = int(sheet.at[5, "final_order"]) * 2
+    path = edit(planned, tmp_path, {2: 7, 3: 0, 4: None, 5: doubled})
+    out = tmp_path / "out"
+    code, output = po_from(path, out)
+    assert code == 0, output
+    assert f"row 2: {sheet.at[2, 'sku']} in {sheet.at[2, 'warehouse']} orders 7" in output
+    assert "below its MOQ" in output and "not whole cases" in output
+    lines = po_lines(out).set_index(["sku", "warehouse"])["quantity"]
+    key = {
+        row: (str(sheet.at[row, "sku"]), str(sheet.at[row, "warehouse"])) for row in (2, 3, 4, 5)
+    }
+    assert lines[key[2]] == 7
+    assert key[3] not in lines.index and key[4] not in lines.index
+    assert lines[key[5]] == doubled
+    for _, group in po_lines(out).groupby("file"):
+        assert group["line_value"].sum() == pytest.approx(group["file_total"].iloc[0])
+        product = (group["quantity"] * group["unit_cost"]).to_numpy(dtype=float)
+        assert group["line_value"].to_numpy(dtype=float) == pytest.approx(product)
+
+
+def test_no_formula_cells_in_supplier_files(planned: Path, tmp_path: Path) -> None:
+    code, output = po_from(planned, tmp_path)
+    assert code == 0, output
+    for path in (tmp_path / "suppliers").glob("*.xlsx"):
+        for ws in load_workbook(path).worksheets:
+            assert all(cell.data_type != "f" for row in ws.iter_rows() for cell in row)
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [("lots", "not a whole number"), (-5, "not a whole number"), (2.5, "not a whole number")],
+)
+def test_bad_final_order_is_an_error_naming_file_column_and_row(
+    planned: Path, tmp_path: Path, value: object, problem: str
+) -> None:
+    path = edit(planned, tmp_path, {6: value})
+    out = tmp_path / "out"
+    code, output = po_from(path, out)
+    assert code == 2
+    headers = pd.read_excel(planned, sheet_name="Replenishment", nrows=0).columns
+    column = "Final order" if "Final order" in headers else "最终采购量"
+    assert f"edited.xlsx, sheet Replenishment, column '{column}': {problem}" in output
+    assert "row 6" in output
+    assert "Traceback" not in output
+    assert not out.exists()
+
+
+def test_not_a_planner_workbook(tmp_path: Path) -> None:
+    other = tmp_path / "other.xlsx"
+    pd.DataFrame({"a": [1]}).to_excel(other, index=False)
+    code, output = po_from(other, tmp_path / "out")
+    assert code == 2 and "other.xlsx: no sheet named" in output
+    code, output = po_from(tmp_path / "missing.xlsx", tmp_path / "out")
+    assert code == 2 and "missing.xlsx: file not found" in output
+    text = tmp_path / "notes.xlsx"
+    text.write_text("not a workbook", encoding="utf-8")
+    code, output = po_from(text, tmp_path / "out")
+    assert code == 2 and "cannot read it as an Excel workbook" in output
+    assert not (tmp_path / "out").exists()
