@@ -7,9 +7,11 @@ For each unit, with lead time ``L`` and its supplier's review period ``R``:
 2. Demand over ``P`` from the forecast: mean ``mu_P`` and standard deviation
    ``sigma_P``, widened by the lead-time spread: ``sigma_P^2 = var(D_P) +
    (mu_P / P)^2 x lead_time_std_days^2``.
-3. Safety stock ``max(k x sigma_P, 0)`` with ``k`` meeting the fill-rate
-   target (:mod:`forecaster.inventory.safety_stock`).
-4. Order-up-to level ``S = mu_P + safety stock``.
+3. Safety stock ``k x sigma_P`` with ``k`` meeting the fill-rate target
+   (:mod:`forecaster.inventory.safety_stock`). It is negative when the target
+   is low for the spread: the cycle stock alone would serve more than the
+   target, and holding it all would over-serve at the cost of stock.
+4. Order-up-to level ``S = mu_P + safety stock``, never below 0.
 5. Inventory position = on hand + open POs - allocated.
 6. Suggested order = ``S - position`` when positive, rounded up to whole
    units, raised to the MOQ, rounded up to whole cases.
@@ -75,8 +77,8 @@ def replenish(
     sigma_p = np.sqrt(sd_demand**2 + (daily * sd_lead) ** 2)
     cycle, _ = forecast.total(np.ceil(review).astype(int), offset=np.ceil(lead).astype(int))
     k = fill_rate_factor(settings.fill_rate, cycle, sigma_p)
-    safety = np.maximum(k * sigma_p, 0.0)
-    order_up_to = mu_p + safety
+    safety = k * sigma_p
+    order_up_to = np.maximum(mu_p + safety, 0.0)
 
     on_hand = units["on_hand"].to_numpy(dtype=float)
     on_order = units["on_order"].to_numpy(dtype=float)
