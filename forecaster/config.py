@@ -252,12 +252,45 @@ class SlowMoverSettings(_Section):
         return grades
 
 
+AbcClass = Literal["A", "B", "C"]
+ABC_CLASSES: tuple[AbcClass, ...] = ("A", "B", "C")
+FillRate = Annotated[float, Field(gt=0.5, lt=1.0)]
+
+
+def _default_fill_rates() -> dict[AbcClass, float]:
+    return {"A": 0.98, "B": 0.95, "C": 0.90}
+
+
 class ReplenishmentSettings(_Section):
-    fill_rate: Annotated[float, Field(gt=0.5, lt=1.0)] = (
-        0.98  # target share of demand served from stock
-    )
+    # target share of demand served from stock, per ABC class (one number: every class)
+    fill_rate: dict[AbcClass, FillRate] = Field(default_factory=_default_fill_rates)
+    # cumulative share of revenue that closes class A, then class B (the rest is C)
+    abc_shares: tuple[Share, Share] = (0.8, 0.95)
+    abc_window_days: Days = 365  # days of sales whose revenue ranks the SKUs
     review_period_days: Days = 7  # for suppliers without their own review period
     max_cover_days: Days = 180  # flag an order whose resulting cover exceeds this
+
+    @field_validator("fill_rate", mode="before")
+    @classmethod
+    def _one_rate_for_all(cls, value: object) -> object:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return dict.fromkeys(ABC_CLASSES, value)
+        return value
+
+    @field_validator("fill_rate")
+    @classmethod
+    def _every_class(cls, rates: dict[AbcClass, float]) -> dict[AbcClass, float]:
+        missing = [c for c in ABC_CLASSES if c not in rates]
+        if missing:
+            raise ValueError(f"no fill rate for class(es) {', '.join(missing)}")
+        return rates
+
+    @field_validator("abc_shares")
+    @classmethod
+    def _shares_increase(cls, shares: tuple[float, float]) -> tuple[float, float]:
+        if not shares[0] <= shares[1]:
+            raise ValueError("the share closing class A must not exceed the one closing B")
+        return shares
 
 
 def _default_aliases() -> dict[str, list[str]]:

@@ -14,6 +14,7 @@ import pandas as pd
 
 from forecaster.config import Settings
 from forecaster.errors import ConfigError
+from forecaster.inventory.abc import abc_classes
 from forecaster.inventory.assessment import assess_inventory
 from forecaster.inventory.promo_check import PromoCheck, promo_check
 from forecaster.inventory.replenishment import replenish, supplier_orders
@@ -111,7 +112,9 @@ def plan(settings: Settings, progress: Progress | None = None) -> Plan:
 
     with progress.stage("Replenishment", total=1) as advance:
         stage = assessment.health["lifecycle"].to_numpy()
-        lines = replenish(units, forecast, stage, settings.replenishment, ds.as_of)
+        terms = settings.replenishment
+        abc = abc_classes(ds.sales, units, ds.as_of, terms.abc_window_days, terms.abc_shares)
+        lines = replenish(units, forecast, stage, abc, terms, ds.as_of)
         totals = supplier_orders(lines, ds.suppliers)
         lines = _flag_minimum_order_value(lines, totals)
         advance(1)

@@ -42,7 +42,10 @@ def test_every_setting_in_default_toml_has_a_comment_with_its_meaning() -> None:
 
 def test_a_file_may_set_a_subset(tmp_path: Path) -> None:
     settings = load_settings(write(tmp_path, "[replenishment]\nfill_rate = 0.95\n"))
-    assert settings.replenishment.fill_rate == 0.95
+    assert settings.replenishment.fill_rate == {"A": 0.95, "B": 0.95, "C": 0.95}
+    by_class = "[replenishment.fill_rate]\nA = 0.99\nB = 0.9\nC = 0.8\n"
+    settings = load_settings(write(tmp_path, by_class))
+    assert settings.replenishment.fill_rate == {"A": 0.99, "B": 0.9, "C": 0.8}
     assert settings.replenishment.review_period_days == 7
     assert settings.alerts == Settings().alerts
 
@@ -62,7 +65,15 @@ def test_flags_override_the_file(tmp_path: Path) -> None:
         ("[alerts]\noverstok_cover_days = 60\n", "alerts.overstok_cover_days: unknown setting"),
         (
             "[replenishment]\nfill_rate = 1.5\n",
-            "replenishment.fill_rate: Input should be less than 1",
+            "replenishment.fill_rate.A: Input should be less than 1",
+        ),
+        (
+            "[replenishment.fill_rate]\nA = 0.98\n",
+            "replenishment.fill_rate: no fill rate for class(es) B, C",
+        ),
+        (
+            "[replenishment]\nabc_shares = [0.9, 0.8]\n",
+            "replenishment.abc_shares: the share closing class A must not exceed the one closing B",
         ),
         ('[output]\nlang = "fr"\n', "output.lang: Input should be 'en' or 'zh'"),
         (

@@ -1,6 +1,8 @@
 """`forecaster run` on a tiny shop whose numbers are computed by hand, read back from Excel.
 
-The shop, as of 2026-03-28 (P = lead + review; fill rate 98%):
+The shop, as of 2026-03-28 (P = lead + review). ABC by revenue over 365 days (units x
+price): A 600 x 10 = 6,000, C 91 x 5 = 455, D 20 x 20 = 400, B 3 x 30 = 90 (total 6,945);
+revenue above each: A 0% -> class A (98% fill), C 86.4% and D 92.9% -> B (95%), B 98.7% -> C.
 
 A  supplier S1, lead 7, review 7 (P 14), cost 4, MOQ 50, case 12. Sells 5 a day
    for 120 days; 40 on hand; PO of 20 due 2026-03-31; last receipt 5 days ago.
@@ -26,9 +28,9 @@ C  supplier S2, discontinued; sold 1 a day until 10 days ago, nothing on hand:
    no stock-out alerts (meant to sell out), no order.
 D  supplier S1, lead 7, cost 8, case 6; launched 9 days ago, sells 2 a day;
    nothing on hand. Measured over its 10 days on sale: 2.0 a day, movement 1.0.
-   mu_P = 28, sigma_P = sqrt(14 x 2) = 5.2915, mu_R = 14,
-   G(k) = 0.02 x 14 / 5.2915 = 0.05292; tables: G(1.22) = 0.05384, G(1.24) = 0.05165,
-   so k = 1.2284, safety 6.500, S = 34.50, need 35 -> 6 cases of 6 = 36, value 288.
+   Class B: 95% fill. mu_P = 28, sigma_P = sqrt(14 x 2) = 5.2915, mu_R = 14,
+   G(k) = 0.05 x 14 / 5.2915 = 0.13229; tables: G(0.74) = 0.13345, G(0.75) = 0.13117,
+   so k = 0.7451, safety 3.943, S = 31.94, need 32 -> 6 cases of 6 = 36, value 288.
    Alert OUT_OF_STOCK, high.
 S1 orders 60 x 4 + 36 x 8 = 528 < its minimum order value 1,000: flagged.
 GIFT is sold but not in the SKU master; A's sale dated after the as-of date is ignored.
@@ -163,6 +165,7 @@ def test_replenishment_numbers(result: Path) -> None:
     assert (a["On hand"], a["On order"], a["Inventory position"]) == (40, 20, 60)
     assert a["Protection days"] == 14
     assert a["Demand over protection"] == pytest.approx(70)
+    assert (a["ABC class"], a["Fill-rate target"]) == ("A", 0.98)
     assert a["Safety stock"] == pytest.approx(8.348, abs=0.01)
     assert a["Order-up-to"] == pytest.approx(78.35, abs=0.01)
     assert (a["Suggested order"], a["Cases"], a["Order value"]) == (60, 5, 240)
@@ -170,7 +173,9 @@ def test_replenishment_numbers(result: Path) -> None:
     assert a["Expected arrival"] == datetime(2026, 4, 4)
     assert "need 19 → MOQ 50 raises it to 50 → 5 cases of 12 = 60" in str(a["Why"])
 
-    assert d["Safety stock"] == pytest.approx(6.500, abs=0.01)
+    assert (d["ABC class"], d["Fill-rate target"]) == ("B", 0.95)
+    assert d["Safety stock"] == pytest.approx(3.943, abs=0.01)
+    assert "safety 4 for 95% fill (class B)" in str(d["Why"])
     assert (d["Suggested order"], d["Cases"], d["Order value"]) == (36, 6, 288)
     assert "below its minimum 1,000" in str(d["Why"])  # S1's order total is 528
 

@@ -57,7 +57,8 @@ def simulate(fill_rate: float) -> tuple[float, float]:
         }
     )
     stage = np.full(SKUS, "maturity", dtype=object)
-    settings = ReplenishmentSettings(fill_rate=fill_rate)
+    abc = np.full(SKUS, "A", dtype=object)
+    settings = ReplenishmentSettings(fill_rate=fill_rate)  # one target for every class
     on_hand = np.ceil(rate * (LEAD + REVIEW))
     arriving = np.zeros((SKUS, DAYS + LEAD + 1))
     served = wanted = held = 0.0
@@ -65,7 +66,7 @@ def simulate(fill_rate: float) -> tuple[float, float]:
         on_hand += arriving[:, day]
         if day % REVIEW == 0:
             state = units.assign(on_hand=on_hand, on_order=arriving[:, day + 1 :].sum(axis=1))
-            lines = replenish(state, forecast, stage, settings, AS_OF)
+            lines = replenish(state, forecast, stage, abc, settings, AS_OF)
             arriving[:, day + LEAD] += lines["suggested_order"].to_numpy()
         today = demand[:, day]
         if day >= WARM_UP:

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from forecaster.config import ReplenishmentSettings
 from forecaster.inventory.replenishment import COLUMNS, replenish, supplier_orders
+from forecaster.inventory.safety_stock import fill_rate_factor
 from forecaster.models.forecast import Forecast
 
 AS_OF = pd.Timestamp("2026-03-31")
@@ -66,7 +67,9 @@ def plan(
     n = len(units)
     forecast = constant_forecast(daily or [10.0] * n, cv or [0.0] * n)
     stages = np.array(stage or ["maturity"] * n, dtype=object)
-    return replenish(units, forecast, stages, ReplenishmentSettings(fill_rate=fill_rate), AS_OF)
+    abc = np.full(n, "A", dtype=object)
+    settings = ReplenishmentSettings(fill_rate=fill_rate)
+    return replenish(units, forecast, stages, abc, settings, AS_OF)
 
 
 def test_columns_and_alignment() -> None:
@@ -338,3 +341,21 @@ def test_higher_fill_rate_never_lowers_safety_stock(
     at_high = plan(units, daily=[daily], cv=[cv], fill_rate=high).iloc[0]
     assert at_high["safety_stock"] >= at_low["safety_stock"]
     assert at_low["order_up_to"] >= 0
+
+
+def test_each_abc_class_gets_its_fill_rate_target() -> None:
+    """Default targets A 98%, B 95%, C 90%: the same unit three times, 10/day, cv 0.5 a day,
+    P 21: sigma_P = sqrt(21) x 5 = 22.91, mu_R = 70; the safety factor of each class is the
+    one of its target, and lower targets hold less."""
+    units = make_units(BASE, BASE, BASE)
+    forecast = constant_forecast([10.0] * 3, [0.5] * 3)
+    abc = np.array(["A", "B", "C"], dtype=object)
+    stages = np.full(3, "maturity", dtype=object)
+    lines = replenish(units, forecast, stages, abc, ReplenishmentSettings(), AS_OF)
+    sigma = np.sqrt(21) * 5
+    for row, target in zip(range(3), (0.98, 0.95, 0.90), strict=True):
+        k = fill_rate_factor(target, np.array([70.0]), np.array([sigma]))[0]
+        assert lines["fill_rate_target"].iloc[row] == target
+        assert lines["safety_stock"].iloc[row] == pytest.approx(k * sigma)
+    assert lines["safety_stock"].is_monotonic_decreasing
+    assert "for 95% fill (class B)" in lines["why"].iloc[1]

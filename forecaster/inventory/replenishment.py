@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from forecaster.config import ReplenishmentSettings
+from forecaster.inventory.abc import fill_rate_targets
 from forecaster.inventory.safety_stock import fill_rate_factor
 from forecaster.models.forecast import Forecast
 from forecaster.units import protection_days
@@ -40,6 +41,8 @@ COLUMNS = [
     "on_order",
     "allocated",
     "position",
+    "abc_class",
+    "fill_rate_target",
     "protection_days",
     "demand_over_p",
     "demand_sd_p",
@@ -58,10 +61,14 @@ def replenish(
     units: pd.DataFrame,
     forecast: Forecast,
     stage: np.ndarray,
+    abc: np.ndarray,
     settings: ReplenishmentSettings,
     as_of: pd.Timestamp,
 ) -> pd.DataFrame:
     """The suggested order of every unit, with the numbers behind it.
+
+    ``stage`` is each unit's lifecycle stage, ``abc`` its ABC class, which sets
+    its fill-rate target (``settings.fill_rate``).
 
     Returns
     -------
@@ -76,7 +83,8 @@ def replenish(
     sd_lead = units["lead_time_std_days"].to_numpy(dtype=float)
     sigma_p = np.sqrt(sd_demand**2 + (daily * sd_lead) ** 2)
     cycle, _ = forecast.total(np.ceil(review).astype(int), offset=np.ceil(lead).astype(int))
-    k = fill_rate_factor(settings.fill_rate, cycle, sigma_p)
+    target = fill_rate_targets(abc, settings.fill_rate)
+    k = fill_rate_factor(target, cycle, sigma_p)
     safety = k * sigma_p
     order_up_to = np.maximum(mu_p + safety, 0.0)
 
@@ -109,6 +117,8 @@ def replenish(
             "on_order": on_order,
             "allocated": allocated,
             "position": position,
+            "abc_class": abc,
+            "fill_rate_target": target,
             "protection_days": protection,
             "demand_over_p": mu_p,
             "demand_sd_p": sigma_p,
@@ -149,9 +159,8 @@ def _explain(
     settings: ReplenishmentSettings,
 ) -> list[str]:
     """One sentence per unit, in numbers, e.g. ``21 d protection (14 lead + 7 review):
-    demand 210 ± 38, safety 62 for 98% fill, position 50 → need 222 → MOQ 200 ok →
+    demand 210 ± 38, safety 62 for 98% fill (class A), position 50 → need 222 → MOQ 200 ok →
     10 cases of 24 = 240``."""
-    fill = f"{settings.fill_rate:.0%}"
     status = units["status"].to_numpy()
     moq = units["moq"].to_numpy(dtype=float)
     pack = np.maximum(units["case_pack"].to_numpy(dtype=float), 1.0)
@@ -162,6 +171,8 @@ def _explain(
     position = frame["position"].to_numpy()
     order_up_to = frame["order_up_to"].to_numpy()
     orders = frame["suggested_order"].to_numpy()
+    targets = frame["fill_rate_target"].to_numpy()
+    classes = frame["abc_class"].to_numpy()
     out = []
     for i in range(len(frame)):
         order = orders[i]
@@ -174,7 +185,8 @@ def _explain(
             continue
         head = (
             f"{protection[i]} d protection ({lead[i]:g} lead + {review[i]:g} review): "
-            f"demand {mu_p[i]:,.0f} ± {sigma_p[i]:,.0f}, safety {safety[i]:,.0f} for {fill} fill, "
+            f"demand {mu_p[i]:,.0f} ± {sigma_p[i]:,.0f}, safety {safety[i]:,.0f} for "
+            f"{targets[i]:.0%} fill (class {classes[i]}), "
             f"position {position[i]:,.0f}"
         )
         if order <= 0:

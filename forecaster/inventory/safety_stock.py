@@ -28,13 +28,15 @@ def normal_loss(k: np.ndarray | float) -> np.ndarray:
     return np.asarray(stats.norm.pdf(k) - k * stats.norm.sf(k))
 
 
-def fill_rate_factor(target: float, cycle_demand: np.ndarray, sigma: np.ndarray) -> np.ndarray:
+def fill_rate_factor(
+    target: float | np.ndarray, cycle_demand: np.ndarray, sigma: np.ndarray
+) -> np.ndarray:
     """Safety factor ``k`` meeting fill rate ``target`` (vectorised bisection on ``G``).
 
     Parameters
     ----------
     target
-        Fill rate in (0, 1), e.g. 0.98.
+        Fill rate in (0, 1), e.g. 0.98; one for all or one per element.
     cycle_demand
         Expected demand of one review period ``mu_R``, units.
     sigma

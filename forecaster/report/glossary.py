@@ -59,6 +59,8 @@ TERMS: dict[str, Term] = {
     "detail": Term("Detail", "说明"),
     "expected_recovery": Term("Expected cash recovery", "预计回款", "money"),
     # replenishment
+    "abc_class": Term("ABC class", "ABC分类"),
+    "fill_rate_target": Term("Fill-rate target", "目标满足率", "percent"),
     "protection_days": Term("Protection days", "保护期(天)", "integer"),
     "demand_over_p": Term("Demand over protection", "保护期需求", "integer"),
     "safety_stock": Term("Safety stock", "安全库存", "integer"),

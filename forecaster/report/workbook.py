@@ -168,6 +168,8 @@ def _replenishment_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
             "on_hand",
             "on_order",
             "position",
+            "abc_class",
+            "fill_rate_target",
             "protection_days",
             "demand_over_p",
             "safety_stock",
