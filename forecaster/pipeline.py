@@ -16,6 +16,7 @@ from forecaster.config import Settings
 from forecaster.errors import ConfigError
 from forecaster.inventory.abc import abc_classes
 from forecaster.inventory.assessment import assess_inventory
+from forecaster.inventory.minimum_order import top_up_to_minimum
 from forecaster.inventory.promo_check import PromoCheck, promo_check
 from forecaster.inventory.replenishment import replenish, supplier_orders
 from forecaster.io.dataset import Dataset, load_dataset, load_sales_file
@@ -115,6 +116,7 @@ def plan(settings: Settings, progress: Progress | None = None) -> Plan:
         terms = settings.replenishment
         abc = abc_classes(ds.sales, units, ds.as_of, terms.abc_window_days, terms.abc_shares)
         lines = replenish(units, forecast, stage, abc, terms, ds.as_of)
+        lines = top_up_to_minimum(lines, units, ds.suppliers, terms, ds.as_of)
         totals = supplier_orders(lines, ds.suppliers)
         lines = _flag_minimum_order_value(lines, totals)
         advance(1)
@@ -142,7 +144,8 @@ def _flag_minimum_order_value(lines: pd.DataFrame, totals: pd.DataFrame) -> pd.D
     note = lines.loc[flagged, "supplier"].map(
         lambda s: (
             f"; {s} order total {below.at[s, 'value']:,.0f} is below its minimum "
-            f"{below.at[s, 'min_order_value']:,.0f}: top up or hold"
+            f"{below.at[s, 'min_order_value']:,.0f} and no line can take more within "
+            "the cover cap: add lines or hold"
         )
     )
     lines = lines.copy()

@@ -32,7 +32,11 @@ D  supplier S1, lead 7, cost 8, case 6; launched 9 days ago, sells 2 a day;
    G(k) = 0.05 x 14 / 5.2915 = 0.13229; tables: G(0.74) = 0.13345, G(0.75) = 0.13117,
    so k = 0.7451, safety 3.943, S = 31.94, need 32 -> 6 cases of 6 = 36, value 288.
    Alert OUT_OF_STOCK, high.
-S1 orders 60 x 4 + 36 x 8 = 528 < its minimum order value 1,000: flagged.
+S1 orders 60 x 4 + 36 x 8 = 528 < its minimum order value 1,000: topped up one case (48 at
+cost for both) at a time on the line with the least cover after its order (ties: A first):
+D 18 d -> 21 -> 24, A 24 -> 26.4, D 24 -> 27, A -> 28.8, D -> 30, A -> 31.2, D -> 33,
+A -> 33.6, D 33 -> 36: 10 cases, 528 + 480 = 1,008 >= 1,000. A orders 108 (9 cases, 432),
+D 72 (12 cases, 576).
 GIFT is sold but not in the SKU master; A's sale dated after the as-of date is ignored.
 """
 
@@ -168,7 +172,8 @@ def test_replenishment_numbers(result: Path) -> None:
     assert (a["ABC class"], a["Fill-rate target"]) == ("A", 0.98)
     assert a["Safety stock"] == pytest.approx(8.348, abs=0.01)
     assert a["Order-up-to"] == pytest.approx(78.35, abs=0.01)
-    assert (a["Suggested order"], a["Cases"], a["Order value"]) == (60, 5, 240)
+    assert (a["Suggested order"], a["Cases"], a["Order value"]) == (108, 9, 432)
+    assert "topped up by 48 to reach S1's minimum order value 1,000" in str(a["Why"])
     assert a["Order by"] == datetime(2026, 3, 28)
     assert a["Expected arrival"] == datetime(2026, 4, 4)
     assert "need 19 → MOQ 50 raises it to 50 → 5 cases of 12 = 60" in str(a["Why"])
@@ -176,8 +181,8 @@ def test_replenishment_numbers(result: Path) -> None:
     assert (d["ABC class"], d["Fill-rate target"]) == ("B", 0.95)
     assert d["Safety stock"] == pytest.approx(3.943, abs=0.01)
     assert "safety 4 for 95% fill (class B)" in str(d["Why"])
-    assert (d["Suggested order"], d["Cases"], d["Order value"]) == (36, 6, 288)
-    assert "below its minimum 1,000" in str(d["Why"])  # S1's order total is 528
+    assert (d["Suggested order"], d["Cases"], d["Order value"]) == (72, 12, 576)
+    assert "→ 6 cases of 6 = 36; topped up by 36 to reach S1's minimum" in str(d["Why"])
 
     assert b["Suggested order"] == 0 and b["Why"] == "lifecycle decline: no new orders"
     assert c["Suggested order"] == 0 and c["Why"] == "discontinued: no new orders"
@@ -239,18 +244,18 @@ def test_supplier_po_file(result: Path) -> None:
     cells = {row[0]: row[1] for row in ws.iter_rows(min_row=2, max_row=8, values_only=True)}
     assert cells["Supplier"] == "S1" and cells["Supplier name"] == "First Co"
     assert cells["PO date"] == datetime(2026, 3, 28)
-    assert cells["Order total"] == pytest.approx(528)
-    assert "below the supplier's minimum of 1,000.00" in str(cells["Note"])
+    assert cells["Order total"] == pytest.approx(1008)
+    assert "Note" not in cells  # the minimum is met
     header_row = next(r for r in range(1, 15) if ws.cell(r, 1).value == "SKU")
     lines = records(ws, header_row)
-    assert (lines["A"]["Quantity"], lines["A"]["Line value"]) == (60, 240)
-    assert (lines["D"]["Quantity"], lines["D"]["Cases"]) == (36, 6)
+    assert (lines["A"]["Quantity"], lines["A"]["Line value"]) == (108, 432)
+    assert (lines["D"]["Quantity"], lines["D"]["Cases"]) == (72, 12)
     assert lines["A"]["Requested delivery"] == datetime(2026, 4, 4)
     total = next(
         row for row in ws.iter_rows(min_row=header_row, values_only=True) if row[0] == "Total"
     )
     # columns: SKU, Name, Quantity, Cases, Case pack, Unit cost, Line value, Requested delivery
-    assert (total[2], total[3], total[6]) == (96, 11, pytest.approx(528))
+    assert (total[2], total[3], total[6]) == (180, 21, pytest.approx(1008))
 
 
 def test_summary_sheet(result: Path) -> None:
@@ -258,7 +263,7 @@ def test_summary_sheet(result: Path) -> None:
     cells = {row[0]: row[1] for row in ws.iter_rows(min_row=1, max_row=14, values_only=True)}
     assert cells["SKUs planned"] == 4
     assert cells["Suggested order lines"] == 2
-    assert cells["Suggested order value"] == pytest.approx(528)
+    assert cells["Suggested order value"] == pytest.approx(1008)
     assert cells["Stock value at cost"] == pytest.approx(40 * 4 + 30 * 10)
 
 

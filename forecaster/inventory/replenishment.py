@@ -54,6 +54,7 @@ COLUMNS = [
     "order_by",
     "expected_arrival",
     "why",
+    "orderable",
 ]
 
 
@@ -129,6 +130,7 @@ def replenish(
             "order_value": order * units["unit_cost"].to_numpy(dtype=float),
             "order_by": pd.Series(as_of, index=units.index).where(order > 0),
             "expected_arrival": (as_of + lead_days).where(order > 0),
+            "orderable": ~blocked & (mu_p > 0),
         }
     )
     frame["why"] = _explain(
