@@ -94,12 +94,14 @@ def _settings(
     out: Path | None = None,
     as_of: datetime | None = None,
     lang: Lang | None = None,
+    budget: float | None = None,
 ) -> Settings:
     return load_settings(config).with_overrides(
         data_dir=data,
         out_dir=out,
         as_of=as_of.date() if as_of is not None else None,
         lang=lang,
+        budget=budget,
     )
 
 
@@ -110,6 +112,15 @@ def run(
     out: OutOption = None,
     as_of: AsOfOption = None,
     lang: LangOption = None,
+    budget: Annotated[
+        float | None,
+        typer.Option(
+            "--budget",
+            min=0.01,
+            help="Purchase budget at cost: the lines that avoid the least stock-out value "
+            "per unit of cost are cut to fit. Default: the config's (none).",
+        ),
+    ] = None,
 ) -> None:
     """Plan the week: forecast, inventory health, alerts, grades, orders; write the workbooks.
 
@@ -121,7 +132,7 @@ def run(
     from forecaster.report.summary import summarise
 
     with _user_errors():
-        settings = _settings(config, data, out, as_of, lang)
+        settings = _settings(config, data, out, as_of, lang, budget)
         with RichProgress(Console(stderr=True)) as progress:
             result = run_pipeline(settings, progress)
     console = Console()

@@ -269,6 +269,9 @@ class ReplenishmentSettings(_Section):
     abc_window_days: Days = 365  # days of sales whose revenue ranks the SKUs
     review_period_days: Days = 7  # for suppliers without their own review period
     max_cover_days: Days = 180  # flag an order whose resulting cover exceeds this
+    # purchase budget of a run at cost; lines that avoid the least stock-out value per unit
+    # of cost are cut to fit (None: no budget)
+    budget: Annotated[float, Field(gt=0)] | None = None
 
     @field_validator("fill_rate", mode="before")
     @classmethod
@@ -421,9 +424,12 @@ class Settings(_Section):
         out_dir: Path | None = None,
         as_of: date | None = None,
         lang: Lang | None = None,
+        budget: float | None = None,
     ) -> Settings:
         """Return a copy with command-line values replacing the file's."""
         update: dict[str, BaseModel] = {}
+        if budget is not None:
+            update["replenishment"] = self.replenishment.model_copy(update={"budget": budget})
         if data_dir is not None:
             update["data"] = self.data.model_copy(update={"dir": data_dir})
         if out_dir is not None or lang is not None:

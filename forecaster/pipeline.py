@@ -16,6 +16,7 @@ from forecaster.config import Settings
 from forecaster.errors import ConfigError
 from forecaster.inventory.abc import abc_classes
 from forecaster.inventory.assessment import assess_inventory
+from forecaster.inventory.budget import fit_budget
 from forecaster.inventory.minimum_order import top_up_to_minimum
 from forecaster.inventory.promo_check import PromoCheck, promo_check
 from forecaster.inventory.replenishment import replenish, supplier_orders
@@ -117,6 +118,8 @@ def plan(settings: Settings, progress: Progress | None = None) -> Plan:
         abc = abc_classes(ds.sales, units, ds.as_of, terms.abc_window_days, terms.abc_shares)
         lines = replenish(units, forecast, stage, abc, terms, ds.as_of)
         lines = top_up_to_minimum(lines, units, ds.suppliers, terms, ds.as_of)
+        if terms.budget is not None:
+            lines = fit_budget(lines, units, terms.budget)
         totals = supplier_orders(lines, ds.suppliers)
         lines = _flag_minimum_order_value(lines, totals)
         advance(1)

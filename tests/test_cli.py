@@ -389,3 +389,15 @@ def test_lang_zh_writes_chinese_headers(tmp_path: Path) -> None:
     po = load_workbook(out / "suppliers" / "PO_S1_2026-03-02.xlsx", read_only=True).active
     assert po is not None
     assert any(row and row[0] == "合计" for row in po.iter_rows(values_only=True))
+
+
+def test_budget_caps_the_orders(sample_shop: Path) -> None:
+    """--budget 200000 keeps the orders within it; --budget 0 is refused."""
+    assert runner.invoke(app, ["run", "--budget", "0"]).exit_code == 2
+    result = runner.invoke(app, ["run", "--budget", "200000"])
+    assert result.exit_code == 0, result.output
+    lines = pd.read_excel(
+        sample_shop / "out" / "replenishment_2026-10-18.xlsx", sheet_name="Replenishment"
+    ).iloc[:-1]
+    assert 0 < lines["Order value"].sum() <= 200000
+    assert lines["Why"].str.contains("cut by the budget of 200,000").any()
