@@ -5,6 +5,7 @@ The scripts run as ``python bench/<name>.py``, so this module is imported as ``h
 
 from __future__ import annotations
 
+import argparse
 import os
 import platform
 import re
@@ -60,3 +61,14 @@ def failure(what: str, code: int, stderr: str) -> str:
     if code in (-9, 137):
         return f"{what} was killed (SIGKILL: most likely out of memory)"
     return f"{what} failed with exit code {code}: {stderr}"
+
+
+def parse_sizes(text: str) -> list[int]:
+    """``1000,10000,30_000`` as a list of positive SKU counts."""
+    try:
+        sizes = [int(part.strip()) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a list of whole numbers: {text!r}") from None
+    if not sizes or min(sizes) < 1:
+        raise argparse.ArgumentTypeError(f"SKU counts must be at least 1: {text!r}")
+    return sizes

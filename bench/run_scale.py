@@ -30,7 +30,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness import describe, failure
+from harness import describe, failure, parse_sizes
 from harness import run_child as harness_run_child
 
 DEFAULT_SIZES = (1000, 10000, 30000)
@@ -301,17 +301,6 @@ def table(results: Sequence[SizeResult]) -> list[str]:
     lines.append("xlsx MiB, cells: the planner's workbook (supplier POs not counted).")
     lines += [f"{r.skus:,} SKUs: {r.note}" for r in results if r.note]
     return lines
-
-
-def parse_sizes(text: str) -> list[int]:
-    """``1000,10000,30_000`` as a list of positive SKU counts."""
-    try:
-        sizes = [int(part.strip()) for part in text.split(",") if part.strip()]
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a list of whole numbers: {text!r}") from None
-    if not sizes or min(sizes) < 1:
-        raise argparse.ArgumentTypeError(f"SKU counts must be at least 1: {text!r}")
-    return sizes
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:

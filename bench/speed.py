@@ -91,7 +91,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from harness import describe, failure, package_version
+from harness import describe, failure, package_version, parse_sizes
 from harness import run_child as harness_run_child
 
 FloatArray = npt.NDArray[np.float64]
@@ -781,17 +781,6 @@ def targets(
 def pick_reference(sizes: Sequence[int]) -> int:
     """The size the targets refer to: 10,000 if measured, else the size nearest to it."""
     return min(sizes, key=lambda n: (abs(n - REFERENCE), n))
-
-
-def parse_sizes(text: str) -> list[int]:
-    """``1000,10000,30_000`` as a list of positive SKU counts."""
-    try:
-        sizes = [int(part.strip()) for part in text.split(",") if part.strip()]
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a list of whole numbers: {text!r}") from None
-    if not sizes or min(sizes) < 1:
-        raise argparse.ArgumentTypeError(f"SKU counts must be at least 1: {text!r}")
-    return sizes
 
 
 def non_negative(text: str) -> int:
