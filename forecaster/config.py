@@ -269,6 +269,11 @@ class ReplenishmentSettings(_Section):
     abc_window_days: Days = 365  # days of sales whose revenue ranks the SKUs
     review_period_days: Days = 7  # for suppliers without their own review period
     max_cover_days: Days = 180  # flag an order whose resulting cover exceeds this
+    # intermittent and lumpy units: days of cleaned history whose protection-period
+    # totals give the empirical loss function (0: the normal loss for every unit)
+    empirical_window_days: Annotated[int, Field(ge=0)] = 365
+    # fewest days with a sale in that window for the empirical loss to be used
+    empirical_min_demand_days: Annotated[int, Field(ge=1)] = 4
     # purchase budget of a run at cost; lines that avoid the least stock-out value per unit
     # of cost are cut to fit (None: no budget)
     budget: Annotated[float, Field(gt=0)] | None = None

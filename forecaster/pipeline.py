@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from forecaster.config import Settings
+from forecaster.config import Lang, Settings
 from forecaster.errors import ConfigError
+from forecaster.glossary import say
 from forecaster.inventory.abc import abc_classes
 from forecaster.inventory.assessment import assess_inventory
 from forecaster.inventory.budget import fit_budget
@@ -116,12 +117,13 @@ def plan(settings: Settings, progress: Progress | None = None) -> Plan:
         stage = assessment.health["lifecycle"].to_numpy()
         terms = settings.replenishment
         abc = abc_classes(ds.sales, units, ds.as_of, terms.abc_window_days, terms.abc_shares)
-        lines = replenish(units, forecast, stage, abc, terms, ds.as_of)
-        lines = top_up_to_minimum(lines, units, ds.suppliers, terms, ds.as_of)
+        lang = settings.output.lang
+        lines = replenish(units, forecast, stage, abc, terms, ds.as_of, lang)
+        lines = top_up_to_minimum(lines, units, ds.suppliers, terms, ds.as_of, lang)
         if terms.budget is not None:
-            lines = fit_budget(lines, units, terms.budget)
+            lines = fit_budget(lines, units, terms.budget, lang)
         totals = supplier_orders(lines, ds.suppliers)
-        lines = _flag_minimum_order_value(lines, totals)
+        lines = _flag_minimum_order_value(lines, totals, lang)
         advance(1)
 
     return Plan(
@@ -138,17 +140,21 @@ def plan(settings: Settings, progress: Progress | None = None) -> Plan:
     )
 
 
-def _flag_minimum_order_value(lines: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
-    """Add a note to the lines of suppliers whose order is below their minimum value."""
+def _flag_minimum_order_value(
+    lines: pd.DataFrame, totals: pd.DataFrame, lang: Lang
+) -> pd.DataFrame:
+    """Add a note (in ``lang``) to the lines of suppliers whose order is below their minimum."""
     below = totals[totals["below_minimum"]].set_index("supplier")
     if below.empty:
         return lines
     flagged = lines["supplier"].isin(below.index) & (lines["suggested_order"] > 0)
     note = lines.loc[flagged, "supplier"].map(
-        lambda s: (
-            f"; {s} order total {below.at[s, 'value']:,.0f} is below its minimum "
-            f"{below.at[s, 'min_order_value']:,.0f} and no line can take more within "
-            "the cover cap: add lines or hold"
+        lambda s: say(
+            "why.below_minimum",
+            lang,
+            supplier=s,
+            value=below.at[s, "value"],
+            minimum=below.at[s, "min_order_value"],
         )
     )
     lines = lines.copy()

@@ -14,7 +14,8 @@ import pandas as pd
 import pytest
 
 from forecaster.config import AlertSettings, Settings
-from forecaster.inventory.alerts import ALERT_KINDS, COLUMNS, PROMOTE, ForwardDemand, raise_alerts
+from forecaster.glossary import say
+from forecaster.inventory.alerts import ALERT_KINDS, COLUMNS, ForwardDemand, raise_alerts
 
 CAP = 365
 GRADE_ACTIONS = {g: a.action for g, a in Settings().slow_movers.grades.items()}
@@ -67,6 +68,8 @@ HEALTH_COLUMNS = [
     "returnable",
     "grade",
 ]
+
+PROMOTE = say("alert.promote", "en")
 
 
 def alerts_for(*rows: Mapping[str, object], settings: AlertSettings | None = None) -> pd.DataFrame:

@@ -27,7 +27,7 @@ import pandas as pd
 import pytest
 
 from forecaster.config import Settings
-from forecaster.inventory.alerts import PROMOTE
+from forecaster.glossary import say
 from forecaster.inventory.assessment import Assessment, assess_inventory
 from forecaster.inventory.lifecycle import lifecycle_stage
 from forecaster.io.dataset import Dataset, load_dataset
@@ -169,9 +169,9 @@ def test_three_lots_fifo_overstock_transfer_and_return(result: Assessment) -> No
     assert alerts["OVERSTOCK"]["action"] == (
         "transfer 14 units to W2; "
         "return 100 units to S1 (received within its 30-day return window); "
-        f"the remaining 6: {PROMOTE}"
+        f"the remaining 6: {say('alert.promote', 'en')}"
     )
-    assert alerts["LOW_SELL_THROUGH"]["action"] == PROMOTE
+    assert alerts["LOW_SELL_THROUGH"]["action"] == say("alert.promote", "en")
 
 
 def test_zero_stock_with_open_po(result: Assessment) -> None:
@@ -233,7 +233,7 @@ def test_single_sale(result: Assessment) -> None:
     assert row["grade"] == "B"
     alerts = alerts_of(result, "ONCE")
     assert list(alerts) == ["OVERSTOCK"]
-    assert alerts["OVERSTOCK"]["action"] == PROMOTE
+    assert alerts["OVERSTOCK"]["action"] == say("alert.promote", "en")
 
 
 def test_declining_sku_is_graded_b_and_returned(result: Assessment) -> None:

@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from forecaster.cli import app
-from forecaster.report.glossary import TERMS
+from forecaster.glossary import TERMS
 
 REPO = Path(__file__).resolve().parents[1]
 AS_OF = "2026-10-18"

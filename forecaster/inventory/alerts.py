@@ -44,7 +44,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from forecaster.config import AlertSettings
+from forecaster.config import AlertSettings, Lang
+from forecaster.glossary import say
 from forecaster.units import protection_days
 
 AlertKind = Literal["OUT_OF_STOCK", "STOCKOUT_RISK", "OVERSTOCK", "LOW_SELL_THROUGH", "DEAD_STOCK"]
@@ -80,9 +81,6 @@ class ForwardDemand:
     next_eta: pd.Series
 
 
-PROMOTE = "promote (discount, bundle or feature it)"
-
-
 def raise_alerts(
     units: pd.DataFrame,
     health: pd.DataFrame,
@@ -90,6 +88,7 @@ def raise_alerts(
     settings: AlertSettings,
     cover_cap: int,
     grade_actions: Mapping[str, str] | None = None,
+    lang: Lang = "en",
 ) -> pd.DataFrame:
     """Every alert of every unit, most severe first.
 
@@ -102,6 +101,8 @@ def raise_alerts(
         The forecast figures of each unit.
     grade_actions
         Disposal action per slow-mover grade.
+    lang
+        Language of the action and detail texts.
     """
     lead = units["lead_time_days"].to_numpy(dtype=float)
     review = units["review_period_days"].to_numpy(dtype=float)
@@ -131,35 +132,43 @@ def raise_alerts(
         action = np.where(
             on_order[i] > 0,
             [
-                f"expedite the open PO ({q:,.0f} units due {e})"
+                say("alert.expedite_po", lang, qty=q, eta=e)
                 for q, e in zip(on_order[i], eta_text.iloc[i], strict=True)
             ],
-            "order now and expedite",
+            say("alert.order_expedite", lang),
         )
-        detail = [f"nothing available; forecast {d:.1f}/day" for d in demand_daily[i]]
+        detail = [say("alert.nothing_available", lang, daily=d) for d in demand_daily[i]]
         frames.append(_frame(units, i, "OUT_OF_STOCK", np.full(len(i), "high"), action, detail))
     if risk.any():
         i = np.flatnonzero(risk)
         severity = np.where(cover[i] < lead[i], "high", "medium")
         action = np.where(
             cover[i] < lead[i],
-            "order now and expedite: an order today arrives after the stock runs out",
-            "order now",
+            say("alert.order_too_late", lang),
+            say("alert.order_now", lang),
         )
         detail = [
-            f"cover {c:.1f} d < {p:g} d protection ({lt:g} lead + {r:g} review)"
+            say("alert.cover_short", lang, cover=c, days=p, lead=lt, review=r)
             for c, p, lt, r in zip(cover[i], protection[i], lead[i], review[i], strict=True)
         ]
         frames.append(_frame(units, i, "STOCKOUT_RISK", severity, action, detail))
     if overstock.any() or dead.any():
         disposal = _Disposal.plan(units, health, demand)
+        promote = say("alert.promote", lang)
     if overstock.any():
         i = np.flatnonzero(overstock)
         severity = np.where(cover[i] >= cover_cap, "high", "medium")
-        action = disposal.actions(i, np.full(len(i), PROMOTE, dtype=object))
+        action = disposal.actions(i, np.full(len(i), promote, dtype=object), lang)
         detail = [
-            f"cover {'≥ ' if c >= cover_cap else ''}{c:.0f} d > {settings.overstock_cover_days} d; "
-            f"{q:,.0f} on hand worth {v:,.0f}"
+            say(
+                "alert.overstock",
+                lang,
+                at_least="≥ " if c >= cover_cap else "",
+                cover=c,
+                limit=settings.overstock_cover_days,
+                qty=q,
+                value=v,
+            )
             for c, q, v in zip(
                 cover[i], on_hand[i], health["stock_value"].to_numpy()[i], strict=True
             )
@@ -168,7 +177,7 @@ def raise_alerts(
     if low_sell.any():
         i = np.flatnonzero(low_sell)
         detail = [
-            f"sell-through {s:.0%} over the last 30 d; stock {a:.0f} d old"
+            say("alert.low_sell_through", lang, rate=s, age=a)
             for s, a in zip(
                 health["sell_through_30d"].to_numpy()[i],
                 health["inventory_age_days"].to_numpy()[i],
@@ -181,7 +190,7 @@ def raise_alerts(
                 i,
                 "LOW_SELL_THROUGH",
                 np.full(len(i), "low"),
-                np.full(len(i), PROMOTE, dtype=object),
+                np.full(len(i), say("alert.promote", lang), dtype=object),
                 detail,
             )
         )
@@ -189,8 +198,12 @@ def raise_alerts(
         i = np.flatnonzero(dead)
         since = health["days_since_last_sale"].to_numpy()[i]
         detail = [
-            ("never sold" if not np.isfinite(s) else f"no sale in {s:.0f} d")
-            + f"; {q:,.0f} on hand worth {v:,.0f}"
+            (
+                say("alert.no_sale_in", lang, days=s)
+                if np.isfinite(s)
+                else say("alert.never_sold", lang)
+            )
+            + say("alert.stock_worth", lang, qty=q, value=v)
             for s, q, v in zip(since, on_hand[i], health["stock_value"].to_numpy()[i], strict=True)
         ]
         frames.append(
@@ -199,7 +212,7 @@ def raise_alerts(
                 i,
                 "DEAD_STOCK",
                 np.full(len(i), "medium"),
-                disposal.actions(i, _clearance(health, i, grade_actions or {})),
+                disposal.actions(i, _clearance(health, i, grade_actions or {}, lang), lang),
                 detail,
             )
         )
@@ -237,13 +250,15 @@ def _frame(
 
 
 def _clearance(
-    health: pd.DataFrame, rows: np.ndarray, grade_actions: Mapping[str, str]
+    health: pd.DataFrame, rows: np.ndarray, grade_actions: Mapping[str, str], lang: Lang
 ) -> np.ndarray:
     """The slow-mover grade's disposal action of each unit in ``rows``."""
     grades = health["grade"].to_numpy()[rows] if "grade" in health else np.full(len(rows), "")
     return np.array(
         [
-            f"clear as grade {g} ({grade_actions[g]})" if g in grade_actions else "clear it"
+            say("alert.clear_as_grade", lang, grade=g, action=grade_actions[g])
+            if g in grade_actions
+            else say("alert.clear", lang)
             for g in grades
         ],
         dtype=object,
@@ -287,23 +302,30 @@ class _Disposal:
             window=window,
         )
 
-    def actions(self, rows: np.ndarray, fallback: np.ndarray) -> np.ndarray:
+    def actions(self, rows: np.ndarray, fallback: np.ndarray, lang: Lang) -> np.ndarray:
         """The action in words of each unit in ``rows``; ``fallback`` handles what is left."""
         out = []
         for k, last in zip(rows, fallback, strict=True):
             parts = []
             if self.transfer[k] >= 1:
-                parts.append(f"transfer {self.transfer[k]:,.0f} units to {self.destination[k]}")
+                parts.append(
+                    say("alert.transfer", lang, qty=self.transfer[k], warehouse=self.destination[k])
+                )
             if self.returned[k] >= 1:
                 parts.append(
-                    f"return {self.returned[k]:,.0f} units to {self.supplier[k]} "
-                    f"(received within its {self.window[k]:g}-day return window)"
+                    say(
+                        "alert.return",
+                        lang,
+                        qty=self.returned[k],
+                        supplier=self.supplier[k],
+                        days=self.window[k],
+                    )
                 )
             if not parts:
                 parts.append(str(last))
             elif self.rest[k] >= 1:
-                parts.append(f"the remaining {self.rest[k]:,.0f}: {last}")
-            out.append("; ".join(parts))
+                parts.append(say("alert.remaining", lang, qty=self.rest[k], action=last))
+            out.append(say("sep", lang).join(parts))
         return np.array(out, dtype=object)
 
 

@@ -91,6 +91,7 @@ def assess_inventory(
         settings.alerts,
         settings.planning.cover_cap_days,
         {grade: rule.action for grade, rule in settings.slow_movers.grades.items()},
+        settings.output.lang,
     )
     slow = slow_movers(health, health["grade"].to_numpy(), settings.slow_movers)
     return Assessment(health, totals, alerts, slow)

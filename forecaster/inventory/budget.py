@@ -16,6 +16,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from forecaster.config import Lang
+from forecaster.glossary import say
 from forecaster.inventory.safety_stock import normal_loss
 
 
@@ -35,8 +37,11 @@ def avoided_shortage(
     return np.asarray(np.maximum(before - after, 0.0))
 
 
-def fit_budget(lines: pd.DataFrame, units: pd.DataFrame, budget: float) -> pd.DataFrame:
-    """``lines`` with the orders that do not fit in ``budget`` (at cost) cut to 0.
+def fit_budget(
+    lines: pd.DataFrame, units: pd.DataFrame, budget: float, lang: Lang = "en"
+) -> pd.DataFrame:
+    """``lines`` with the orders that do not fit in ``budget`` (at cost) cut to 0, saying why
+    in ``lang``.
 
     ``lines`` come from :func:`~forecaster.inventory.replenishment.replenish`
     (aligned with ``units``, which supplies ``unit_price``).
@@ -71,10 +76,6 @@ def fit_budget(lines: pd.DataFrame, units: pd.DataFrame, budget: float) -> pd.Da
         out[column] = out[column].where(~cut, 0.0)
     out["order_by"] = out["order_by"].where(~cut)
     out["expected_arrival"] = out["expected_arrival"].where(~cut)
-    note = [
-        f"; cut by the budget of {budget:,.0f}: it avoids {r:.2f} of lost sales per 1 spent, "
-        "less than the lines kept"
-        for r in ratio[cut]
-    ]
+    note = [say("why.cut_by_budget", lang, budget=budget, ratio=r) for r in ratio[cut]]
     out.loc[cut, "why"] = out.loc[cut, "why"] + note
     return out

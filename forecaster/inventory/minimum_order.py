@@ -17,7 +17,8 @@ import heapq
 import numpy as np
 import pandas as pd
 
-from forecaster.config import ReplenishmentSettings
+from forecaster.config import Lang, ReplenishmentSettings
+from forecaster.glossary import say
 
 
 def top_up_to_minimum(
@@ -26,9 +27,11 @@ def top_up_to_minimum(
     suppliers: pd.DataFrame,
     settings: ReplenishmentSettings,
     as_of: pd.Timestamp,
+    lang: Lang = "en",
 ) -> pd.DataFrame:
     """``lines`` (from :func:`~forecaster.inventory.replenishment.replenish`) with the
-    orders of suppliers below their minimum topped up; each line raised says so in ``why``."""
+    orders of suppliers below their minimum topped up; each line raised says so in ``why``
+    (in ``lang``)."""
     minimum = suppliers.set_index("supplier")["min_order_value"]
     order = lines["suggested_order"].to_numpy(dtype=float).copy()
     pack = np.maximum(units["case_pack"].to_numpy(dtype=float), 1.0)
@@ -67,7 +70,7 @@ def top_up_to_minimum(
     out["order_by"] = out["order_by"].where(~raised, as_of)
     out["expected_arrival"] = out["expected_arrival"].where(~raised, as_of + lead)
     note = [
-        f"; topped up by {a:,.0f} to reach {s}'s minimum order value {minimum.get(s, 0.0):,.0f}"
+        say("why.topped_up", lang, qty=a, supplier=s, minimum=minimum.get(s, 0.0))
         for a, s in zip(added[raised], out.loc[raised, "supplier"], strict=True)
     ]
     out.loc[raised, "why"] = out.loc[raised, "why"] + note

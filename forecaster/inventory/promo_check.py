@@ -33,8 +33,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from forecaster.config import Settings
+from forecaster.config import Lang, Settings
 from forecaster.errors import InputError, InvalidInput
+from forecaster.glossary import say
 from forecaster.inventory.metrics import days_of_cover
 from forecaster.io.dataset import Dataset
 from forecaster.models.engine import forecast_units
@@ -135,7 +136,10 @@ def promo_check(ds: Dataset, units: pd.DataFrame, settings: Settings, name: str)
     evidence = past_evidence(ds.sales, units, ds.promotions, name, ds.as_of, learned)
     estimate = estimate_uplift(evidence, units, learned.uplift_prior_units)
     uplift = np.where(np.isfinite(given), given, estimate.uplift)
-    source = np.where(np.isfinite(given), "given", uplift_sources(estimate, units, name))
+    lang = settings.output.lang
+    source = np.where(
+        np.isfinite(given), say("promo.given", lang), uplift_sources(estimate, units, name, lang)
+    )
 
     to_end, _ = baseline.total(np.full(len(units), horizon))
     during, _ = baseline.total(np.full(len(units), length), offset)
@@ -199,7 +203,7 @@ def promo_check(ds: Dataset, units: pd.DataFrame, settings: Settings, name: str)
             "status": status,
             "cover_after_days": cover_after,
             "excess_after": excess,
-            "action": _actions(status, shortfall, order, pack, order_by, cover_after, excess),
+            "action": _actions(status, shortfall, order, pack, order_by, cover_after, excess, lang),
         }
     )
     active = (units["status"] == "active").to_numpy()
@@ -229,24 +233,34 @@ def shortfall_by_supplier(check: PromoCheck) -> pd.DataFrame:
     )
 
 
-def uplift_sources(estimate: Uplift, units: pd.DataFrame, name: str) -> np.ndarray:
-    """Where each estimated uplift came from, in words with its numbers."""
+def uplift_sources(
+    estimate: Uplift, units: pd.DataFrame, name: str, lang: Lang = "en"
+) -> np.ndarray:
+    """Where each estimated uplift came from, in words (in ``lang``) with its numbers."""
     n = estimate.occurrences
     if n == 0:
-        return np.full(len(units), f"no past {name}: 1.0 assumed, give an uplift")
+        return np.full(len(units), say("promo.no_past", lang, name=name))
     if np.isnan(estimate.category).all():
-        return np.full(len(units), f"no normal sales around {n} past {name}: 1.0 assumed")
-    past = f"{n} past {name}"
+        return np.full(len(units), say("promo.no_normal", lang, n=n, name=name))
+    past = say("promo.past", lang, n=n, name=name)
     out = []
     for own, weight, category, group in zip(
         estimate.own, estimate.weight, estimate.category, units["category"], strict=True
     ):
-        group_text = f"category {group}" if group else "shop"
+        where = say("promo.category", lang, group=group) if group else say("promo.shop", lang)
         if np.isnan(own):
-            out.append(f"{group_text} {category:.2f} (no own sales in {past})")
+            out.append(say("promo.no_own", lang, group=where, value=category, past=past))
         else:
             out.append(
-                f"own {own:.2f} from {past}, weight {weight:.0%}; {group_text} {category:.2f}"
+                say(
+                    "promo.own",
+                    lang,
+                    own=own,
+                    past=past,
+                    weight=weight,
+                    group=where,
+                    value=category,
+                )
             )
     return np.asarray(out, dtype=object)
 
@@ -259,23 +273,25 @@ def _actions(
     order_by: pd.Series,
     cover_after: np.ndarray,
     excess: np.ndarray,
+    lang: Lang,
 ) -> list[str]:
-    """The recommended action per unit, in words."""
+    """The recommended action per unit, in words (in ``lang``)."""
     out = []
     for st, short, qty, case, by, cover, over in zip(
         status, shortfall, order, pack, order_by, cover_after, excess, strict=True
     ):
-        cases = f" = {qty / case:.0f} cases of {case:.0f}" if case > 1 else ""
+        cases = say("promo.cases", lang, cases=qty / case, pack=case) if case > 1 else ""
+        values = {"qty": qty, "cases": cases, "short": short, "by": by}
         if st == "TOO LATE":
-            text = f"Expedite {qty:,.0f}{cases}: short {short:,.0f}, order-by {by:%Y-%m-%d} passed"
+            text = say("promo.expedite", lang, **values)
         elif st == "ORDER NOW":
-            text = f"Order {qty:,.0f}{cases} now: short {short:,.0f}, order by {by:%Y-%m-%d}"
+            text = say("promo.order_now", lang, **values)
         elif short > 0:
-            text = f"Order {qty:,.0f}{cases} by {by:%Y-%m-%d}: short {short:,.0f}"
+            text = say("promo.order_by", lang, **values)
         else:
-            text = "Stock covers the promotion"
+            text = say("promo.covered", lang)
         if over:
-            text += f"; stock left lasts {cover:.0f} d after it: order less or plan a clearance"
+            text += say("promo.excess", lang, cover=cover)
         out.append(text)
     return out
 

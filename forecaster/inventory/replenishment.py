@@ -11,6 +11,10 @@ For each unit, with lead time ``L`` and its supplier's review period ``R``:
    (:mod:`forecaster.inventory.safety_stock`). It is negative when the target
    is low for the spread: the cycle stock alone would serve more than the
    target, and holding it all would over-serve at the cost of stock.
+   Intermittent and lumpy units with enough history take their level from the
+   empirical loss function instead (:mod:`forecaster.inventory.empirical_loss`):
+   the safety stock is that level less ``mu_P``, and ``sigma_P`` the spread
+   of the protection-period total built from their daily history.
 4. Order-up-to level ``S = mu_P + safety stock``, never below 0.
 5. Inventory position = on hand + open POs - allocated.
 6. Suggested order = ``S - position`` when positive, rounded up to whole
@@ -26,8 +30,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from forecaster.config import ReplenishmentSettings
+from forecaster.config import Lang, ReplenishmentSettings
+from forecaster.glossary import say
 from forecaster.inventory.abc import fill_rate_targets
+from forecaster.inventory.empirical_loss import EmpiricalLevels, empirical_order_up_to
 from forecaster.inventory.safety_stock import fill_rate_factor
 from forecaster.models.forecast import Forecast
 from forecaster.units import protection_days
@@ -55,7 +61,11 @@ COLUMNS = [
     "expected_arrival",
     "why",
     "orderable",
+    "empirical_days",
 ]
+
+#: Demand classes whose safety stock comes from their own history when it is long enough.
+EMPIRICAL_CLASSES = ("intermittent", "lumpy")
 
 
 def replenish(
@@ -65,11 +75,12 @@ def replenish(
     abc: np.ndarray,
     settings: ReplenishmentSettings,
     as_of: pd.Timestamp,
+    lang: Lang = "en",
 ) -> pd.DataFrame:
     """The suggested order of every unit, with the numbers behind it.
 
     ``stage`` is each unit's lifecycle stage, ``abc`` its ABC class, which sets
-    its fill-rate target (``settings.fill_rate``).
+    its fill-rate target (``settings.fill_rate``). The ``why`` column is in ``lang``.
 
     Returns
     -------
@@ -85,8 +96,13 @@ def replenish(
     sigma_p = np.sqrt(sd_demand**2 + (daily * sd_lead) ** 2)
     cycle, _ = forecast.total(np.ceil(review).astype(int), offset=np.ceil(lead).astype(int))
     target = fill_rate_targets(abc, settings.fill_rate)
-    k = fill_rate_factor(target, cycle, sigma_p)
-    safety = k * sigma_p
+    safety = fill_rate_factor(target, cycle, sigma_p) * sigma_p
+    empirical = _empirical_levels(
+        forecast, protection, lead, sd_lead, mu_p, target, cycle, settings
+    )
+    use = ~np.isnan(empirical.order_up_to)
+    safety = np.where(use, empirical.order_up_to - mu_p, safety)
+    sigma_p = np.where(use, empirical.sd, sigma_p)
     order_up_to = np.maximum(mu_p + safety, 0.0)
 
     on_hand = units["on_hand"].to_numpy(dtype=float)
@@ -131,6 +147,7 @@ def replenish(
             "order_by": pd.Series(as_of, index=units.index).where(order > 0),
             "expected_arrival": (as_of + lead_days).where(order > 0),
             "orderable": ~blocked & (mu_p > 0),
+            "empirical_days": empirical.days,
         }
     )
     frame["why"] = _explain(
@@ -144,8 +161,39 @@ def replenish(
         blocked,
         stage,
         settings,
+        lang,
     )
     return frame[COLUMNS]
+
+
+def _empirical_levels(
+    forecast: Forecast,
+    protection: np.ndarray,
+    lead: np.ndarray,
+    lead_sd: np.ndarray,
+    mu_p: np.ndarray,
+    target: np.ndarray,
+    cycle: np.ndarray,
+    settings: ReplenishmentSettings,
+) -> EmpiricalLevels:
+    """Empirical order-up-to levels of the intermittent and lumpy units (NaN for the rest)."""
+    n = len(mu_p)
+    history = forecast.history
+    if history is None or forecast.demand_class is None:
+        history = np.full((n, 0), np.nan)
+        intermittent = np.zeros(n, dtype=bool)
+    else:
+        intermittent = np.isin(forecast.demand_class, EMPIRICAL_CLASSES)
+    return empirical_order_up_to(
+        history,
+        protection,
+        np.ceil(lead),
+        lead_sd,
+        np.where(intermittent, mu_p, 0.0),  # a zero mean is never eligible
+        (1.0 - target) * cycle,
+        settings.empirical_window_days,
+        settings.empirical_min_demand_days,
+    )
 
 
 def _explain(
@@ -159,8 +207,9 @@ def _explain(
     blocked: np.ndarray,
     stage: np.ndarray,
     settings: ReplenishmentSettings,
+    lang: Lang,
 ) -> list[str]:
-    """One sentence per unit, in numbers, e.g. ``21 d protection (14 lead + 7 review):
+    """One sentence per unit in ``lang``, in numbers, e.g. ``21 d protection (14 lead + 7 review):
     demand 210 ± 38, safety 62 for 98% fill (class A), position 50 → need 222 → MOQ 200 ok →
     10 cases of 24 = 240``."""
     status = units["status"].to_numpy()
@@ -175,41 +224,47 @@ def _explain(
     orders = frame["suggested_order"].to_numpy()
     targets = frame["fill_rate_target"].to_numpy()
     classes = frame["abc_class"].to_numpy()
+    history_days = frame["empirical_days"].to_numpy()
     out = []
     for i in range(len(frame)):
         order = orders[i]
         if blocked[i]:
-            reason = "discontinued" if status[i] == "discontinued" else "lifecycle decline"
-            out.append(f"{reason}: no new orders")
+            reason = "discontinued" if status[i] == "discontinued" else "decline"
+            out.append(say(f"why.{reason}", lang))
             continue
         if mu_p[i] <= 0:
-            out.append(f"no demand forecast over the {protection[i]} d protection period: no order")
+            out.append(say("why.no_demand", lang, days=protection[i]))
             continue
-        head = (
-            f"{protection[i]} d protection ({lead[i]:g} lead + {review[i]:g} review): "
-            f"demand {mu_p[i]:,.0f} ± {sigma_p[i]:,.0f}, safety {safety[i]:,.0f} for "
-            f"{targets[i]:.0%} fill (class {classes[i]}), "
-            f"position {position[i]:,.0f}"
+        basis = say("why.empirical", lang, days=history_days[i]) if history_days[i] else ""
+        text = say(
+            "why.head",
+            lang,
+            days=protection[i],
+            lead=lead[i],
+            review=review[i],
+            mean=mu_p[i],
+            sd=sigma_p[i],
+            safety=safety[i],
+            fill=targets[i],
+            abc=classes[i],
+            basis=basis,
+            position=position[i],
         )
         if order <= 0:
-            out.append(f"{head} ≥ order-up-to {order_up_to[i]:,.0f}: no order")
+            out.append(text + say("why.enough", lang, level=order_up_to[i]))
             continue
-        text = f"{head} → need {units_needed[i]:,.0f}"
+        text += say("why.need", lang, need=units_needed[i])
         if moq[i] > 0:
             lifted = units_needed[i] < moq[i]
-            text += f" → MOQ {moq[i]:,.0f} " + (
-                f"raises it to {after_moq[i]:,.0f}" if lifted else "ok"
+            text += say(
+                "why.moq_raises" if lifted else "why.moq_ok", lang, moq=moq[i], qty=after_moq[i]
             )
         if pack[i] > 1:
             cases = order / pack[i]
-            text += (
-                f" → {cases:,.0f} case{'s' if cases != 1 else ''} of {pack[i]:,.0f} = {order:,.0f}"
-            )
+            s = "s" if cases != 1 else ""
+            text += say("why.cases", lang, cases=cases, s=s, pack=pack[i], qty=order)
         if order > units_needed[i] and cover_after[i] > settings.max_cover_days:
-            text += (
-                f"; rounding leaves {cover_after[i]:,.0f} d of cover "
-                f"(> {settings.max_cover_days} d cap)"
-            )
+            text += say("why.over_cap", lang, cover=cover_after[i], cap=settings.max_cover_days)
         out.append(text)
     return out
 

@@ -141,7 +141,8 @@ def forecast_units(
     mean = daily.mean * uplift
     step_var = np.diff(daily.cum_var, axis=1) * uplift**2
     cum_var = np.concatenate([np.zeros((len(units), 1)), np.cumsum(step_var, axis=1)], axis=1)
-    return Forecast(start, mean, cum_var, daily.model, daily.demand_class)
+    fitted_on = np.where(on_sale, cleaned, np.nan)
+    return Forecast(start, mean, cum_var, daily.model, daily.demand_class, fitted_on)
 
 
 def _learned_uplifts(

@@ -36,6 +36,11 @@ class Forecast:
     demand_class
         Syntetos-Boylan demand class per unit (smooth, erratic, intermittent,
         lumpy, none), shape (n_units,); None when the forecast was given.
+    history
+        The daily demand the forecast was fitted on, promotion days cleaned out,
+        ending on the as-of date; NaN before a unit went on sale. Shape
+        (n_units, history days); None when the forecast was given. The
+        empirical safety stock of intermittent units reads its shape.
     """
 
     start: pd.Timestamp
@@ -43,6 +48,7 @@ class Forecast:
     cum_var: np.ndarray
     model: np.ndarray
     demand_class: np.ndarray | None = None
+    history: np.ndarray | None = None
 
     @classmethod
     def independent_days(
@@ -106,7 +112,8 @@ class Forecast:
 
         ``groups`` holds codes 0..g-1 per unit (e.g. from ``pd.factorize`` of the
         SKU, to pool a SKU's warehouses). Means add; variances add too, which
-        takes the units' errors as independent. The model column is empty.
+        takes the units' errors as independent. The model column is empty, and
+        the total has no demand class or history.
         """
         groups = np.asarray(groups)
         n_groups = int(groups.max(initial=-1)) + 1

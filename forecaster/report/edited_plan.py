@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 
 from forecaster.errors import InputError, InvalidInput
+from forecaster.glossary import LABELS, TERMS
 from forecaster.io.parse import to_number
-from forecaster.report.glossary import LABELS, TERMS
 
 #: Columns of the Replenishment sheet the round trip needs (``warehouse`` and ``name`` may
 #: be absent).

@@ -55,6 +55,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from forecaster.errors import OutputError
+from forecaster.glossary import NumberFormat
 
 __all__ = [
     "NUMBER_FORMATS",
@@ -72,9 +73,6 @@ __all__ = [
     "text_width",
     "write_table",
 ]
-
-NumberFormat = Literal["text", "integer", "number", "money", "percent", "days", "date"]
-"""How a column's numbers are shown; ``text`` is Excel's General format."""
 
 CellRole = Literal["body", "header", "total", "label", "heading"]
 """What a cell is for, which decides its font, fill and border."""

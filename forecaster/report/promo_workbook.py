@@ -7,9 +7,10 @@ from pathlib import Path
 import pandas as pd
 
 from forecaster.config import Lang
+from forecaster.glossary import in_words, label
 from forecaster.inventory.promo_check import COLUMNS, PromoCheck, shortfall_by_supplier
 from forecaster.report.excel import SheetWriter, new_workbook, write_table
-from forecaster.report.glossary import columns, label
+from forecaster.report.headers import columns
 from forecaster.report.staging import safe_filename
 
 
@@ -21,10 +22,15 @@ def write_promo_workbook(
     check: PromoCheck, as_of: pd.Timestamp, per_warehouse: bool, path: Path, lang: Lang
 ) -> None:
     table = check.table.assign(
-        excess_after=check.table["excess_after"].map({True: "EXCESS AFTER", False: ""})
+        excess_after=check.table["excess_after"].map(
+            {True: label("EXCESS AFTER", lang), False: ""}
+        ),
+        status=in_words(check.table["status"], lang),
     )
     wb = new_workbook()
-    counts = table["status"].value_counts().reindex(["TOO LATE", "ORDER NOW", "OK"], fill_value=0)
+    counts = (
+        check.table["status"].value_counts().reindex(["TOO LATE", "ORDER NOW", "OK"], fill_value=0)
+    )
     suppliers = shortfall_by_supplier(check)
     supplier_keys = ["supplier", "lines", "shortfall", "shortfall_value", "order_value"]
     with SheetWriter(wb, "Summary") as sheet:
@@ -33,8 +39,8 @@ def write_promo_workbook(
             [
                 (label("promo_dates", lang), f"{check.start:%Y-%m-%d} – {check.end:%Y-%m-%d}"),
                 (label("as_of", lang), as_of.date()),
-                *[(status, int(n)) for status, n in counts.items()],
-                ("EXCESS AFTER", int(check.table["excess_after"].sum())),
+                *[(label(status, lang), int(n)) for status, n in counts.items()],
+                (label("EXCESS AFTER", lang), int(check.table["excess_after"].sum())),
             ]
         )
         sheet.blank()
@@ -53,7 +59,7 @@ def write_promo_workbook(
         "Promo check",
         table,
         columns(keys, lang, name=30, uplift_source=48, action=60),
-        highlight=table["status"] != "OK",
+        highlight=check.table["status"] != "OK",
         totals={
             k: table[k].sum() for k in ("shortfall", "shortfall_value", "order", "order_value")
         },

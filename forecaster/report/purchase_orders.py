@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from forecaster.config import Lang
+from forecaster.glossary import header, label
 from forecaster.report.excel import SheetWriter, new_workbook
-from forecaster.report.glossary import columns, header, label
+from forecaster.report.headers import columns
 from forecaster.report.staging import OutputStage, unique_names
 
 if TYPE_CHECKING:

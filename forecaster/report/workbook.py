@@ -15,11 +15,12 @@ import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 
-from forecaster.config import STAGES, Lang
+from forecaster.config import Lang
+from forecaster.glossary import in_words, label
 from forecaster.models.distributions import count_quantiles
 from forecaster.models.engine import QUANTILES
 from forecaster.report.excel import Column, SheetWriter, new_workbook, write_table
-from forecaster.report.glossary import columns, label
+from forecaster.report.headers import columns
 from forecaster.report.summary import Summary
 
 if TYPE_CHECKING:
@@ -59,11 +60,6 @@ def _shown(values: pd.Series, infinite: str) -> pd.Series:
     return out.where(~np.isposinf(values.to_numpy(dtype=float)), infinite)
 
 
-def _stage_names(stages: pd.Series, lang: Lang) -> pd.Series:
-    """Lifecycle stages in ``lang``."""
-    return stages.map({stage: label(stage, lang) for stage in STAGES})
-
-
 def _stockout_units(plan: Plan) -> pd.Series:
     flagged = plan.alerts[plan.alerts["alert"].isin(_STOCKOUT_ALERTS)]
     keys = set(zip(flagged["sku"], flagged["warehouse"], strict=True))
@@ -97,7 +93,7 @@ def _summary_sheet(wb: Workbook, plan: Plan, summary: Summary, lang: Lang) -> No
         sheet.blank()
         sheet.heading(label("alerts_by_kind", lang))
         sheet.table(
-            summary.alerts,
+            summary.alerts.assign(alert=in_words(summary.alerts["alert"], lang)),
             columns(["alert", "high", "medium", "low", "count"], lang),
             totals={k: int(summary.alerts[k].sum()) for k in ("high", "medium", "low", "count")},
             total_label=label("total", lang),
@@ -133,9 +129,7 @@ def _summary_sheet(wb: Workbook, plan: Plan, summary: Summary, lang: Lang) -> No
         )
         sheet.blank()
         sheet.heading(label("stock_by_lifecycle", lang))
-        stages = summary.lifecycle.assign(
-            lifecycle=_stage_names(summary.lifecycle["lifecycle"], lang)
-        )
+        stages = summary.lifecycle.assign(lifecycle=in_words(summary.lifecycle["lifecycle"], lang))
         sheet.table(
             stages,
             columns(["lifecycle", "count", "stock_value"], lang),
@@ -206,7 +200,7 @@ def _health_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
     health = frame.assign(
         turnover_days=_shown(frame["turnover_days"], "∞"),
         days_since_last_sale=_shown(frame["days_since_last_sale"], label("never", lang)),
-        lifecycle=_stage_names(frame["lifecycle"], lang),
+        lifecycle=in_words(frame["lifecycle"], lang),
     )
     keys = _keys(
         plan,
@@ -266,7 +260,9 @@ def _alerts_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
     write_table(
         wb,
         "Alerts",
-        alerts,
+        alerts.assign(
+            alert=in_words(alerts["alert"], lang), severity=in_words(alerts["severity"], lang)
+        ),
         columns(keys, lang, name=30, action=50, detail=50),
         highlight=alerts["severity"] == "high",
     )
@@ -275,7 +271,7 @@ def _alerts_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
 def _slow_movers_sheet(wb: Workbook, plan: Plan, summary: Summary, lang: Lang) -> None:
     slow = plan.slow_movers.assign(
         days_since_last_sale=_shown(plan.slow_movers["days_since_last_sale"], label("never", lang)),
-        lifecycle=_stage_names(plan.slow_movers["lifecycle"], lang),
+        lifecycle=in_words(plan.slow_movers["lifecycle"], lang),
     )
     keys = _keys(plan, list(slow.columns))  # sku, warehouse, name, grade, action, inputs, value
     write_table(
@@ -339,7 +335,7 @@ def _quality_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
     write_table(
         wb,
         "Data quality",
-        frame,
+        frame.assign(severity=in_words(frame["severity"], lang)),
         columns(keys, lang, message=80, examples=40),
         highlight=frame["severity"] == "warning",
     )

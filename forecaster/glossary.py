@@ -1,0 +1,349 @@
+"""Every word the outputs show, in English and Chinese: headers, labels and sentences.
+
+Sheets name their columns by key and :func:`header` turns keys into headers;
+:func:`label` gives the fixed texts of workbooks and console; :func:`say`
+fills the sentence templates of :data:`PHRASES` (the why of an order, the
+action and detail of an alert, ...). So ``--lang zh`` changes every fixed text
+from this one place, and the stages that write sentences stay free of
+language choices beyond passing ``lang`` on.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, NamedTuple
+
+import pandas as pd
+
+from forecaster.config import Lang
+
+NumberFormat = Literal["text", "integer", "number", "money", "percent", "days", "date"]
+"""How a column's numbers are shown; ``text`` is Excel's General format."""
+
+
+class Term(NamedTuple):
+    en: str
+    zh: str
+    fmt: NumberFormat = "text"
+
+
+TERMS: dict[str, Term] = {
+    # identity
+    "sku": Term("SKU", "商品编码"),
+    "name": Term("Name", "商品名称"),
+    "category": Term("Category", "类目"),
+    "supplier": Term("Supplier", "供应商"),
+    "supplier_name": Term("Supplier name", "供应商名称"),
+    "contact": Term("Contact", "联系人"),
+    "review_period_days": Term("Review period (days)", "补货周期(天)", "integer"),
+    "return_window_days": Term("Return window (days)", "退货期限(天)", "integer"),
+    "warehouse": Term("Warehouse", "仓库"),
+    "model": Term("Model", "预测模型"),
+    "demand_class": Term("Demand class", "需求类型"),
+    # stock
+    "on_hand": Term("On hand", "库存", "integer"),
+    "available": Term("Available", "可用库存", "integer"),
+    "allocated": Term("Allocated", "占用库存", "integer"),
+    "on_order": Term("On order", "在途", "integer"),
+    "position": Term("Inventory position", "库存头寸", "integer"),
+    "stock_value": Term("Stock value", "库存金额", "money"),
+    # health
+    "sold_30d": Term("Sold 30d", "近30天销量", "integer"),
+    "avg_daily_sales_30d": Term("Avg daily sales 30d", "近30天日均销量", "number"),
+    "turnover_days": Term("Turnover days", "库存周转天数", "days"),
+    "days_of_cover": Term("Days of cover", "可售天数", "days"),
+    "sell_through_30d": Term("Sell-through 30d", "售罄率(30天)", "percent"),
+    "movement_rate_30d": Term("Movement rate 30d", "动销率(30天)", "percent"),
+    "days_since_last_sale": Term("Days since last sale", "距上次销售天数", "integer"),
+    "inventory_age_days": Term("Inventory age days", "库龄(天)", "days"),
+    "returnable": Term("Returnable units", "可退货数量", "integer"),
+    "gross_margin": Term("Gross margin", "毛利率", "percent"),
+    "lifecycle": Term("Lifecycle", "生命周期"),
+    "grade": Term("Grade", "滞销等级"),
+    # alerts and grades
+    "alert": Term("Alert", "预警类型"),
+    "severity": Term("Severity", "严重程度"),
+    "action": Term("Action", "建议动作"),
+    "detail": Term("Detail", "说明"),
+    "expected_recovery": Term("Expected cash recovery", "预计回款", "money"),
+    # replenishment
+    "abc_class": Term("ABC class", "ABC分类"),
+    "fill_rate_target": Term("Fill-rate target", "目标满足率", "percent"),
+    "protection_days": Term("Protection days", "保护期(天)", "integer"),
+    "demand_over_p": Term("Demand over protection", "保护期需求", "integer"),
+    "safety_stock": Term("Safety stock", "安全库存", "integer"),
+    "order_up_to": Term("Order-up-to", "目标库存", "integer"),
+    "suggested_order": Term("Suggested order", "建议采购量", "integer"),
+    "cases": Term("Cases", "箱数", "integer"),
+    "case_pack": Term("Case pack", "箱规", "integer"),
+    "moq": Term("MOQ", "起订量", "integer"),
+    "final_order": Term("Final order", "最终采购量", "integer"),
+    "unit_cost": Term("Unit cost", "成本价", "money"),
+    "order_value": Term("Order value", "采购金额", "money"),
+    "order_by": Term("Order by", "最晚下单日", "date"),
+    "expected_arrival": Term("Expected arrival", "预计到货日", "date"),
+    "requested_delivery": Term("Requested delivery", "要求到货日", "date"),
+    "quantity": Term("Quantity", "数量", "integer"),
+    "line_value": Term("Line value", "金额", "money"),
+    "why": Term("Why", "计算依据"),
+    # promotion check
+    "uplift": Term("Uplift", "提升倍数", "number"),
+    "uplift_source": Term("Uplift source", "倍数来源"),
+    "baseline_demand": Term("Baseline demand", "基线需求", "integer"),
+    "promo_demand": Term("Promotion demand", "大促需求", "integer"),
+    "shortfall": Term("Shortfall", "缺口", "integer"),
+    "order": Term("Order", "建议采购量", "integer"),
+    "cover_after_days": Term("Cover after (days)", "活动后可售天数", "days"),
+    "excess_after": Term("Excess after", "活动后积压"),
+    "shortfall_value": Term("Shortfall value", "缺口金额", "money"),
+    # forecast
+    "forecast_daily": Term("Forecast per day", "日均预测", "number"),
+    "p50_28d": Term("P50 next 28d", "未来28天P50", "integer"),
+    "p90_28d": Term("P90 next 28d", "未来28天P90", "integer"),
+    "p95_28d": Term("P95 next 28d", "未来28天P95", "integer"),
+    # summaries
+    "lines": Term("Lines", "行数", "integer"),
+    "units": Term("Units", "数量", "integer"),
+    "value": Term("Value", "金额", "money"),
+    "min_order_value": Term("Min order value", "最低起订金额", "money"),
+    "status": Term("Status", "状态"),
+    "count": Term("Count", "数量", "integer"),
+    "high": Term("High", "高", "integer"),
+    "medium": Term("Medium", "中", "integer"),
+    "low": Term("Low", "低", "integer"),
+    # data quality
+    "file": Term("File", "文件"),
+    "column": Term("Column", "列"),
+    "check": Term("Check", "检查项"),
+    "message": Term("Message", "说明"),
+    "examples": Term("Examples", "示例"),
+}
+
+
+#: Fixed texts of the workbooks and the console (labels, headings, words).
+LABELS: dict[str, tuple[str, str]] = {
+    "title": ("Replenishment plan", "补货计划"),
+    "planning_date": ("Planning date", "计划日期"),
+    "as_of": ("as of", "截至"),
+    "data_folder": ("Data folder", "数据目录"),
+    "files_read": ("Files read", "读取的文件"),
+    "per_warehouse": ("Planned per warehouse", "按仓库计划"),
+    "skus_planned": ("SKUs planned", "计划SKU数"),
+    "planning_units": ("Planning units (SKU x warehouse)", "计划单元(SKU×仓库)"),
+    "stock_value": ("Stock value at cost", "库存成本金额"),
+    "median_cover": ("Median days of cover", "可售天数中位数"),
+    "order_lines": ("Suggested order lines", "建议采购行数"),
+    "order_value": ("Suggested order value", "建议采购金额"),
+    "slow_value": ("Slow-mover stock value", "滞销库存金额"),
+    "expected_recovery": ("Expected cash recovery", "预计回款"),
+    "dq_warnings": ("Data-quality warnings", "数据质量警告"),
+    "alerts_by_kind": ("Alerts by kind", "预警汇总"),
+    "orders_by_supplier": ("Suggested orders by supplier", "各供应商建议采购"),
+    "slow_by_grade": ("Slow movers by grade", "滞销品分级汇总"),
+    "stock_by_lifecycle": ("Stock by lifecycle stage", "各生命周期库存"),
+    "total": ("Total", "合计"),
+    "yes": ("yes", "是"),
+    "no": ("no", "否"),
+    "never": ("never", "从未"),
+    "all_warehouses": ("All warehouses", "全部仓库"),
+    # codes shown as values: alert kinds, severities, promotion statuses, lifecycle stages
+    "OUT_OF_STOCK": ("OUT_OF_STOCK", "缺货"),
+    "STOCKOUT_RISK": ("STOCKOUT_RISK", "断货风险"),
+    "OVERSTOCK": ("OVERSTOCK", "库存积压"),
+    "LOW_SELL_THROUGH": ("LOW_SELL_THROUGH", "售罄率低"),
+    "DEAD_STOCK": ("DEAD_STOCK", "呆滞库存"),
+    "high": ("high", "高"),
+    "medium": ("medium", "中"),
+    "low": ("low", "低"),
+    "warning": ("warning", "警告"),
+    "TOO LATE": ("TOO LATE", "来不及"),
+    "ORDER NOW": ("ORDER NOW", "立即下单"),
+    "OK": ("OK", "充足"),
+    "EXCESS AFTER": ("EXCESS AFTER", "活动后积压"),
+    "introduction": ("introduction", "导入期"),
+    "growth": ("growth", "成长期"),
+    "maturity": ("maturity", "成熟期"),
+    "decline": ("decline", "衰退期"),
+    "week_of": ("Week of", "周"),
+    "purchase_order": ("Purchase order", "采购单"),
+    "promo_title": ("Pre-promotion stock check", "大促备货检查"),
+    "promo_dates": ("Promotion dates", "活动日期"),
+    "by_status": ("SKUs by status", "各状态SKU数"),
+    "shortfall_by_supplier": ("Shortfall by supplier", "各供应商缺口"),
+    "supplier_code": ("Supplier", "供应商编码"),
+    "po_date": ("PO date", "下单日期"),
+    "contact": ("Contact", "联系人"),
+    "po_total": ("Order total", "订单总额"),
+    "note": ("Note", "备注"),
+    "below_minimum": (
+        "order value {value:,.2f} is below the supplier's minimum of {minimum:,.2f}",
+        "订单金额 {value:,.2f} 低于供应商最低起订金额 {minimum:,.2f}",
+    ),
+}
+
+
+def label(key: str, lang: Lang) -> str:
+    """The fixed text ``key`` in ``lang``."""
+    en, zh = LABELS[key]
+    return zh if lang == "zh" else en
+
+
+def in_words(codes: pd.Series, lang: Lang) -> pd.Series:
+    """Code values (alert kinds, severities, statuses, lifecycle stages) as ``lang`` shows them;
+    English shows the codes themselves, and values without a label stay as they are."""
+    if lang == "en":
+        return codes
+    return codes.map(lambda code: label(code, lang) if code in LABELS else code)
+
+
+def header(key: str, lang: Lang) -> str:
+    """The header of ``key`` in ``lang``."""
+    term = TERMS[key]
+    return term.zh if lang == "zh" else term.en
+
+
+#: Sentence templates (``str.format``) of the texts the stages write: the why of an
+#: order, the action and detail of an alert, the notes of the order rules and the
+#: promotion check. Values the language does not need are ignored (``s`` for plurals).
+PHRASES: dict[str, tuple[str, str]] = {
+    "sep": ("; ", ";"),
+    # why of a suggested order
+    "why.discontinued": ("discontinued: no new orders", "已停售:不再下单"),
+    "why.decline": ("lifecycle decline: no new orders", "生命周期衰退期:不再下单"),
+    "why.no_demand": (
+        "no demand forecast over the {days} d protection period: no order",
+        "保护期 {days} 天内无预测需求:不下单",
+    ),
+    "why.head": (
+        "{days} d protection ({lead:g} lead + {review:g} review): demand {mean:,.0f} ± "
+        "{sd:,.0f}, safety {safety:,.0f} for {fill:.0%} fill (class {abc}{basis}), "
+        "position {position:,.0f}",
+        "保护期 {days} 天(提前期 {lead:g} + 补货周期 {review:g}):需求 {mean:,.0f} ± "
+        "{sd:,.0f},安全库存 {safety:,.0f},目标满足率 {fill:.0%}({abc} 类{basis}),"
+        "库存头寸 {position:,.0f}",
+    ),
+    "why.empirical": ("; intermittent: {days} d of sales", ";间歇需求:按近 {days} 天销售分布"),
+    "why.enough": (" ≥ order-up-to {level:,.0f}: no order", " ≥ 目标库存 {level:,.0f}:不下单"),
+    "why.need": (" → need {need:,.0f}", " → 需补 {need:,.0f}"),
+    "why.moq_ok": (" → MOQ {moq:,.0f} ok", " → 起订量 {moq:,.0f} 已满足"),
+    "why.moq_raises": (
+        " → MOQ {moq:,.0f} raises it to {qty:,.0f}",
+        " → 起订量 {moq:,.0f} 提至 {qty:,.0f}",
+    ),
+    "why.cases": (
+        " → {cases:,.0f} case{s} of {pack:,.0f} = {qty:,.0f}",
+        " → {cases:,.0f} 箱 × {pack:,.0f} = {qty:,.0f}",
+    ),
+    "why.over_cap": (
+        "; rounding leaves {cover:,.0f} d of cover (> {cap} d cap)",
+        ";取整后可售 {cover:,.0f} 天(超过上限 {cap} 天)",
+    ),
+    "why.topped_up": (
+        "; topped up by {qty:,.0f} to reach {supplier}'s minimum order value {minimum:,.0f}",
+        ";为达到 {supplier} 的最低起订金额 {minimum:,.0f} 加订 {qty:,.0f}",
+    ),
+    "why.below_minimum": (
+        "; {supplier} order total {value:,.0f} is below its minimum {minimum:,.0f} and no "
+        "line can take more within the cover cap: add lines or hold",
+        ";{supplier} 订单总额 {value:,.0f} 低于最低起订金额 {minimum:,.0f},且在可售天数上限内"
+        "无法再加量:请加行或暂缓",
+    ),
+    "why.cut_by_budget": (
+        "; cut by the budget of {budget:,.0f}: it avoids {ratio:.2f} of lost sales per 1 "
+        "spent, less than the lines kept",
+        ";因预算 {budget:,.0f} 删去:每花 1 元只避免 {ratio:.2f} 元缺货损失,低于保留的行",
+    ),
+    # alerts: actions and details
+    "alert.expedite_po": (
+        "expedite the open PO ({qty:,.0f} units due {eta})",
+        "催促在途采购单({qty:,.0f} 件,预计 {eta} 到货)",
+    ),
+    "alert.order_expedite": ("order now and expedite", "立即下单并加急"),
+    "alert.order_too_late": (
+        "order now and expedite: an order today arrives after the stock runs out",
+        "立即下单并加急:今天下单也要在断货之后才到货",
+    ),
+    "alert.order_now": ("order now", "立即下单"),
+    "alert.nothing_available": (
+        "nothing available; forecast {daily:.1f}/day",
+        "无可用库存;预测日销 {daily:.1f}",
+    ),
+    "alert.cover_short": (
+        "cover {cover:.1f} d < {days:g} d protection ({lead:g} lead + {review:g} review)",
+        "可售 {cover:.1f} 天 < 保护期 {days:g} 天(提前期 {lead:g} + 补货周期 {review:g})",
+    ),
+    "alert.overstock": (
+        "cover {at_least}{cover:.0f} d > {limit} d; {qty:,.0f} on hand worth {value:,.0f}",
+        "可售 {at_least}{cover:.0f} 天 > {limit} 天;库存 {qty:,.0f},金额 {value:,.0f}",
+    ),
+    "alert.low_sell_through": (
+        "sell-through {rate:.0%} over the last 30 d; stock {age:.0f} d old",
+        "近30天售罄率 {rate:.0%};库龄 {age:.0f} 天",
+    ),
+    "alert.never_sold": ("never sold", "从未售出"),
+    "alert.no_sale_in": ("no sale in {days:.0f} d", "{days:.0f} 天无销售"),
+    "alert.stock_worth": (
+        "; {qty:,.0f} on hand worth {value:,.0f}",
+        ";库存 {qty:,.0f},金额 {value:,.0f}",
+    ),
+    "alert.promote": ("promote (discount, bundle or feature it)", "促销(打折、组合或重点推广)"),
+    "alert.clear_as_grade": ("clear as grade {grade} ({action})", "按 {grade} 级处理({action})"),
+    "alert.clear": ("clear it", "清理"),
+    "alert.transfer": (
+        "transfer {qty:,.0f} units to {warehouse}",
+        "调拨 {qty:,.0f} 件到 {warehouse}",
+    ),
+    "alert.return": (
+        "return {qty:,.0f} units to {supplier} (received within its {days:g}-day return window)",
+        "退货 {qty:,.0f} 件给 {supplier}(在其 {days:g} 天退货期内入库)",
+    ),
+    "alert.remaining": ("the remaining {qty:,.0f}: {action}", "其余 {qty:,.0f} 件:{action}"),
+    # promotion check
+    "promo.given": ("given", "已填写"),
+    "promo.no_past": (
+        "no past {name}: 1.0 assumed, give an uplift",
+        "无历史 {name}:按 1.0 计,请填写提升倍数",
+    ),
+    "promo.no_normal": (
+        "no normal sales around {n} past {name}: 1.0 assumed",
+        "{n} 次历史 {name} 前后无正常销售:按 1.0 计",
+    ),
+    "promo.past": ("{n} past {name}", "{n} 次历史 {name}"),
+    "promo.category": ("category {group}", "类目 {group}"),
+    "promo.shop": ("shop", "全店"),
+    "promo.no_own": (
+        "{group} {value:.2f} (no own sales in {past})",
+        "{group} {value:.2f}({past} 中本品无销售)",
+    ),
+    "promo.own": (
+        "own {own:.2f} from {past}, weight {weight:.0%}; {group} {value:.2f}",
+        "本品 {own:.2f}(来自 {past},权重 {weight:.0%});{group} {value:.2f}",
+    ),
+    "promo.cases": (" = {cases:.0f} cases of {pack:.0f}", " = {cases:.0f} 箱 × {pack:.0f}"),
+    "promo.expedite": (
+        "Expedite {qty:,.0f}{cases}: short {short:,.0f}, order-by {by:%Y-%m-%d} passed",
+        "加急采购 {qty:,.0f}{cases}:缺口 {short:,.0f},最晚下单日 {by:%Y-%m-%d} 已过",
+    ),
+    "promo.order_now": (
+        "Order {qty:,.0f}{cases} now: short {short:,.0f}, order by {by:%Y-%m-%d}",
+        "立即下单 {qty:,.0f}{cases}:缺口 {short:,.0f},最晚 {by:%Y-%m-%d} 下单",
+    ),
+    "promo.order_by": (
+        "Order {qty:,.0f}{cases} by {by:%Y-%m-%d}: short {short:,.0f}",
+        "{by:%Y-%m-%d} 前下单 {qty:,.0f}{cases}:缺口 {short:,.0f}",
+    ),
+    "promo.covered": ("Stock covers the promotion", "库存足以覆盖活动"),
+    "promo.excess": (
+        "; stock left lasts {cover:.0f} d after it: order less or plan a clearance",
+        ";活动后剩余库存可售 {cover:.0f} 天:少订或安排清仓",
+    ),
+}
+
+
+def say(key: str, lang: Lang, **values: Any) -> str:
+    """The sentence ``key`` in ``lang``, filled with ``values``.
+
+    >>> say("why.need", "en", need=222), say("why.need", "zh", need=222)
+    (' → need 222', ' → 需补 222')
+    """
+    en, zh = PHRASES[key]
+    return (zh if lang == "zh" else en).format(**values)
