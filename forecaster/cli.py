@@ -139,7 +139,7 @@ def run(
     quality = result.plan.dataset.quality
     if quality.warnings:
         render_quality(console, quality, warnings_only=True)
-    render_summary(console, result.plan, summarise(result.plan), result.files)
+    render_summary(console, result.plan, summarise(result.plan), result.files, result.removed)
 
 
 @app.command()
@@ -279,7 +279,7 @@ def po(
     with _user_errors():
         settings = _settings(config, out=out, lang=lang)
         result = purchase_orders_from(source, settings)
-    render_po(Console(), result.edited, result.files)
+    render_po(Console(), result.edited, result.files, result.removed)
 
 
 def main() -> None:

@@ -68,6 +68,7 @@ TERMS: dict[str, Term] = {
     # replenishment
     "abc_class": Term("ABC class", "ABC分类"),
     "fill_rate_target": Term("Fill-rate target", "目标满足率", "percent"),
+    "lead_time_days": Term("Lead time (days)", "采购提前期(天)", "integer"),
     "protection_days": Term("Protection days", "保护期(天)", "integer"),
     "demand_over_p": Term("Demand over protection", "保护期需求", "integer"),
     "safety_stock": Term("Safety stock", "安全库存", "integer"),

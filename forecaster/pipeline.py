@@ -77,6 +77,7 @@ class Plan:
 class RunResult:
     plan: Plan
     files: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)  # superseded POs of the same date
 
 
 def forecast_horizon(units: pd.DataFrame, settings: Settings) -> int:
@@ -173,7 +174,7 @@ def run(settings: Settings, progress: Progress | None = None) -> RunResult:
     with OutputStage(Path(settings.output.dir)) as stage:
         write_outputs(result, stage, progress)
         files = stage.commit()
-    return RunResult(result, files)
+    return RunResult(result, files, stage.removed)
 
 
 def forecast_file(
@@ -244,13 +245,15 @@ def promo(settings: Settings, name: str, progress: Progress | None = None) -> Pr
 class PoResult:
     edited: EditedPlan
     files: list[Path]
+    removed: list[Path] = field(default_factory=list)  # POs of suppliers left without lines
 
 
 def purchase_orders_from(workbook: Path, settings: Settings) -> PoResult:
     """Regenerate the supplier PO files from the ``final_order`` of an edited planner's workbook.
 
     Writes ``suppliers/PO_<supplier>_<as-of>.xlsx`` under the output folder for
-    every supplier with a positive final order, all together or none.
+    every supplier with a positive final order, all together or none, and
+    removes the PO of that date of a supplier whose final orders are all 0.
     """
     edited = read_edited_plan(workbook)
     with OutputStage(Path(settings.output.dir)) as stage:
@@ -263,4 +266,4 @@ def purchase_orders_from(workbook: Path, settings: Settings) -> PoResult:
             settings.output.lang,
         )
         files = stage.commit()
-    return PoResult(edited, files)
+    return PoResult(edited, files, stage.removed)

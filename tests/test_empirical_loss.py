@@ -11,8 +11,14 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy import stats
 
-from forecaster.inventory.empirical_loss import MIN_DAYS, empirical_order_up_to
+from forecaster.inventory.empirical_loss import (
+    MIN_DAYS,
+    _convolved,
+    _expected_excess,
+    empirical_order_up_to,
+)
 
 #: Half the days sell 2 units, half sell nothing.
 COIN = np.array([[2.0, 0.0] * 20])
@@ -55,6 +61,32 @@ def brute_shortage(history: np.ndarray, protection: int, lead: int, shift: int, 
 
     spread = ((-shift, 1 / 6), (0, 2 / 3), (shift, 1 / 6))
     return sum(w * (excess(protection + d) - excess(lead + d)) for d, w in spread)
+
+
+@pytest.mark.parametrize(
+    ("pmf", "at", "published"),
+    [
+        # stockpyl.loss_functions.negative_binomial_loss(14, 4, 0.2)
+        (stats.nbinom(4, 0.2).pmf(np.arange(512)), 14, 4.447304632028364),
+        # geometric_loss(7, 0.2): trials until the first success, support 1, 2, ...
+        (stats.geom(0.2).pmf(np.arange(512)), 7, 1.0485760000000004),
+    ],
+)
+def test_loss_matches_stockpyl_published_examples(
+    pmf: np.ndarray, at: int, published: float
+) -> None:
+    """The discrete loss ``E(X - x)+`` against stockpyl's documented examples (Snyder &
+    Shen, *Fundamentals of Supply Chain Theory*, app. C; Zipkin 2000, C.2.3)."""
+    assert _expected_excess(pmf[None, :])[0, at] == pytest.approx(published, rel=1e-9)
+
+
+def test_convolution_matches_stockpyl_poisson_example() -> None:
+    """15 independent Poisson(1) days total Poisson(15): ``poisson_loss(18, 15)`` is
+    0.5176095282584724 in stockpyl's documentation; the FFT convolution gives it."""
+    day = stats.poisson(1.0).pmf(np.arange(64))
+    spectrum = np.fft.rfft(day[None, :], n=64, axis=1)
+    total = _convolved(spectrum, np.array([15]), 64)
+    assert _expected_excess(total)[0, 18] == pytest.approx(0.5176095282584724, rel=1e-9)
 
 
 def test_hand_computed_coin() -> None:

@@ -48,7 +48,7 @@ def planned(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
 #: The columns read back (some Chinese headers are shared by other keys).
 READ = (
     "sku", "warehouse", "final_order", "suggested_order", "order_value", "quantity",
-    "unit_cost", "line_value",
+    "unit_cost", "line_value", "supplier", "lead_time_days", "requested_delivery",
 )  # fmt: skip
 KEYS = {TERMS[key].en: key for key in READ} | {TERMS[key].zh: key for key in READ}
 
@@ -134,6 +134,41 @@ def test_edited_quantities_reach_the_supplier_files(planned: Path, tmp_path: Pat
         assert group["line_value"].sum() == pytest.approx(group["file_total"].iloc[0])
         product = (group["quantity"] * group["unit_cost"]).to_numpy(dtype=float)
         assert group["line_value"].to_numpy(dtype=float) == pytest.approx(product)
+
+
+def test_a_line_ordered_by_hand_is_requested_after_its_lead_time(
+    planned: Path, tmp_path: Path
+) -> None:
+    """A line with no suggestion has no expected arrival; ordered by hand, its PO line asks
+    for delivery on the planning date plus the lead time shown on the sheet."""
+    sheet = replenishment(planned)
+    row = sheet.index[sheet["suggested_order"] == 0][0]
+    out = tmp_path / "out"
+    code, output = po_from(edit(planned, tmp_path, {row: 24}), out)
+    assert code == 0, output
+    lines = po_lines(out).set_index(["sku", "warehouse"])
+    line = lines.loc[(str(sheet.at[row, "sku"]), str(sheet.at[row, "warehouse"]))]
+    assert line["quantity"] == 24
+    lead = pd.Timedelta(days=int(sheet.at[row, "lead_time_days"]))
+    assert pd.Timestamp(line["requested_delivery"]) == pd.Timestamp(AS_OF) + lead
+
+
+def test_a_supplier_left_without_lines_loses_its_old_file(planned: Path, tmp_path: Path) -> None:
+    """Every line of one supplier set to 0: its PO of that date, written before, is removed
+    (and said so); the other suppliers' files are rewritten."""
+    out = tmp_path / "out"
+    assert po_from(planned, out)[0] == 0
+    before = {p.name for p in (out / "suppliers").glob("PO_*.xlsx")}
+    sheet = replenishment(planned)
+    dropped = sorted(sheet.loc[sheet["final_order"] > 0, "supplier"].astype(str).unique())[0]
+    rows = sheet.index[sheet["supplier"].astype(str) == dropped]
+    code, output = po_from(edit(planned, tmp_path, dict.fromkeys(rows, 0)), out)
+    assert code == 0, output
+    after = {p.name for p in (out / "suppliers").glob("PO_*.xlsx")}
+    gone = f"PO_{dropped}_{AS_OF}.xlsx"
+    assert gone in before and after == before - {gone}
+    assert "Removed" in output and gone in output.replace(" ", "")  # a long path wraps
+    assert not list((out / "suppliers").glob(".*"))  # no temporary or backup file left
 
 
 def test_no_formula_cells_in_supplier_files(planned: Path, tmp_path: Path) -> None:

@@ -109,3 +109,14 @@ def test_higher_target_never_lowers_the_factor(
     k_low = fill_rate_factor(low, np.array([cycle]), np.array([sigma]))[0]
     k_high = fill_rate_factor(high, np.array([cycle]), np.array([sigma]))[0]
     assert k_high >= k_low
+
+
+def test_normal_loss_matches_stockpyl_published_examples() -> None:
+    """stockpyl's documented examples (``stockpyl.loss_functions``, Snyder & Shen,
+    *Fundamentals of Supply Chain Theory*, eq. C.22 and C.31):
+    ``standard_normal_loss(1.3)`` is 0.04552796208651397 and ``normal_loss(18.6, 15, 3)``,
+    the expected units short of N(15, 3^2) demand above 18.6, is 0.1683073521514889."""
+    assert float(normal_loss(1.3)) == pytest.approx(0.04552796208651397, rel=1e-12)
+    assert 3.0 * float(normal_loss((18.6 - 15.0) / 3.0)) == pytest.approx(
+        0.1683073521514889, rel=1e-12
+    )

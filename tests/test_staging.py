@@ -77,6 +77,31 @@ def test_failure_leaves_nothing_and_keeps_old_files(tmp_path: Path) -> None:
     assert stage.state == "discarded"
 
 
+def test_retired_files_go_with_the_commit(tmp_path: Path) -> None:
+    """A retired file is removed on commit (and listed), a missing one is no error."""
+    (tmp_path / "PO_B.xlsx").write_text("last run", encoding="utf-8")
+    with OutputStage(tmp_path) as stage:
+        stage.path("PO_A.xlsx").write_text("new", encoding="utf-8")
+        stage.retire("PO_B.xlsx")
+        stage.retire("PO_C.xlsx")
+    assert tree(tmp_path) == {"PO_A.xlsx": "new"}
+    assert stage.removed == [tmp_path / "PO_B.xlsx"]
+
+
+def test_retired_files_stay_when_the_run_fails(tmp_path: Path) -> None:
+    (tmp_path / "PO_B.xlsx").write_text("last run", encoding="utf-8")
+    with pytest.raises(RuntimeError, match="failed"), OutputStage(tmp_path) as stage:
+        stage.retire("PO_B.xlsx")
+        raise RuntimeError("failed")
+    assert tree(tmp_path) == {"PO_B.xlsx": "last run"}
+    assert stage.removed == []
+
+
+def test_retiring_outside_the_output_folder_is_rejected(tmp_path: Path) -> None:
+    with pytest.raises(OutputError), OutputStage(tmp_path / "out") as stage:
+        stage.retire("../x.xlsx")
+
+
 def test_failure_removes_a_created_output_folder(tmp_path: Path) -> None:
     out = tmp_path / "new" / "out"
     with pytest.raises(KeyboardInterrupt), OutputStage(out) as stage:

@@ -61,7 +61,24 @@ def _money(x: float) -> str:
     return f"{x:,.2f}"
 
 
-def render_summary(console: Console, plan: Plan, summary: Summary, files: Sequence[Path]) -> None:
+def render_files(console: Console, files: Sequence[Path], removed: Sequence[Path] = ()) -> None:
+    """The files written, and the superseded ones removed."""
+    console.print("[bold]Files written[/bold]")
+    for path in files:
+        console.print(f"  {escape(str(path))}")
+    if removed:
+        console.print("[bold]Removed[/bold] (superseded POs of the same date, no lines now)")
+        for path in removed:
+            console.print(f"  {escape(str(path))}")
+
+
+def render_summary(
+    console: Console,
+    plan: Plan,
+    summary: Summary,
+    files: Sequence[Path],
+    removed: Sequence[Path] = (),
+) -> None:
     """The closing summary of ``forecaster run``."""
     figures = Table(title=f"Replenishment plan as of {plan.as_of:%Y-%m-%d}", show_header=False)
     figures.add_column(style="bold")
@@ -97,10 +114,7 @@ def render_summary(console: Console, plan: Plan, summary: Summary, files: Sequen
             note,
         )
     console.print(orders)
-
-    console.print("[bold]Files written[/bold]")
-    for path in files:
-        console.print(f"  {escape(str(path))}")
+    render_files(console, files, removed)
 
 
 def render_quality(console: Console, report: QualityReport, *, warnings_only: bool = False) -> None:
@@ -203,12 +217,12 @@ def render_promo(console: Console, check: PromoCheck, files: Sequence[Path]) -> 
                 f"{row.order_value:,.2f}",
             )
         console.print(table)
-    console.print("[bold]Files written[/bold]")
-    for path in files:
-        console.print(f"  {escape(str(path))}")
+    render_files(console, files)
 
 
-def render_po(console: Console, edited: EditedPlan, files: Sequence[Path]) -> None:
+def render_po(
+    console: Console, edited: EditedPlan, files: Sequence[Path], removed: Sequence[Path] = ()
+) -> None:
     """Warnings about the edited quantities, the orders per supplier and the files written."""
     for warning in edited.warnings:
         console.print(f"[yellow]warning:[/yellow] {escape(warning)}", soft_wrap=True)
@@ -224,6 +238,4 @@ def render_po(console: Console, edited: EditedPlan, files: Sequence[Path]) -> No
             f"{group['line_value'].sum():,.2f}",
         )
     console.print(table)
-    console.print("Files written")
-    for path in files:
-        console.print(f"  {escape(str(path))}")
+    render_files(console, files, removed)

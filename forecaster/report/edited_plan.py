@@ -6,7 +6,9 @@ Summary sheet and every supplier's terms on the Suppliers sheet, so the
 workbook alone is enough to regenerate the supplier files: ``forecaster po
 --from <workbook>``. Headers are recognised in English and in Chinese.
 
-A blank ``final_order`` means no order. Text, a negative or a fractional
+A blank ``final_order`` means no order. A line ordered by hand (no suggestion,
+so no expected arrival) is requested for the planning date plus its lead time.
+ Text, a negative or a fractional
 quantity stops with an error naming the file, the column and the rows; a
 quantity that breaks the MOQ or the case pack is kept and reported as a warning.
 """
@@ -68,7 +70,7 @@ def read_edited_plan(path: Path) -> EditedPlan:
     """
     sheets = _read_sheets(path, ("Summary", "Replenishment", "Suppliers"))
     as_of = _planning_date(path, sheets["Summary"])
-    lines, per_warehouse = _final_lines(path, sheets["Replenishment"])
+    lines, per_warehouse = _final_lines(path, sheets["Replenishment"], as_of)
     suppliers, _ = _keyed(
         sheets["Suppliers"],
         path,
@@ -145,8 +147,10 @@ def _planning_date(path: Path, summary: pd.DataFrame) -> pd.Timestamp:
     )
 
 
-def _final_lines(path: Path, raw: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
-    frame, shown = _keyed(raw, path, "Replenishment", NEEDED, ("name", "warehouse"))
+def _final_lines(path: Path, raw: pd.DataFrame, as_of: pd.Timestamp) -> tuple[pd.DataFrame, bool]:
+    frame, shown = _keyed(
+        raw, path, "Replenishment", NEEDED, ("name", "warehouse", "lead_time_days")
+    )
     total_labels = set(LABELS["total"])
     frame = frame[~(frame["sku"].astype(str).isin(total_labels) & frame["supplier"].isna())]
     frame = frame[frame["sku"].notna()]
@@ -173,6 +177,10 @@ def _final_lines(path: Path, raw: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
     if problems:
         raise InvalidInput(problems)
     quantity = numbers["final_order"].fillna(0.0)
+    arrival = pd.to_datetime(frame["expected_arrival"], errors="coerce")
+    if "lead_time_days" in frame:
+        lead, _ = to_number(frame["lead_time_days"])
+        arrival = arrival.fillna(as_of + pd.to_timedelta(np.ceil(lead), unit="D"))
     case_pack = numbers["case_pack"].fillna(1.0).clip(lower=1.0)
     per_warehouse = "warehouse" in frame.columns
     lines = pd.DataFrame(
@@ -186,7 +194,7 @@ def _final_lines(path: Path, raw: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
             "case_pack": case_pack,
             "unit_cost": numbers["unit_cost"].fillna(0.0),
             "line_value": quantity * numbers["unit_cost"].fillna(0.0),
-            "requested_delivery": pd.to_datetime(frame["expected_arrival"], errors="coerce"),
+            "requested_delivery": arrival,
             "moq": numbers["moq"].fillna(0.0),
         },
         index=frame.index,

@@ -68,12 +68,15 @@ def write_supplier_workbooks(
         The planning date, printed as the PO date and in the file names.
     per_warehouse
         Show the deliver-to warehouse of each line.
+
+    POs of the same planning date already in the folder for suppliers not
+    written now are removed when the stage commits.
     """
     terms = suppliers.set_index("supplier")
     codes = sorted(lines["supplier"].unique())
     names = unique_names(codes)
     for code, safe in zip(codes, names, strict=True):
-        path = stage.path(SUPPLIER_DIR / f"PO_{safe}_{as_of:%Y-%m-%d}.xlsx")
+        path = stage.path(SUPPLIER_DIR / _file_name(safe, as_of))
         own = terms.loc[code] if code in terms.index else pd.Series(dtype=object)
         header_block = pd.Series(
             {
@@ -84,7 +87,23 @@ def write_supplier_workbooks(
             name=code,
         )
         _write_one(lines[lines["supplier"] == code], header_block, as_of, per_warehouse, path, lang)
+    _retire_superseded(stage, {_file_name(safe, as_of) for safe in names}, as_of)
     return codes
+
+
+def _file_name(safe_code: str, as_of: pd.Timestamp) -> str:
+    return f"PO_{safe_code}_{as_of:%Y-%m-%d}.xlsx"
+
+
+def _retire_superseded(stage: OutputStage, written: set[str], as_of: pd.Timestamp) -> None:
+    """Have the stage remove the POs of the same planning date that this run no longer
+    writes (a supplier whose lines were all cut or edited to 0), so no stale PO is sent."""
+    folder = stage.out_dir / SUPPLIER_DIR
+    if not folder.is_dir():
+        return
+    for old in sorted(folder.glob(_file_name("*", as_of))):
+        if old.name not in written:
+            stage.retire(SUPPLIER_DIR / old.name)
 
 
 def _write_one(

@@ -83,6 +83,8 @@ class OutputStage:
     def __init__(self, out_dir: Path) -> None:
         self.out_dir = Path(out_dir)
         self._entries: list[_Entry] = []
+        self._retiring: list[Path] = []
+        self._removed: list[Path] = []
         self._keys: set[str] = set()
         self._created: list[Path] = []
         self._state: StageState = "open"
@@ -139,6 +141,21 @@ class OutputStage:
         self._keys.add(key)
         return temp
 
+    def retire(self, relative: str | Path) -> None:
+        """Register file ``out_dir / relative`` to be removed when the stage commits.
+
+        For outputs an earlier run left that this one supersedes (a supplier's PO
+        that has no lines any more). Nothing happens if the file is not there;
+        if the commit fails, it stays.
+        """
+        self._check_open()
+        self._retiring.append(self._final_path(relative))
+
+    @property
+    def removed(self) -> list[Path]:
+        """The retired files the commit removed."""
+        return list(self._removed)
+
     def commit(self) -> list[Path]:
         """Move every temporary file onto its final path.
 
@@ -167,6 +184,20 @@ class OutputStage:
                 _roll_back(placed)
                 self.discard()
                 raise OutputError(f"cannot write {entry.final}: {_reason(error)}") from error
+        for final in self._retiring:
+            if not final.is_file():
+                continue
+            kept = _hidden_sibling(final, "bak")
+            try:
+                os.replace(final, kept)
+            except OSError as error:
+                _roll_back(placed)
+                self._removed.clear()
+                self.discard()
+                raise OutputError(f"cannot remove {final}: {_reason(error)}") from error
+            # a failure from here on puts it back, as it does a replaced file
+            placed.append((_Entry(final, kept), kept))
+            self._removed.append(final)
         for _, backup in placed:
             _remove_quietly(backup)
         self._state = "committed"

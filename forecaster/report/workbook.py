@@ -144,6 +144,7 @@ def _replenishment_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
         final_order=plan.replenishment["suggested_order"],  # the planner edits this one
         moq=plan.units["moq"],
         case_pack=plan.units["case_pack"],
+        lead_time_days=plan.units["lead_time_days"],
         unit_cost=plan.units["unit_cost"],
     )
     highlight = _stockout_units(plan)
@@ -164,6 +165,7 @@ def _replenishment_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
             "position",
             "abc_class",
             "fill_rate_target",
+            "lead_time_days",
             "protection_days",
             "demand_over_p",
             "safety_stock",
