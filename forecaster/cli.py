@@ -57,7 +57,10 @@ AsOfOption = Annotated[
     ),
 ]
 LangOption = Annotated[
-    Lang | None, typer.Option("--lang", help="Language of the workbook headers: en or zh.")
+    Lang | None,
+    typer.Option(
+        "--lang", help="Language of the workbooks (headers, labels and sentences): en or zh."
+    ),
 ]
 
 
