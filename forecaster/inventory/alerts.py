@@ -125,6 +125,7 @@ def raise_alerts(
     )
 
     frames = []
+    promote = say("alert.promote", lang)
     eta_text = demand.next_eta.dt.strftime("%Y-%m-%d").fillna("")
     on_order = health["on_order"].to_numpy(dtype=float)
     if out_of_stock.any():
@@ -154,7 +155,6 @@ def raise_alerts(
         frames.append(_frame(units, i, "STOCKOUT_RISK", severity, action, detail))
     if overstock.any() or dead.any():
         disposal = _Disposal.plan(units, health, demand)
-        promote = say("alert.promote", lang)
     if overstock.any():
         i = np.flatnonzero(overstock)
         severity = np.where(cover[i] >= cover_cap, "high", "medium")
@@ -190,7 +190,7 @@ def raise_alerts(
                 i,
                 "LOW_SELL_THROUGH",
                 np.full(len(i), "low"),
-                np.full(len(i), say("alert.promote", lang), dtype=object),
+                np.full(len(i), promote, dtype=object),
                 detail,
             )
         )

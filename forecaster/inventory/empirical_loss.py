@@ -112,12 +112,15 @@ def empirical_order_up_to(
     days = on_sale.sum(axis=1)
     demand_days = (np.nan_to_num(history) > 0).sum(axis=1)
     mean_p = np.asarray(mean_p, dtype=float)
+    protection = np.asarray(protection, dtype=int)
+    lead = np.asarray(lead, dtype=int)
+    allowed_short = np.asarray(allowed_short, dtype=float)
     eligible = np.flatnonzero((days >= MIN_DAYS) & (demand_days >= min_demand_days) & (mean_p > 0))
     if len(eligible) == 0:
         return out
 
     shift = np.rint(np.sqrt(3.0) * np.asarray(lead_sd, dtype=float)).astype(int)
-    longest = np.asarray(protection, dtype=int) + shift
+    longest = protection + shift
     biggest = np.nanmax(history[eligible], axis=1)
     step = np.maximum(np.ceil(longest[eligible] * biggest / (_GRID - 1)), 1.0)
     points = longest[eligible] * np.ceil(biggest / step).astype(int) + 1  # a day rounds up
@@ -132,11 +135,11 @@ def empirical_order_up_to(
                 history[block],
                 unit_step,
                 int(n_fft),
-                np.asarray(protection, dtype=int)[block],
-                np.asarray(lead, dtype=int)[block],
+                protection[block],
+                lead[block],
                 shift[block],
                 mean_p[block],
-                np.asarray(allowed_short, dtype=float)[block],
+                allowed_short[block],
             )
             out.order_up_to[block] = level
             out.sd[block] = sd
