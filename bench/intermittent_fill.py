@@ -1,4 +1,4 @@
-"""Fill rate on real intermittent demand: the empirical loss against the normal loss.
+"""Fill rate on real intermittent demand: the spread from own forecast errors against normal.
 
 Online Retail II order lines (``../shared/data``, 10 non-UK countries,
 2009-12-01 .. 2010-11-30; real data, read in place, never copied) give the
@@ -22,7 +22,9 @@ At each review the forecast is rebuilt from the days before it only:
 * ``normal``: the variance of a total is the trailing daily sample variance
   times its days (independent days); no history, so the normal loss applies;
 * ``empirical``: the same forecast, demand class ``lumpy`` and the trailing 365
-  days as history (NaN before the first sale), so the empirical loss applies.
+  days as history (NaN before the first sale), so the spread comes from the
+  SKUs' own forecast errors over the protection period
+  (:mod:`forecaster.inventory.span_errors`).
 
 Every SKU starts with ``ceil(mean x (lead + review))`` on hand. After a 28-day
 warm-up the script measures, for fill-rate targets 90%, 95% and 98%, the share
@@ -172,7 +174,7 @@ def replay(y: Matrix, start: int, lead: int, target: float, method: str) -> Outc
             lines = replenish(state, forecast, stage, abc, settings, AS_OF)
             arriving[:, day + lead] += lines["suggested_order"].to_numpy()
             reviews += 1
-            empirical_lines += int((lines["empirical_days"] > 0).sum())
+            empirical_lines += int((lines["error_spans"] > 0).sum())
         today = y[:, start + day]
         if day >= WARM_UP:
             served += np.minimum(today, np.maximum(on_hand, 0.0))

@@ -285,6 +285,58 @@ def po(
     render_po(Console(), result.edited, result.files, result.removed)
 
 
+@app.command()
+def simulate(
+    data: DataOption = None,
+    config: ConfigOption = None,
+    start: Annotated[
+        datetime | None,
+        typer.Option(
+            "--from",
+            formats=["%Y-%m-%d"],
+            help="First review date YYYY-MM-DD. Default: --weeks weeks before the last sale.",
+        ),
+    ] = None,
+    weeks: Annotated[
+        int | None,
+        typer.Option(
+            "--weeks", min=1, help="Weekly reviews to replay. Default: the config's (20)."
+        ),
+    ] = None,
+    backorder: Annotated[
+        bool | None,
+        typer.Option(
+            "--backorder/--lost-sales",
+            help="Demand that finds no stock waits for the next arrival, or is lost. "
+            "Default: the config's (lost).",
+        ),
+    ] = None,
+    out: OutOption = None,
+    lang: LangOption = None,
+) -> None:
+    """Replay the weekly plan on the shop's own history beside your rule of thumb.
+
+    Each review plans with the sales up to that day, orders arrive after the
+    lead time and serve the sales that really followed. Prints fill rate and
+    stock against the rule "order up to the trailing average x (lead + review +
+    k days)" and writes out/simulation_<from>_<to>.xlsx.
+    """
+    from forecaster.report.console import RichProgress, render_simulation
+    from forecaster.simulation.run import run_simulation
+
+    with _user_errors():
+        settings = _settings(config, data, out, lang=lang)
+        with RichProgress(Console(stderr=True)) as progress:
+            result = run_simulation(
+                settings,
+                start.date() if start is not None else None,
+                weeks,
+                backorder,
+                progress,
+            )
+    render_simulation(Console(), result)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

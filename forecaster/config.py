@@ -269,11 +269,12 @@ class ReplenishmentSettings(_Section):
     abc_window_days: Days = 365  # days of sales whose revenue ranks the SKUs
     review_period_days: Days = 7  # for suppliers without their own review period
     max_cover_days: Days = 180  # flag an order whose resulting cover exceeds this
-    # intermittent and lumpy units: days of cleaned history whose protection-period
-    # totals give the empirical loss function (0: the normal loss for every unit)
-    empirical_window_days: Annotated[int, Field(ge=0)] = 365
-    # fewest days with a sale in that window for the empirical loss to be used
-    empirical_min_demand_days: Annotated[int, Field(ge=1)] = 4
+    # intermittent and lumpy units: days of forecast origins whose errors over the
+    # protection period give its distribution (0: the normal model for every unit)
+    error_window_days: Annotated[int, Field(ge=0)] = 365
+    # "class": safety stock placed where it serves most within each ABC class, the class
+    # meeting its target; "sku": every SKU meets its own class's target
+    allocation: Literal["class", "sku"] = "class"
     # purchase budget of a run at cost; lines that avoid the least stock-out value per unit
     # of cost are cut to fit (None: no budget)
     budget: Annotated[float, Field(gt=0)] | None = None
@@ -408,6 +409,23 @@ class ColumnSettings(_Section):
         return self
 
 
+def _default_rule_safety_days() -> tuple[int, ...]:
+    return (0, 3, 7, 10, 14, 21, 28, 42, 56, 84)
+
+
+class SimulationSettings(_Section):
+    weeks: Days = 20  # weekly reviews replayed by ``forecaster simulate``
+    # demand that finds no stock: "lost" (the customer buys elsewhere) or "backorder"
+    unmet_demand: Literal["lost", "backorder"] = "lost"
+    # the reference rule: order up to the trailing average of this many days ...
+    rule_window_days: Days = 28
+    # ... times (lead + review + k) days, for each safety cover k in days
+    rule_safety_days: tuple[Annotated[int, Field(ge=0)], ...] = Field(
+        default_factory=_default_rule_safety_days, min_length=1
+    )
+    seed: Annotated[int, Field(ge=0)] = 0  # draws of the lead-time spread, shared by all policies
+
+
 class Settings(_Section):
     """All settings of a run; see ``configs/default.toml`` for units."""
 
@@ -420,6 +438,7 @@ class Settings(_Section):
     lifecycle: LifecycleSettings = LifecycleSettings()
     slow_movers: SlowMoverSettings = SlowMoverSettings()
     replenishment: ReplenishmentSettings = ReplenishmentSettings()
+    simulation: SimulationSettings = SimulationSettings()
     columns: ColumnSettings = ColumnSettings()
 
     def with_overrides(

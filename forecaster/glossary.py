@@ -111,6 +111,24 @@ TERMS: dict[str, Term] = {
     "high": Term("High", "高", "integer"),
     "medium": Term("Medium", "中", "integer"),
     "low": Term("Low", "低", "integer"),
+    # simulation
+    "policy": Term("Policy", "补货策略"),
+    "safety_days": Term("Rule k (days)", "经验法则安全天数k", "integer"),
+    "fill_rate": Term("Fill rate", "满足率", "percent"),
+    "gap": Term("Fill - target", "满足率-目标", "percent"),
+    "stockout_days": Term("Stock-out days", "缺货天数", "integer"),
+    "lines_per_week": Term("Order lines per week", "每周采购行数", "number"),
+    "units_ordered": Term("Units ordered", "采购数量", "integer"),
+    "order_lines": Term("Order lines", "采购行数", "integer"),
+    "demand": Term("Demand", "需求", "integer"),
+    "served": Term("Served", "满足数量", "integer"),
+    "avg_stock": Term("Avg stock (units)", "平均库存(件)", "number"),
+    "rule_stock_value": Term("Rule's stock at same fill", "经验法则同满足率库存", "money"),
+    "stock_ratio": Term("Stock / rule's", "库存/经验法则", "number"),
+    "bias_p": Term("Bias of protection total", "保护期需求偏差", "percent"),
+    "rule_bias_p": Term("Rule's bias", "经验法则偏差", "percent"),
+    "rule_fill_rate": Term("Rule fill rate", "经验法则满足率", "percent"),
+    "week_start": Term("Week from", "周起始日", "date"),
     # data quality
     "file": Term("File", "文件"),
     "column": Term("Column", "列"),
@@ -142,6 +160,21 @@ LABELS: dict[str, tuple[str, str]] = {
     "slow_by_grade": ("Slow movers by grade", "滞销品分级汇总"),
     "stock_by_lifecycle": ("Stock by lifecycle stage", "各生命周期库存"),
     "total": ("Total", "合计"),
+    "simulation_title": ("Replay of the weekly plan", "补货计划历史回放"),
+    "reviews": ("Reviews", "计划次数"),
+    "units_short": ("Units planned", "计划单元数"),
+    "unmet_demand": ("Unmet demand", "缺货需求"),
+    "lost": ("lost", "流失"),
+    "backorder": ("back-ordered", "延期交付"),
+    "rule": ("Reference rule", "对照经验法则"),
+    "rule_text": (
+        "order up to the {window}-day average x (lead + review + k days)",
+        "补货至近{window}天日均销量 x (提前期 + 补货周期 + k天)",
+    ),
+    "verdict": ("Verdict", "结论"),
+    "by_class": ("Fill rate by ABC class", "各ABC类满足率"),
+    "exchange_curve": ("Exchange curve: stock against fill rate", "库存-满足率权衡曲线"),
+    "all_units": ("all", "全部"),
     "yes": ("yes", "是"),
     "no": ("no", "否"),
     "never": ("never", "从未"),
@@ -160,6 +193,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "ORDER NOW": ("ORDER NOW", "立即下单"),
     "OK": ("OK", "充足"),
     "EXCESS AFTER": ("EXCESS AFTER", "活动后积压"),
+    "intermittent": ("intermittent", "间歇需求"),
+    "lumpy": ("lumpy", "块状需求"),
     "introduction": ("introduction", "导入期"),
     "growth": ("growth", "成长期"),
     "maturity": ("maturity", "成熟期"),
@@ -209,20 +244,24 @@ PHRASES: dict[str, tuple[str, str]] = {
     "sep": ("; ", ";"),
     # why of a suggested order
     "why.discontinued": ("discontinued: no new orders", "已停售:不再下单"),
-    "why.decline": ("lifecycle decline: no new orders", "生命周期衰退期:不再下单"),
+    "why.decline": ("; decline: no safety stock", ";衰退期:不留安全库存"),
     "why.no_demand": (
         "no demand forecast over the {days} d protection period: no order",
         "保护期 {days} 天内无预测需求:不下单",
     ),
     "why.head": (
         "{days} d protection ({lead:g} lead + {review:g} review): demand {mean:,.0f} ± "
-        "{sd:,.0f}, safety {safety:,.0f} for {fill:.0%} fill (class {abc}{basis}), "
-        "position {position:,.0f}",
+        "{sd:,.0f}, safety {safety:,.0f} → expected fill {own:.1%} (class {abc} target "
+        "{fill:.0%}{basis}), position {position:,.0f}",
         "保护期 {days} 天(提前期 {lead:g} + 补货周期 {review:g}):需求 {mean:,.0f} ± "
-        "{sd:,.0f},安全库存 {safety:,.0f},目标满足率 {fill:.0%}({abc} 类{basis}),"
+        "{sd:,.0f},安全库存 {safety:,.0f} → 预计满足率 {own:.1%}({abc} 类目标 {fill:.0%}{basis}),"
         "库存头寸 {position:,.0f}",
     ),
-    "why.empirical": ("; intermittent: {days} d of sales", ";间歇需求:按近 {days} 天销售分布"),
+    "why.errors": (
+        "; spread from its own forecast errors over {spans:.1f} protection periods and its "
+        "{cls} class's",
+        ";波动取自自身 {spans:.1f} 个保护期的预测误差及{cls}类商品",
+    ),
     "why.enough": (" ≥ order-up-to {level:,.0f}: no order", " ≥ 目标库存 {level:,.0f}:不下单"),
     "why.need": (" → need {need:,.0f}", " → 需补 {need:,.0f}"),
     "why.moq_ok": (" → MOQ {moq:,.0f} ok", " → 起订量 {moq:,.0f} 已满足"),

@@ -97,7 +97,16 @@ def plan(settings: Settings, progress: Progress | None = None) -> Plan:
     progress = progress or Silent()
     with progress.stage("Reading and validating tables", total=len(TABLES)) as advance:
         ds = load_dataset(settings, on_table=lambda _name: advance(1))
+    return plan_dataset(ds, settings, progress)
 
+
+def plan_dataset(ds: Dataset, settings: Settings, progress: Progress | None = None) -> Plan:
+    """Every planning stage after loading: forecast, health, replenishment.
+
+    ``forecaster simulate`` calls it once per review date with the dataset as
+    it stood on that date, so a replay plans exactly as ``run`` does.
+    """
+    progress = progress or Silent()
     with progress.stage("Forecasting demand", total=1) as advance:
         units = planning_units(ds)
         forecast = forecast_units(

@@ -16,7 +16,7 @@ from forecaster.cli import app
 from tests.conftest import MINIMAL, write_tables
 
 REPO = Path(__file__).resolve().parents[1]
-COMMANDS = ["run", "validate", "forecast", "backtest", "promo-check", "po"]
+COMMANDS = ["run", "validate", "forecast", "backtest", "promo-check", "po", "simulate"]
 runner = CliRunner()
 
 

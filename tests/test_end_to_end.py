@@ -21,7 +21,8 @@ B  supplier S2 (review 14), lead 14, cost 10, price 30. One sale of 3 units 150
    days ago, 30 on hand from lots of 15 (40 d old), 10 (100 d), 10 (200 d):
    FIFO age (15 x 40 + 10 x 100 + 5 x 200) / 30 = 86.667 days. No demand, so
    cover is the 365-day cap, turnover infinite, sell-through 0, movement 0.
-   Nothing sold for 112 days: lifecycle decline, no order. Alert DEAD_STOCK
+   Nothing sold for 112 days: lifecycle decline; no demand forecast, so no order
+   (a declining SKU that still sells would be ordered its forecast). Alert DEAD_STOCK
    (it replaces OVERSTOCK and LOW_SELL_THROUGH). Slow mover, grade B (C needs
    age >= 180; movement 0 < 0.1): stock value 300, recovery 0.3 x 300 = 90.
 C  supplier S2, discontinued; sold 1 a day until 10 days ago, nothing on hand:
@@ -153,7 +154,7 @@ def test_writes_the_workbook_and_one_po_per_supplier_with_an_order(result: Path)
         "replenishment_2026-03-28.xlsx",
         "suppliers",
     ]
-    # S2's SKUs are in decline or discontinued: S2 gets no purchase order.
+    # S2's SKUs have no demand or are discontinued: S2 gets no purchase order.
     assert [p.name for p in (result / "suppliers").iterdir()] == ["PO_S1_2026-03-28.xlsx"]
     wb = load_workbook(result / "replenishment_2026-03-28.xlsx")
     assert wb.sheetnames == [
@@ -180,11 +181,12 @@ def test_replenishment_numbers(result: Path) -> None:
 
     assert (d["ABC class"], d["Fill-rate target"]) == ("B", 0.95)
     assert d["Safety stock"] == pytest.approx(3.943, abs=0.01)
-    assert "safety 4 for 95% fill (class B)" in str(d["Why"])
+    assert "safety 4 → expected fill 95.0% (class B target 95%)" in str(d["Why"])
     assert (d["Suggested order"], d["Cases"], d["Order value"]) == (72, 12, 576)
     assert "→ 6 cases of 6 = 36; topped up by 36 to reach S1's minimum" in str(d["Why"])
 
-    assert b["Suggested order"] == 0 and b["Why"] == "lifecycle decline: no new orders"
+    no_demand = "no demand forecast over the 28 d protection period: no order"
+    assert b["Suggested order"] == 0 and b["Why"] == no_demand
     assert c["Suggested order"] == 0 and c["Why"] == "discontinued: no new orders"
     assert b["Order by"] is None and b["Expected arrival"] is None
 

@@ -17,7 +17,8 @@ Rules, first match wins (``T`` = ``trend_window_days``, default 56):
    ``growth_min_units`` (a sale or two after a quiet spell is no trend).
 4. Otherwise **maturity**.
 
-Decline stops new orders (see :mod:`forecaster.inventory.replenishment`).
+Decline drops the safety stock: the SKU is ordered to cover its forecast only
+(see :mod:`forecaster.inventory.replenishment`).
 """
 
 from __future__ import annotations

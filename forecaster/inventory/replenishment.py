@@ -7,21 +7,27 @@ For each unit, with lead time ``L`` and its supplier's review period ``R``:
 2. Demand over ``P`` from the forecast: mean ``mu_P`` and standard deviation
    ``sigma_P``, widened by the lead-time spread: ``sigma_P^2 = var(D_P) +
    (mu_P / P)^2 x lead_time_std_days^2``.
-3. Safety stock ``k x sigma_P`` with ``k`` meeting the fill-rate target
-   (:mod:`forecaster.inventory.safety_stock`). It is negative when the target
-   is low for the spread: the cycle stock alone would serve more than the
-   target, and holding it all would over-serve at the cost of stock.
-   Intermittent and lumpy units with enough history take their level from the
-   empirical loss function instead (:mod:`forecaster.inventory.empirical_loss`):
-   the safety stock is that level less ``mu_P``, and ``sigma_P`` the spread
-   of the protection-period total built from their daily history.
-4. Order-up-to level ``S = mu_P + safety stock``, never below 0.
+3. The distribution of that demand (:mod:`forecaster.inventory.protection_demand`):
+   normal for smooth and erratic units; for intermittent and lumpy units the
+   sample of their own forecast errors over the span, shrunk towards their
+   demand class's (:mod:`forecaster.inventory.span_errors`). It gives the
+   expected units short per cycle at any level ``S``.
+   With ``allocation = "class"`` (the default) the levels of each ABC class
+   are set together so that the class's expected shortage meets its
+   fill-rate target at the least stock value
+   (:mod:`forecaster.inventory.allocation`); with ``"sku"`` each unit meets
+   the target alone. Safety stock is ``S - mu_P``: negative when the cycle
+   stock alone would serve more than the target.
+4. Order-up-to level ``S``, never below 0.
 5. Inventory position = on hand + open POs - allocated.
 6. Suggested order = ``S - position`` when positive, rounded up to whole
    units, raised to the MOQ, rounded up to whole cases.
 
-Discontinued SKUs and SKUs in lifecycle decline get no order. An order that
-the MOQ or the case pack lifts above ``max_cover_days`` of demand is flagged.
+Discontinued SKUs get no order. A SKU in lifecycle decline keeps selling, so it
+is ordered to cover its forecast (which carries the decline) with no safety
+stock: the stock it would hold for service is the stock it risks being left
+with. An order that the MOQ or the case pack lifts above ``max_cover_days`` of
+demand is flagged.
 The order is placed on the as-of date and arrives ``L`` days later.
 """
 
@@ -31,10 +37,10 @@ import numpy as np
 import pandas as pd
 
 from forecaster.config import Lang, ReplenishmentSettings
-from forecaster.glossary import say
+from forecaster.glossary import label, say
 from forecaster.inventory.abc import fill_rate_targets
-from forecaster.inventory.empirical_loss import EmpiricalLevels, empirical_order_up_to
-from forecaster.inventory.safety_stock import fill_rate_factor
+from forecaster.inventory.allocation import allocate
+from forecaster.inventory.protection_demand import protection_demand
 from forecaster.models.forecast import Forecast
 from forecaster.units import protection_days
 
@@ -61,11 +67,9 @@ COLUMNS = [
     "expected_arrival",
     "why",
     "orderable",
-    "empirical_days",
+    "error_spans",
+    "expected_fill",
 ]
-
-#: Demand classes whose safety stock comes from their own history when it is long enough.
-EMPIRICAL_CLASSES = ("intermittent", "lumpy")
 
 
 def replenish(
@@ -96,14 +100,29 @@ def replenish(
     sigma_p = np.sqrt(sd_demand**2 + (daily * sd_lead) ** 2)
     cycle, _ = forecast.total(np.ceil(review).astype(int), offset=np.ceil(lead).astype(int))
     target = fill_rate_targets(abc, settings.fill_rate)
-    safety = fill_rate_factor(target, cycle, sigma_p) * sigma_p
-    empirical = _empirical_levels(
-        forecast, protection, lead, sd_lead, mu_p, target, cycle, settings
+    demand = protection_demand(
+        forecast,
+        protection,
+        np.ceil(lead).astype(int),
+        sd_lead,
+        mu_p,
+        sigma_p,
+        settings.error_window_days,
     )
-    use = ~np.isnan(empirical.order_up_to)
-    safety = np.where(use, empirical.order_up_to - mu_p, safety)
-    sigma_p = np.where(use, empirical.sd, sigma_p)
-    order_up_to = np.maximum(mu_p + safety, 0.0)
+    blocked = (units["status"] == "discontinued").to_numpy()
+    declining = stage == "decline"
+    allowed = (1.0 - target) * cycle
+    order_up_to = demand.level_for(allowed)
+    if settings.allocation == "class":
+        pooled = ~blocked & ~declining & (mu_p > 0)
+        cost = units["unit_cost"].to_numpy(dtype=float)
+        order_up_to = np.where(pooled, allocate(demand, cost, abc, allowed, pooled), order_up_to)
+    # a declining SKU is ordered to cover its forecast only
+    order_up_to = np.where(declining, np.minimum(order_up_to, mu_p), order_up_to)
+    safety = order_up_to - mu_p
+    sigma_p = demand.spread()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        expected_fill = np.where(cycle > 0, 1.0 - demand.shortage(order_up_to) / cycle, 1.0)
 
     on_hand = units["on_hand"].to_numpy(dtype=float)
     on_order = units["on_order"].to_numpy(dtype=float)
@@ -113,11 +132,8 @@ def replenish(
 
     moq = units["moq"].to_numpy(dtype=float)
     pack = np.maximum(units["case_pack"].to_numpy(dtype=float), 1.0)
-    blocked = (units["status"] == "discontinued").to_numpy() | (stage == "decline")
     wanted = ~blocked & (need > 1e-9) & (mu_p > 0)
-    units_needed = np.where(wanted, np.ceil(need - 1e-9), 0.0)
-    after_moq = np.where(wanted, np.maximum(units_needed, moq), 0.0)
-    order = np.ceil(after_moq / pack) * pack
+    units_needed, after_moq, order = round_order(np.where(wanted, need, 0.0), moq, pack)
     with np.errstate(over="ignore"):  # a vanishing daily demand means an unbounded cover
         cover_after = np.divide(
             position + order, daily, out=np.full(len(daily), np.inf), where=daily > 0
@@ -147,7 +163,8 @@ def replenish(
             "order_by": pd.Series(as_of, index=units.index).where(order > 0),
             "expected_arrival": (as_of + lead_days).where(order > 0),
             "orderable": ~blocked & (mu_p > 0),
-            "empirical_days": empirical.days,
+            "error_spans": demand.own_spans(),
+            "expected_fill": expected_fill,
         }
     )
     frame["why"] = _explain(
@@ -160,40 +177,30 @@ def replenish(
         cover_after,
         blocked,
         stage,
+        forecast.demand_class,
         settings,
         lang,
     )
     return frame[COLUMNS]
 
 
-def _empirical_levels(
-    forecast: Forecast,
-    protection: np.ndarray,
-    lead: np.ndarray,
-    lead_sd: np.ndarray,
-    mu_p: np.ndarray,
-    target: np.ndarray,
-    cycle: np.ndarray,
-    settings: ReplenishmentSettings,
-) -> EmpiricalLevels:
-    """Empirical order-up-to levels of the intermittent and lumpy units (NaN for the rest)."""
-    n = len(mu_p)
-    history = forecast.history
-    if history is None or forecast.demand_class is None:
-        history = np.full((n, 0), np.nan)
-        intermittent = np.zeros(n, dtype=bool)
-    else:
-        intermittent = np.isin(forecast.demand_class, EMPIRICAL_CLASSES)
-    return empirical_order_up_to(
-        history,
-        protection,
-        np.ceil(lead),
-        lead_sd,
-        np.where(intermittent, mu_p, 0.0),  # a zero mean is never eligible
-        (1.0 - target) * cycle,
-        settings.empirical_window_days,
-        settings.empirical_min_demand_days,
-    )
+def round_order(
+    need: np.ndarray, moq: np.ndarray, pack: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Round a positive need up to whole units, raise it to the MOQ, round up to whole cases.
+
+    A need of 0 or less orders nothing. Returns the units needed, the quantity
+    after the MOQ and the order, each shape (n,).
+
+    >>> [a.tolist() for a in round_order(np.array([7.2, 0.0, 130]), np.array([100.0] * 3),
+    ...                                   np.array([12.0] * 3))]
+    [[8.0, 0.0, 130.0], [100.0, 0.0, 130.0], [108.0, 0.0, 132.0]]
+    """
+    wanted = need > 1e-9
+    units_needed = np.where(wanted, np.ceil(need - 1e-9), 0.0)
+    after_moq = np.where(wanted, np.maximum(units_needed, moq), 0.0)
+    order = np.ceil(after_moq / np.maximum(pack, 1.0)) * np.maximum(pack, 1.0)
+    return units_needed, after_moq, order
 
 
 def _explain(
@@ -206,13 +213,13 @@ def _explain(
     cover_after: np.ndarray,
     blocked: np.ndarray,
     stage: np.ndarray,
+    demand_class: np.ndarray | None,
     settings: ReplenishmentSettings,
     lang: Lang,
 ) -> list[str]:
     """One sentence per unit in ``lang``, in numbers, e.g. ``21 d protection (14 lead + 7 review):
-    demand 210 ± 38, safety 62 for 98% fill (class A), position 50 → need 222 → MOQ 200 ok →
-    10 cases of 24 = 240``."""
-    status = units["status"].to_numpy()
+    demand 210 ± 38, safety 62 → expected fill 98.0% (class A target 98%), position 50 → need
+    222 → MOQ 200 ok → 10 cases of 24 = 240``."""
     moq = units["moq"].to_numpy(dtype=float)
     pack = np.maximum(units["case_pack"].to_numpy(dtype=float), 1.0)
     protection = frame["protection_days"].to_numpy()
@@ -224,18 +231,23 @@ def _explain(
     orders = frame["suggested_order"].to_numpy()
     targets = frame["fill_rate_target"].to_numpy()
     classes = frame["abc_class"].to_numpy()
-    history_days = frame["empirical_days"].to_numpy()
+    spans = frame["error_spans"].to_numpy()
+    own_fill = frame["expected_fill"].to_numpy()
     out = []
     for i in range(len(frame)):
         order = orders[i]
         if blocked[i]:
-            reason = "discontinued" if status[i] == "discontinued" else "decline"
-            out.append(say(f"why.{reason}", lang))
+            out.append(say("why.discontinued", lang))
             continue
         if mu_p[i] <= 0:
             out.append(say("why.no_demand", lang, days=protection[i]))
             continue
-        basis = say("why.empirical", lang, days=history_days[i]) if history_days[i] else ""
+        basis = ""
+        if spans[i] > 0:
+            kind = label(str(demand_class[i]), lang) if demand_class is not None else ""
+            basis = say("why.errors", lang, spans=spans[i], cls=kind)
+        if stage[i] == "decline":
+            basis += say("why.decline", lang)
         text = say(
             "why.head",
             lang,
@@ -246,6 +258,7 @@ def _explain(
             sd=sigma_p[i],
             safety=safety[i],
             fill=targets[i],
+            own=own_fill[i],
             abc=classes[i],
             basis=basis,
             position=position[i],

@@ -10,6 +10,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+import pandas as pd
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
     from forecaster.models.backtest import Backtest
     from forecaster.pipeline import Plan
     from forecaster.report.edited_plan import EditedPlan
+    from forecaster.simulation.run import SimulationResult
 
 
 class RichProgress:
@@ -239,3 +242,48 @@ def render_po(
         )
     console.print(table)
     render_files(console, files, removed)
+
+
+def render_simulation(console: Console, result: SimulationResult) -> None:
+    """Fill rate against target per class, the exchange curve and the verdict of a replay."""
+    from forecaster.simulation.outcome import verdict
+
+    replay, outcome = result.replay, result.outcome
+    first = replay.start + pd.Timedelta(days=1)
+    unmet = "back-ordered" if replay.backorder else "lost"
+    console.print(
+        f"[bold]Replay[/bold] {first:%Y-%m-%d} – {replay.end:%Y-%m-%d}: {replay.reviews} reviews, "
+        f"{len(replay.units):,} planning units, unmet demand {unmet}, {replay.seconds:,.0f} s"
+    )
+    classes = Table(title="forecaster by ABC class")
+    names = ("class", "units", "target", "fill", "gap", "stock", "rule's stock", "ratio", "bias P")
+    for name in names:
+        classes.add_column(name, justify="left" if name == "class" else "right")
+    for row in outcome.classes.itertuples(index=False):
+        classes.add_row(
+            str(row.abc_class),
+            f"{row.units:,}",
+            f"{row.fill_rate_target:.1%}",
+            f"{row.fill_rate:.1%}",
+            f"{row.gap * 100:+.1f} pt",
+            f"{row.stock_value:,.0f}",
+            "—" if np.isnan(row.rule_stock_value) else f"{row.rule_stock_value:,.0f}",
+            "—" if np.isnan(row.stock_ratio) else f"{row.stock_ratio:.2f}x",
+            f"{row.bias_p:+.1%}",
+        )
+    console.print(classes)
+    curve = Table(title="Exchange curve")
+    for name in ("policy", "fill", "stock at cost", "stock-out days", "lines/week"):
+        curve.add_column(name, justify="left" if name == "policy" else "right")
+    for row in outcome.policies.itertuples(index=False):
+        style = "bold" if row.policy == "forecaster" else ""
+        curve.add_row(
+            f"[{style}]{row.policy}[/{style}]" if style else row.policy,
+            f"{row.fill_rate:.1%}",
+            f"{row.stock_value:,.0f}",
+            f"{row.stockout_days:,.0f}",
+            f"{row.lines_per_week:,.1f}",
+        )
+    console.print(curve)
+    console.print(f"[bold]{escape(verdict(outcome))}[/bold]")
+    render_files(console, result.files)

@@ -49,6 +49,7 @@ import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.chart._chart import ChartBase
 from openpyxl.formatting.rule import DataBarRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -482,6 +483,11 @@ class SheetWriter:
         """The sheet's name as written."""
         return str(self._ws.title)
 
+    @property
+    def next_row(self) -> int:
+        """The sheet row (1-based) the next block starts on; a table's header sits there."""
+        return self._next_row
+
     def __enter__(self) -> SheetWriter:
         return self
 
@@ -584,6 +590,23 @@ class SheetWriter:
         self._blocks.append(block)
         self._next_row += height
         self._width = max(self._width, len(columns))
+
+    def print_landscape(self) -> None:
+        """Print the sheet landscape, scaled to one page wide (as tall as it needs)."""
+        self._check_open()
+        ws = self._ws
+        ws.page_setup.orientation = "landscape"  # type: ignore[attr-defined, unused-ignore]
+        ws.page_setup.fitToWidth = 1  # type: ignore[attr-defined, unused-ignore]
+        ws.page_setup.fitToHeight = 0  # type: ignore[attr-defined, unused-ignore]
+        ws.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[attr-defined, unused-ignore]
+
+    def chart(self, chart: ChartBase, anchor: str) -> None:
+        """Place an openpyxl chart with its top-left corner at cell ``anchor`` (e.g. ``"H2"``).
+
+        Its data references must point at cells of this workbook's tables.
+        """
+        self._check_open()
+        self._ws.add_chart(chart, anchor)  # type: ignore[attr-defined, unused-ignore]
 
     def close(self) -> None:
         """Write the sheet: column widths, panes, filter, data bars, then every row.

@@ -1,0 +1,238 @@
+"""Demand over the protection period from each unit's own forecast errors over that span.
+
+A normal curve or a negative binomial with the fitted variance misjudges lumpy
+demand over a protection period badly: wholesale orders come in lumps, busy
+weeks cluster, and the level moves. What the order-up-to level must cover is
+the error of *the forecast* over the span the order has to last. For
+intermittent and lumpy units that error is measured on the unit's own
+history, the way a planner would check a forecast, by rolling origins:
+
+1. **Origins.** Every day ``o`` of the last ``window`` days whose span
+   ``o+1 .. o+m`` ended by the as-of date, and before which the unit had been
+   on sale for :data:`LEVEL_DAYS` days.
+2. **Forecast at the origin.** The level a forecast would have had then: the
+   mean daily demand of the :data:`LEVEL_DAYS` days up to ``o`` (promotion
+   days cleaned) times ``m`` -- what the engine's models for sparse demand
+   (moving averages, SES, Croston, ADIDA) reduce to.
+3. **Error.** ``e_o`` = actual total over the span - that forecast, in units,
+   divided by the unit's mean daily demand x ``m`` to pool it (a
+   standardised error). Today's total is ``mu + e``, never below 0: the
+   engine's forecast ``mu`` carrying the unit's own errors -- their spread,
+   their skew, and any under- or over-forecasting the history shows.
+4. **Shrinkage.** Overlapping spans of one year hold few independent totals
+   (``origins / m``). A unit's own errors get the weight
+   ``n / (n + PRIOR_SPANS)``, ``n`` its independent spans; the standardised
+   errors pooled over every unit of its demand class, scaled by its forecast
+   (``mu / m`` a day), get the rest. A new unit takes its class's alone.
+5. **Shortage.** At order-up-to level ``S`` the expected units short per
+   review cycle are ``E(D_P - S)+ - E(D_L - S)+`` (Hadley & Whitin), with
+   ``D_P`` the total over the protection period and ``D_L`` over the lead
+   time from the same origins. A lead-time spread ``sigma_L`` enters as the
+   spans ``P - d, P, P + d`` (and ``L - d, L, L + d``), ``d = sqrt(3) sigma_L``,
+   weighted 1/6, 2/3, 1/6 (three-point Gauss-Hermite).
+
+Units of the other demand classes keep the engine's error model (a normal
+total, :mod:`forecaster.inventory.protection_demand`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+#: Days of history whose mean is the forecast level at an origin.
+LEVEL_DAYS = 56
+#: Independent spans of its own that a unit needs to weigh as much as its class's errors.
+PRIOR_SPANS = 4.0
+#: Pooled errors kept per demand class (an even subsample of all of them).
+POOL_SIZE = 512
+#: The three lead-time offsets as multiples of ``d``, with their weights.
+_SPREAD = ((-1, 1 / 6), (0, 2 / 3), (1, 1 / 6))
+
+
+@dataclass(frozen=True)
+class DemandSample:
+    """Weighted samples of each unit's demand over the protection period and the lead time.
+
+    ``p_values`` / ``l_values`` are units of demand, shape (n, m), paired by
+    column (the same origin); ``weights`` (n, m) sum to
+    1 per unit (0 where a column is padding). ``spans`` is the number of
+    independent spans of its own history behind each unit (0: its class's
+    errors alone). A unit without any sample (its class
+    had no usable origin) has all-zero weights.
+    """
+
+    p_values: np.ndarray
+    l_values: np.ndarray
+    weights: np.ndarray
+    spans: np.ndarray
+
+    def rows(self, index: np.ndarray) -> DemandSample:
+        """The sample of the units at ``index``."""
+        return DemandSample(
+            self.p_values[index], self.l_values[index], self.weights[index], self.spans[index]
+        )
+
+    @property
+    def usable(self) -> np.ndarray:
+        """Units with a distribution (their class had some ratio)."""
+        return np.asarray(self.weights.sum(axis=1) > 0)
+
+    def shortage(self, level: np.ndarray) -> np.ndarray:
+        """Expected units short per review cycle at order-up-to ``level`` (n,), never below 0."""
+        s = level[:, None]
+        over_p = np.nan_to_num(np.maximum(self.p_values - s, 0.0))
+        over_l = np.nan_to_num(np.maximum(self.l_values - s, 0.0))
+        return np.asarray(np.maximum(((over_p - over_l) * self.weights).sum(axis=1), 0.0))
+
+    def quantile(self, q: np.ndarray) -> np.ndarray:
+        """The smallest total per unit whose cumulative weight reaches ``q`` (n,)."""
+        values, cum = self._sorted
+        index = np.minimum((cum < q[:, None] - 1e-12).sum(axis=1), values.shape[1] - 1)
+        return np.asarray(values[np.arange(len(values)), index])
+
+    @cached_property
+    def _sorted(self) -> tuple[np.ndarray, np.ndarray]:
+        """The totals in ascending order per unit, and their cumulative weights."""
+        order = np.argsort(np.where(self.weights > 0, self.p_values, np.inf), axis=1)
+        values = np.nan_to_num(np.take_along_axis(self.p_values, order, axis=1))
+        return values, np.cumsum(np.take_along_axis(self.weights, order, axis=1), axis=1)
+
+    def sd(self) -> np.ndarray:
+        """Standard deviation of the protection-period total per unit."""
+        mean = np.nansum(self.p_values * self.weights, axis=1)
+        var = np.nansum((self.p_values - mean[:, None]) ** 2 * self.weights, axis=1)
+        return np.asarray(np.sqrt(var))
+
+
+def standardised_errors(history: np.ndarray, span: np.ndarray, window: int) -> np.ndarray:
+    """Error of the level forecast over ``span`` days at each origin, standardised, (n, window).
+
+    ``history`` is daily demand ending on the as-of date, NaN before a unit
+    was on sale; ``span`` is whole days per unit (at least 1). Column
+    ``window - 1`` is the last origin whose span ends by the as-of date;
+    NaN where an origin does not count (see the module docstring). Errors
+    are in units of the unit's mean daily demand x ``span``.
+
+    >>> h = np.array([[1.0, 3.0] * 40])  # mean 2 a day; any 4 days sell 8
+    >>> e = standardised_errors(h, np.array([4]), 10)
+    >>> float(np.nanmin(e)), float(np.nanmax(e))
+    (0.0, 0.0)
+    """
+    n, days = history.shape
+    cum = np.zeros((n, days + 1))
+    np.cumsum(np.nan_to_num(history), axis=1, out=cum[:, 1:])
+    sold_days = np.zeros((n, days + 1))
+    np.cumsum(~np.isnan(history), axis=1, out=sold_days[:, 1:])
+    span = np.asarray(span, dtype=int)
+    # origin o (a column of history) forecasts o+1 .. o+span; the last one is days-1-span
+    origin = (days - 1 - span)[:, None] + np.arange(window)[None, :] - (window - 1)
+    o = np.clip(origin, LEVEL_DAYS - 1, days - 1)
+    rows = np.arange(n)[:, None]
+    level_total = cum[rows, o + 1] - cum[rows, o + 1 - LEVEL_DAYS]
+    level_days = sold_days[rows, o + 1] - sold_days[rows, o + 1 - LEVEL_DAYS]
+    actual = cum[rows, np.minimum(o + 1 + span[:, None], days)] - cum[rows, o + 1]
+    scale = mean_daily(history) * span
+    valid = (origin >= LEVEL_DAYS - 1) & (level_days >= LEVEL_DAYS) & (scale[:, None] > 0)
+    error = actual - level_total / LEVEL_DAYS * span[:, None]
+    return np.where(valid, error / np.where(scale > 0, scale, 1.0)[:, None], np.nan)
+
+
+def mean_daily(history: np.ndarray) -> np.ndarray:
+    """Mean daily demand of each unit over its days on sale (0 when none)."""
+    days = (~np.isnan(history)).sum(axis=1)
+    total = np.nansum(history, axis=1)
+    return np.asarray(np.divide(total, days, out=np.zeros(len(days)), where=days > 0))
+
+
+def span_errors(
+    history: np.ndarray,
+    groups: np.ndarray,
+    protection: np.ndarray,
+    lead: np.ndarray,
+    lead_sd: np.ndarray,
+    mean_p: np.ndarray,
+    mean_l: np.ndarray,
+    window: int,
+) -> DemandSample:
+    """Each unit's weighted sample of demand over ``P`` and over ``L`` (see the module docstring).
+
+    Parameters
+    ----------
+    history
+        Daily demand ending on the as-of date (promotion days cleaned), NaN
+        before a unit went on sale, shape (n, days).
+    groups
+        The pool of each unit (its demand class), shape (n,).
+    protection, lead, lead_sd
+        ``P`` and ``L`` (whole days) and the lead time's standard deviation (days).
+    mean_p, mean_l
+        The forecast of demand over ``P`` and over ``L``.
+    window
+        Days of origins.
+    """
+    n = len(protection)
+    d = np.rint(np.sqrt(3.0) * np.nan_to_num(lead_sd)).astype(int)
+    spread = _SPREAD if d.any() else ((0, 1.0),)
+    own_level = mean_daily(history)
+    forecast_level = np.divide(mean_p, protection, out=np.zeros(n), where=protection > 0)
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    spans = np.zeros(n)
+    for step, share in spread:
+        p_span = np.maximum(protection + step * d, 1)
+        l_span = np.maximum(lead + step * d, 0)
+        e_p = standardised_errors(history, p_span, window)
+        e_l = np.where(
+            l_span[:, None] > 0, standardised_errors(history, np.maximum(l_span, 1), window), 0.0
+        )
+        own = ~np.isnan(e_p) & ~np.isnan(e_l)
+        count = own.sum(axis=1)
+        if step == 0:
+            spans = count / p_span
+        pool_p, pool_l = _pools(e_p, e_l, own, groups)
+        pooled = ~np.isnan(pool_p)
+        w_own = np.where(pooled.any(axis=1), count / p_span / (count / p_span + PRIOR_SPANS), 1.0)
+        weights = np.concatenate(
+            [
+                np.where(own, (w_own / np.maximum(count, 1))[:, None], 0.0),
+                np.where(pooled, ((1 - w_own) / POOL_SIZE)[:, None], 0.0),
+            ],
+            axis=1,
+        )
+        mu_p = (mean_p * p_span / np.maximum(protection, 1))[:, None]
+        mu_l = (mean_l * l_span / np.maximum(lead, 1))[:, None]
+        own_p, pool_scale_p = (own_level * p_span)[:, None], (forecast_level * p_span)[:, None]
+        own_l, pool_scale_l = (own_level * l_span)[:, None], (forecast_level * l_span)[:, None]
+        values_p = np.concatenate([mu_p + e_p * own_p, mu_p + pool_p * pool_scale_p], axis=1)
+        values_l = np.concatenate([mu_l + e_l * own_l, mu_l + pool_l * pool_scale_l], axis=1)
+        parts.append((np.maximum(values_p, 0.0), np.maximum(values_l, 0.0), weights * share))
+    p_values, l_values, weights = (
+        np.concatenate(part, axis=1) for part in zip(*parts, strict=True)
+    )
+    total = weights.sum(axis=1, keepdims=True)
+    weights = np.divide(weights, total, out=np.zeros_like(weights), where=total > 0)
+    return DemandSample(p_values, l_values, weights, spans)
+
+
+def _pools(
+    e_p: np.ndarray, e_l: np.ndarray, own: np.ndarray, groups: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each unit's class pool of paired errors, :data:`POOL_SIZE` columns (NaN where empty).
+
+    The pool is an even subsample (by position, so deterministic) of every
+    usable (P, L) error pair of the units of the class.
+    """
+    n = len(groups)
+    pool_p = np.full((n, POOL_SIZE), np.nan)
+    pool_l = np.full((n, POOL_SIZE), np.nan)
+    for group in np.unique(groups):
+        members = groups == group
+        pairs_p, pairs_l = e_p[members][own[members]], e_l[members][own[members]]
+        if len(pairs_p) == 0:
+            continue
+        pick = np.linspace(0, len(pairs_p) - 1, POOL_SIZE).round().astype(int)
+        pool_p[members] = pairs_p[pick]
+        pool_l[members] = pairs_l[pick]
+    return pool_p, pool_l
