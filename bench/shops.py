@@ -172,9 +172,7 @@ def write_tables(out: Path, tables: dict[str, pd.DataFrame]) -> Path:
     return out
 
 
-def write_shop(
-    out: Path, sales: pd.DataFrame, skus: pd.DataFrame, suppliers: pd.DataFrame
-) -> Path:
+def write_shop(out: Path, sales: pd.DataFrame, skus: pd.DataFrame, suppliers: pd.DataFrame) -> Path:
     """Write a shop's four tables (inventory: 0 on hand for every SKU) into ``out``."""
     tables = {"sales": sales, "skus": skus, "suppliers": suppliers}
     return write_tables(out, {**tables, "inventory": inventory_table(skus["sku"])})

@@ -137,7 +137,9 @@ def test_learned_1111_uplift_by_hand(shop: Shop) -> None:
     cleaned out of the history (their days become 10), so every model forecasts 10 a day --
     a seasonal model would otherwise repeat last year's spike -- and the coming 11.11, with
     a blank uplift, is multiplied by the uplift learned from the two past ones: sold 2 x 330
-    over expected 2 x 110 = 3 (one SKU: shop, category and SKU agree) -> 30 on days 6..16."""
+    over expected 2 x 110 = 3, each level shrunk by k = 30 expected units towards the one
+    above, the shop towards 1 (one SKU: shop (660 + 30) / 250 = 2.76, category 2.9712, SKU
+    2.996544) -> 29.96544 on days 6..16."""
     dates = pd.date_range("2024-06-01", AS_OF_1111)
     sales = daily_sales(dates, lambda d: 30 if is_1111(d) else 10)
     folder = shop(sales=sales, skus=SKU_A, inventory=[{"sku": "A", "on_hand": 1}],
@@ -145,11 +147,11 @@ def test_learned_1111_uplift_by_hand(shop: Shop) -> None:
     fc, as_of, _ = forecast_shop(folder, None, 28)
     assert as_of == AS_OF_1111
     expected = np.full(28, 10.0)
-    expected[6:17] = 30.0
+    expected[6:17] = 29.96544
     np.testing.assert_allclose(fc.mean[0], expected)
-    # the spread is multiplied too: the variance of a 1111 day is 3² x a normal day's
+    # the spread is multiplied too: the variance of a 1111 day is uplift² x a normal day's
     steps = np.diff(fc.cum_var[0])
-    assert steps[6] == pytest.approx(9 * steps[0])
+    assert steps[6] == pytest.approx(2.996544**2 * steps[0])
 
 
 def test_learned_1111_uplift_noisy(shop: Shop) -> None:
@@ -180,14 +182,18 @@ def is_618(d: pd.Timestamp) -> bool:
 def test_recurring_618_without_a_promotions_table(shop: Shop) -> None:
     """No promotions table; A sells 10 a day and 20 during 618 (05-31 .. 06-18) in 2024 and
     2025. The recurring festival 618 is added for every year: last years' spikes are cleaned
-    out and the coming 618 (days 6..24) gets the learned uplift 2 -> 20."""
+    out and the coming 618 (days 6..24) gets the learned uplift: 2 x 380 sold over 2 x 190
+    expected, shrunk towards 1 at the shop by k = 30 ((760 + 30) / 410), then the category
+    and the SKU -> 19.996 (2 without the shop's prior)."""
     dates = pd.date_range("2024-03-01", AS_OF_618)
     sales = daily_sales(dates, lambda d: 20 if is_618(d) else 10)
     folder = shop(sales=sales, skus=SKU_A, inventory=[{"sku": "A", "on_hand": 1}])
     fc, as_of, _ = forecast_shop(folder, None, 35)
     assert as_of == AS_OF_618
+    shop_level = (760 + 30) / 410
+    category = (760 + 30 * shop_level) / 410
     expected = np.full(35, 10.0)
-    expected[6:25] = 20.0
+    expected[6:25] = 10 * (760 + 30 * category) / 410
     np.testing.assert_allclose(fc.mean[0], expected)
 
 

@@ -19,6 +19,7 @@ from forecaster.models.panel import (
     MatrixFreq,
     forecast_daily,
     forecast_matrix,
+    partial_first_bucket,
     validated_shares,
     weekday_shares,
     weekly_buckets,
@@ -216,7 +217,7 @@ def test_days_add_up_to_the_weekly_forecast(horizon: int) -> None:
     daily = forecast_daily(y, horizon, start, groups, ONE)
     buckets, first = weekly_buckets(y, start)
     weeks = -(-horizon // 7)
-    weekly = forecast_periods(buckets, weeks, 52, first, ONE)
+    weekly = forecast_periods(buckets, weeks, 52, first, ONE, partial_first_bucket(y, start))
     assert daily.mean.shape == (6, horizon)
     assert daily.cum_var.shape == (6, horizon + 1)
     shares = validated_shares(y, start, groups, None)

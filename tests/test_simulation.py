@@ -145,7 +145,10 @@ def test_simulate_writes_the_workbook_with_its_chart(tmp_path: Path) -> None:
     (path,) = result.files
     assert path.name == "simulation_2026-05-11_2026-05-24.xlsx"
     wb = load_workbook(path)
-    assert wb.sheetnames == ["Overall", "SKUs", "Weeks"]
+    assert wb.sheetnames == ["Overall", "Classes", "SKUs", "Weeks"]
+    curves = list(wb["Classes"].iter_rows(values_only=True))
+    assert curves[0][:2] == ("ABC class", "Policy")
+    assert [row[1] for row in curves[1:]] == ["forecaster", "rule k=0", "rule k=7"]
     overall = wb["Overall"]
     assert len(overall._charts) == 1  # the exchange curve
     texts = [str(c.value) for row in overall.iter_rows() for c in row if c.value is not None]

@@ -19,7 +19,7 @@ Metrics, per model over all SKUs and folds:
 
 Rows: ``forecaster`` over every SKU, ``seasonal_naive``, then the forecaster
 per demand class (``class: intermittent``, ...) and per chosen model
-(``model: sba+tsb``, ...; the :data:`TOP_MODELS` most frequent, the rest as
+(``model: sy+tsb``, ...; the :data:`TOP_MODELS` most frequent, the rest as
 ``model: other``), so a planner sees where the forecast is weak.
 """
 

@@ -13,7 +13,9 @@ season of history). They only read periods before ``T``, so calling one on
   ``mean_short`` and ``mean_long`` (averages of the last few periods since the
   series started);
 * exponential smoothing and the intermittent-demand family of
-  :mod:`forecaster.models.intermittent`: ``ses``, ``croston``, ``sba``,
+  :mod:`forecaster.models.intermittent`: ``ses``, ``croston``, ``sy``
+  (Croston with Syntetos' bias correction; SBA's cruder ``1 - alpha / 2`` is
+  biased low at short intervals, see :func:`forecaster.models.intermittent.sy`),
   ``tsb`` (constants chosen per series by in-sample one-step error), ``adida``
   and ``imapa`` (alpha 0.1 on the aggregate series: tuning it did not pay on
   the development data).
@@ -114,7 +116,7 @@ CANDIDATES: dict[str, Candidate] = {
     "mean_long": _mean(1),
     "ses": _flat_model(lambda y, s: intermittent.ses_optimised(y, s).fit.forecast),
     "croston": _flat_model(lambda y, s: intermittent.croston_optimised(y, s).fit.forecast),
-    "sba": _flat_model(lambda y, s: intermittent.sba_optimised(y, s).fit.forecast),
+    "sy": _flat_model(lambda y, s: intermittent.sy_optimised(y, s).fit.forecast),
     "tsb": _flat_model(lambda y, s: intermittent.tsb_optimised(y, s).fit.forecast),
     "adida": _flat_model(lambda y, s: intermittent.adida(y, s).forecast),
     "imapa": _flat_model(lambda y, s: intermittent.imapa(y, s).forecast),

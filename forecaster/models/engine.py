@@ -30,7 +30,7 @@ from forecaster.models.panel import forecast_daily, forecast_matrix
 from forecaster.models.periods import Freq, period_edges
 from forecaster.models.promotions import promotion_days, uplift_factors, with_recurring
 from forecaster.models.selection import Options
-from forecaster.models.uplift import estimate_uplift, past_evidence
+from forecaster.models.uplift import estimate_uplift, evidence_start, past_evidence
 from forecaster.units import demand_matrix, first_available
 
 QUANTILES = {"p50": 0.50, "p90": 0.90, "p95": 0.95}
@@ -63,16 +63,24 @@ def weekday_prior(settings: ForecastSettings) -> float | None:
     return None if prior == "auto" else float(prior)
 
 
-def clean_promotions(history: np.ndarray, on_sale: np.ndarray, promo: np.ndarray) -> np.ndarray:
+def clean_promotions(
+    history: np.ndarray,
+    on_sale: np.ndarray,
+    promo: np.ndarray,
+    evidence: np.ndarray | None = None,
+) -> np.ndarray:
     """Replace promotion days on sale by the mean of normal days within :data:`CLEAN_WINDOW`.
 
-    A promotion day with no normal day that close keeps its value.
+    Normal days are the ``evidence`` days (default: the days on sale) off
+    promotion: a unit known from its first sale leaves that sale out
+    (:func:`forecaster.models.uplift.evidence_start`). A promotion day with no
+    normal day that close keeps its value.
 
     >>> clean_promotions(np.array([[2.0, 2, 9, 4]]), np.ones((1, 4), bool),
     ...                  np.array([[False, False, True, False]]))
     array([[2.        , 2.        , 2.66666667, 4.        ]])
     """
-    normal = on_sale & ~promo
+    normal = (on_sale if evidence is None else evidence) & ~promo
     n, days = history.shape
     total = np.zeros((n, days + 1))
     count = np.zeros((n, days + 1))
@@ -121,7 +129,8 @@ def forecast_units(
     launched = first_available(units).to_numpy(dtype="datetime64[ns]")
     on_sale = dates[None, :] >= launched[:, None]  # NaT compares False: never sold
     promo = promotion_days(calendar, units, history_start, days)
-    cleaned = clean_promotions(history, on_sale, promo)
+    evidence = dates[None, :] >= evidence_start(units)[:, None]
+    cleaned = clean_promotions(history, on_sale, promo, evidence)
     first = np.where(on_sale.any(axis=1), on_sale.argmax(axis=1), days)
     daily = forecast_daily(
         cleaned,
@@ -153,13 +162,18 @@ def _learned_uplifts(
     end: pd.Timestamp,
     settings: PromotionSettings,
 ) -> dict[str, np.ndarray]:
-    """Each unit's learned uplift for every promotion name due by ``end`` without a given uplift."""
+    """Each unit's learned uplift for every promotion name due by ``end`` without a given uplift.
+
+    The shop's uplift is shrunk towards 1 (:func:`estimate_uplift`): the forecast applies
+    it unattended, to the recurring festivals too, so thin evidence must not move it far.
+    """
     due = calendar[(calendar["end"] > as_of) & (calendar["start"] <= end)]
     names = due.loc[due["uplift"].isna(), "name"].unique()
     out = {}
     for name in names:
         evidence = past_evidence(sales, units, calendar, name, as_of, settings)
-        out[str(name)] = estimate_uplift(evidence, units, settings.uplift_prior_units).uplift
+        prior = settings.uplift_prior_units
+        out[str(name)] = estimate_uplift(evidence, units, prior, shop_prior=1.0).uplift
     return out
 
 

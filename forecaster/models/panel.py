@@ -9,8 +9,9 @@ days of the week by the series' own weekday profile, shrunk towards the
 profile of its group (its category, or the whole panel) by as many
 pseudo-units as the spread between the series' profiles calls for
 (:func:`profile_prior`), so a new or slow series borrows the rhythm of its
-peers. A series that started inside a bucket has that bucket
-scaled up to seven days.
+peers. The first bucket of a series that started inside the data is left
+out of the fits when it opens with a first sale (a sale by construction) or
+holds only part of a week (:func:`partial_first_bucket`).
 """
 
 from __future__ import annotations
@@ -62,6 +63,25 @@ def weekly_buckets(y: np.ndarray, start: np.ndarray) -> tuple[np.ndarray, np.nda
     rows = np.flatnonzero(partial)
     buckets[rows, first[rows]] *= 7.0 / days_on[rows]
     return buckets, first
+
+
+def partial_first_bucket(y: np.ndarray, start: np.ndarray) -> np.ndarray:
+    """Per series: does it start inside its first bucket of :func:`weekly_buckets`?
+
+    Such a bucket holds only part of a week's demand. Started from a first sale
+    it is also a sale by construction and the fits leave it out anyway; started
+    from a launch date it may hold nothing at all, and would lower the level of
+    a young series, so the fits leave it out too
+    (:func:`forecaster.models.selection.fit_from`; not the oldest bucket, which
+    as the start of the data keeps its days).
+
+    >>> days = np.zeros((3, 15))
+    >>> partial_first_bucket(days, np.array([4, 8, 0])).tolist()  # buckets start at 1, 8
+    [True, False, False]
+    """
+    t = y.shape[1]
+    off = t - 7 * (t // 7)
+    return np.asarray((start < t) & ((np.maximum(start, off) - off) % 7 > 0))
 
 
 def profile_prior(by_day: np.ndarray, squares: np.ndarray, group_share: np.ndarray) -> np.ndarray:
@@ -193,7 +213,8 @@ def forecast_daily(
     )
     buckets, first = weekly_buckets(y, start)
     weeks = -(-horizon // 7)
-    weekly = forecast_periods(buckets, weeks, 52, first, options)
+    partial = partial_first_bucket(y, start)
+    weekly = forecast_periods(buckets, weeks, 52, first, options, partial)
     share = validated_shares(y, start, groups, weekday_prior_units)
     days = np.arange(horizon)
     week, phase = days // 7, days % 7

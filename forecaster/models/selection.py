@@ -4,8 +4,9 @@ For each series (row of ``y``, demand per period):
 
 1. **Classify** its demand (:mod:`forecaster.models.classify`).
 2. **Validate.** Origins ``T - k x hv`` for ``k = origins .. 1`` each hold out
-   the next ``hv = validation_periods`` periods (whatever the horizon: a
-   longer window tells more about sparse series). Every vectorised candidate
+   the next ``hv = validation_periods`` periods, whatever the horizon, so a
+   short forecast chooses as a long one does; intermittent series hold out
+   ``min(horizon, validation_periods)`` (:func:`validation_designs`). Every vectorised candidate
    (:mod:`forecaster.models.candidates`) is refitted at every origin; the
    statsmodels models (:mod:`forecaster.models.smooth`) are fitted for the
    *smooth* series. An origin counts for a series when the series had at
@@ -50,17 +51,21 @@ RECENT_PERIODS = 52
 #: Model of a series without a usable validation origin.
 FALLBACK = "mean_long"
 _LEVELS = ("mean_long", "ses")
+#: Demand classes validated on windows of the horizon's length (at most ``validation_periods``)
+#: rather than of ``validation_periods`` whatever the horizon (see :func:`validation_designs`).
+SHORT_WINDOW_CLASSES = ("intermittent",)
 #: The candidates each demand class may choose from (Syntetos & Boylan's routing): frequent
 #: demand gets the level, trend and season models; rare demand the intermittent-demand
-#: family, never the last value or a short average of mostly empty periods.
+#: family, never the last value or a short average of mostly empty periods. Croston's bias
+#: is corrected by Syntetos' ``sy``, not SBA, which over-corrects short intervals (biased low).
 ROUTES: dict[str, tuple[str, ...]] = {
     "smooth": (
         "naive", "seasonal_naive", "seasonal_drift", "mean_short", *_LEVELS, "ets", "theta",
     ),
     "erratic": ("naive", "seasonal_naive", "seasonal_drift", "mean_short", *_LEVELS, "tsb",
                 "imapa", "ets", "theta"),
-    "intermittent": (*_LEVELS, "croston", "sba", "tsb", "adida", "imapa"),
-    "lumpy": (*_LEVELS, "croston", "sba", "tsb", "adida", "imapa"),
+    "intermittent": (*_LEVELS, "croston", "sy", "tsb", "adida", "imapa"),
+    "lumpy": (*_LEVELS, "croston", "sy", "tsb", "adida", "imapa"),
     "none": (FALLBACK,),
 }  # fmt: skip
 
@@ -143,26 +148,69 @@ def first_demand(y: np.ndarray) -> np.ndarray:
     return np.asarray(np.where(nonzero.any(axis=1), nonzero.argmax(axis=1), y.shape[1]))
 
 
-def fit_from(y: np.ndarray, start: np.ndarray, cut: int) -> np.ndarray:
+def fit_from(
+    y: np.ndarray, start: np.ndarray, cut: int, partial: np.ndarray | None = None
+) -> np.ndarray:
     """The first period the models fit, for data up to ``cut``: the start, or the period
-    after it when the series began inside the data with a sale and more periods follow.
+    after it when the series began inside the data with a sale (or, per ``partial``, in
+    the middle of that period) and more periods follow.
 
     A series is often known from its first sale on: that period is a sale by
     construction, and fitting it lifts every level estimate of a young series
-    (most of all for slow movers). A series that starts with the data itself
-    was not first seen then, so it keeps its first period. The start still
-    counts for the demand class and for when validation can begin.
+    (most of all for slow movers). A first period that holds only part of a
+    period's demand (``partial``, boolean per series: a weekly bucket of
+    :func:`forecaster.models.panel.weekly_buckets` that a launch date starts
+    inside) would lower them. A series that starts with the data itself was
+    not first seen then, so it keeps its first period. The start still counts
+    for the demand class and for when validation can begin.
 
     >>> y = np.array([[0.0, 5, 0, 0], [5, 0, 0, 0], [0, 0, 0, 0]])
     >>> fit_from(y, np.array([1, 0, 0]), 4)
     array([2, 0, 0])
     >>> fit_from(np.array([[0.0, 5]]), np.array([1]), 2)  # nothing after it yet
     array([1])
+    >>> fit_from(y, np.array([1, 0, 1]), 4, partial=np.array([False, False, True]))
+    array([2, 0, 2])
     """
     t = y.shape[1]
     at = np.minimum(start, t - 1) if t else start
     sold = (start < t) & (y[np.arange(len(y)), at] > 0) if t else np.zeros(len(y), bool)
+    if partial is not None:
+        sold = sold | partial
     return np.where(sold & (start > 0) & (cut - start >= 2), start + 1, start)
+
+
+def validation_designs(t: int, horizon: int, options: Options) -> dict[int, list[int]]:
+    """The validation origins per window length ``hv``: ``{hv: [origins, oldest first]}``.
+
+    Every series holds out ``validation_periods`` after each origin, whatever
+    the horizon, except those of :data:`SHORT_WINDOW_CLASSES`, which hold out
+    ``min(horizon, validation_periods)`` (one entry when the two are the same);
+    origins ``T - k x hv`` for ``k = origins .. 1`` with at least
+    :data:`MIN_TRAIN` periods before them.
+
+    The squared error of a few periods is a poor judge wherever demand is noisy
+    or skewed. The total of four weeks of lumpy demand (rare, of irregular size)
+    is mostly far below its mean and now and then far above: chosen on it, the
+    lower of two candidates wins more often than not, and the forecast was 11%
+    low on stationary lumpy demand (2% with 13 weeks). A steady series' choice
+    only gets less noisy: a Poisson(20) SKU's 7-day total varied by 3.3%
+    between seeds, by 2.1% with 13 weeks, as the planner's forecast (13 weeks or
+    more ahead) always had. Intermittent series (rare orders of regular size)
+    keep the recent, horizon-long windows: on Online Retail they tell which
+    products stopped selling (13 weeks cost 0.7% RMSSE there), though on
+    stationary demand they still choose low (-3% at 11 orders a year).
+
+    >>> validation_designs(60, 4, Options())
+    {4: [52, 56], 13: [34, 47]}
+    >>> validation_designs(60, 20, Options())
+    {13: [34, 47]}
+    """
+    lengths = {max(1, min(horizon, options.validation_periods)), max(1, options.validation_periods)}
+    return {
+        hv: [t - k * hv for k in range(options.origins, 0, -1) if t - k * hv >= MIN_TRAIN]
+        for hv in sorted(lengths)
+    }
 
 
 def forecast_periods(
@@ -171,6 +219,7 @@ def forecast_periods(
     season: int,
     start: np.ndarray | None = None,
     options: Options | None = None,
+    partial: np.ndarray | None = None,
 ) -> PeriodForecast:
     """Forecast ``horizon`` periods of every row of ``y`` (see the module docstring).
 
@@ -184,45 +233,59 @@ def forecast_periods(
         Seasonal period in periods (52 for weeks, 12 for months; 1 for none).
     start
         First period of each series (default: its first non-zero period).
+    partial
+        Per series, whether its first period holds only part of a period's demand
+        (:func:`fit_from` then leaves it out of the fits).
     """
     options = options or Options()
     y = np.asarray(y, dtype=float)
     n, t = y.shape
     start = first_demand(y) if start is None else np.minimum(np.asarray(start, dtype=int), t)
     classes = demand_classes(y, start)
-    hv = max(1, min(horizon, options.validation_periods))
-    origins = [t - k * hv for k in range(options.origins, 0, -1) if t - k * hv >= MIN_TRAIN]
+    designs = validation_designs(t, horizon, options)
+    short_hv, hv = min(designs), max(designs)
+    origins = sorted({o for cuts in designs.values() for o in cuts})
+    # Each series' window length and the origins of its design (n, origins).
+    long_window = ~np.isin(classes, SHORT_WINDOW_CLASSES)
+    window = np.where(long_window, hv, short_hv)
+    member = np.where(
+        long_window[:, None], np.isin(origins, designs[hv]), np.isin(origins, designs[short_hv])
+    )
     names = [*CANDIDATES, *SMOOTH_MODELS]
     # Every candidate's forecasts from each origin (C, n, origins, hv) and from the end (C, n, h).
     validation = np.full((len(names), n, len(origins), hv), np.nan)
     final = np.full((len(names), n, horizon), np.nan)
-    fit_start = {cut: fit_from(y, start, cut) for cut in [*origins, t]}
+    fit_start = {cut: fit_from(y, start, cut, partial) for cut in [*origins, t]}
     for c, candidate in enumerate(CANDIDATES.values()):
         for i, cut in enumerate(origins):
             validation[c, :, i] = candidate(y[:, :cut], fit_start[cut], hv, season)
         final[c] = candidate(y, fit_start[t], horizon, season)
-    first_cut = origins[0] if origins else t
     level = np.nan_to_num(window_mean(y, start, RECENT_PERIODS, t))  # units per period
-    smooth = np.flatnonzero(
+    best = (
         (classes == "smooth")
-        & (first_cut - start >= MIN_PERIODS)
         & (level >= options.smooth_min_units)
         & top_sellers(level, options.smooth_units_share)
     )
-    if len(smooth):
-        width = max(horizon, hv)
-        cuts = [*origins, t]
-        fitted = fit_smooth(y[smooth], fit_start[t][smooth], cuts, width, season, options.workers)
-        at = len(CANDIDATES)
-        validation[at:, smooth] = fitted[:, :, :-1, :hv]
-        final[at:, smooth] = fitted[:, :, -1, :horizon]
+    at = len(CANDIDATES)
+    for length, cuts in designs.items():  # the statsmodels fits, per validation design
+        rows = best & (window == length) & ((cuts[0] if cuts else t) - start >= MIN_PERIODS)
+        _fit_smooth_models(
+            y, rows, fit_start[t], cuts, origins, length, horizon, season, options.workers,
+            validation[at:], final[at:],
+        )  # fmt: skip
 
-    # Squared validation error per candidate, series and origin (C, n, origins): NaN where
-    # the candidate had no forecast; origins too early for a series do not count.
+    # Squared validation error per candidate, series and origin (C, n, origins) over the
+    # series' own window: NaN where the candidate had no forecast; origins of the other
+    # design, or too early for a series, do not count.
     k = len(origins)
-    actual = np.stack([y[:, o : o + hv] for o in origins], axis=1) if k else np.zeros((n, 0, hv))
-    usable = np.array([o - start >= MIN_TRAIN for o in origins], dtype=bool).reshape(k, n).T
-    squared = ((validation - actual[None]) ** 2).sum(axis=3)
+    padded = np.concatenate([y, np.zeros((n, hv))], axis=1)  # past T: outside every window
+    actual = np.zeros((n, 0, hv))
+    if k:
+        actual = np.stack([padded[:, o : o + hv] for o in origins], axis=1)
+    cells = np.arange(hv)[None, None, :] < window[:, None, None]  # (n, 1, hv)
+    usable = member & (np.asarray(origins)[None, :] - start[:, None] >= MIN_TRAIN)
+    error2 = np.where(cells[None], (validation - actual[None]) ** 2, 0.0)
+    squared = error2.sum(axis=3)
     routed = np.stack([np.isin(classes, [c for c in ROUTES if n in ROUTES[c]]) for n in names])
     failed = np.isnan(final).any(axis=2) | ~routed
     fallback = names.index(FALLBACK)
@@ -244,9 +307,39 @@ def forecast_periods(
         pick = _choose(squared, others, absent, options.combine, fallback)
         w = pick / pick.sum(axis=0)
         at_i = np.einsum("cn,cnh->nh", w, np.nan_to_num(validation[:, :, i]))
-        errors[:, i] = np.where(usable[:, i, None], at_i - actual[:, i], np.nan)
+        counted = usable[:, i, None] & cells[:, 0]
+        errors[:, i] = np.where(counted, at_i - actual[:, i], np.nan)
     cum_var = _error_model(errors, mean, classes, y, fit_start[t])
     return PeriodForecast(mean, cum_var, _model_names(chosen, names), classes)
+
+
+def _fit_smooth_models(
+    y: np.ndarray,
+    rows: np.ndarray,
+    start: np.ndarray,
+    cuts: list[int],
+    origins: list[int],
+    length: int,
+    horizon: int,
+    season: int,
+    workers: int,
+    validation: np.ndarray,
+    final: np.ndarray,
+) -> None:
+    """Fill the statsmodels models' forecasts of the series ``rows`` (boolean) in place.
+
+    ``validation`` (models, n, origins, hv) gets the first ``length`` periods from
+    each of the design's ``cuts`` (at their place among all ``origins``), ``final``
+    (models, n, horizon) the forecast from the end.
+    """
+    smooth = np.flatnonzero(rows)
+    if not len(smooth):
+        return
+    width = max(horizon, length)
+    fitted = fit_smooth(y[smooth], start[smooth], [*cuts, y.shape[1]], width, season, workers)
+    where = [origins.index(o) for o in cuts]
+    validation[:, smooth[:, None], where, :length] = fitted[:, :, :-1, :length]
+    final[:, smooth] = fitted[:, :, -1, :horizon]
 
 
 def _choose(
@@ -314,21 +407,20 @@ def _error_model(
     """Variance of the total demand over the first ``j`` periods, shape (n, horizon + 1).
 
     ``errors`` are the chosen forecast's validation errors (n, origins, hv), NaN
-    where an origin does not count.
+    where an origin does not count and past the end of a series' window (its
+    validation design may hold out fewer than ``hv`` periods).
     """
     n, horizon = mean.shape
     hv = errors.shape[2]
-    valid = ~np.isnan(errors[:, :, 0])
-    origins = valid.sum(axis=1)
-    has = origins > 0
-    filled = np.where(valid[:, :, None], errors, 0.0)
-    s2 = np.divide((filled**2).sum(axis=(1, 2)), origins * hv, out=np.zeros(n), where=has)
-    summed = (np.cumsum(filled, axis=2) ** 2).sum(axis=1) / np.maximum(origins, 1)[:, None]
+    cells = ~np.isnan(errors)
+    has = cells[:, :, 0].any(axis=1)
+    filled = np.where(cells, errors, 0.0)
+    s2 = np.divide((filled**2).sum(axis=(1, 2)), cells.sum(axis=(1, 2)), out=np.zeros(n), where=has)
+    reach = cells.sum(axis=1)  # origins whose window holds step j, (n, hv)
+    summed = np.where(cells, np.cumsum(filled, axis=2) ** 2, 0.0).sum(axis=1)
+    steps_s2 = np.arange(1, hv + 1)[None, :] * s2[:, None] * reach
     ratio = np.divide(
-        summed,
-        np.arange(1, hv + 1)[None, :] * s2[:, None],
-        out=np.full((n, hv), np.nan),
-        where=s2[:, None] > 0,
+        summed, steps_s2, out=np.full((n, hv), np.nan), where=(s2[:, None] > 0) & (reach > 0)
     )
     # Series without validation: the variance of their periods so far.
     on = np.arange(y.shape[1])[None, :] >= start[:, None]
@@ -348,7 +440,8 @@ def _error_model(
             curve = _growth_curve(ratio[members], overall)
         growth[classes == cls] = curve
     steps = np.arange(1, horizon + 1)
-    g = growth[:, np.minimum(steps, hv) - 1]
+    own = np.where(has, (reach > 0).sum(axis=1), hv)  # past a series' window: its last step
+    g = np.take_along_axis(growth, np.minimum(steps[None, :], own[:, None]) - 1, axis=1)
     cum_mean = np.cumsum(mean, axis=1)
     cum = np.maximum(s2[:, None] * steps[None, :] * g, cum_mean)
     cum = np.maximum.accumulate(cum, axis=1)
@@ -361,8 +454,13 @@ def _growth_curve(ratios: np.ndarray, default: np.ndarray) -> np.ndarray:
     Each ratio is a squared error over a few origins, heavily skewed: its median
     would understate the typical growth, so the mean is taken, with ratios above
     the 95th percentile clipped to it so one wild series cannot set the curve.
+    Steps no series reaches (NaN throughout: shorter validation windows) take
+    ``default``.
     """
-    if len(ratios) == 0:
+    seen = ~np.isnan(ratios).all(axis=0) if len(ratios) else np.zeros(len(default), bool)
+    if not seen.any():
         return default
-    top = np.quantile(ratios, 0.95, axis=0)
-    return np.asarray(np.maximum(np.minimum(ratios, top).mean(axis=0), 0.25))
+    top = np.nanquantile(ratios[:, seen], 0.95, axis=0)
+    curve = np.array(default, dtype=float)
+    curve[seen] = np.maximum(np.nanmean(np.minimum(ratios[:, seen], top), axis=0), 0.25)
+    return curve

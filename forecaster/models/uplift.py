@@ -13,6 +13,11 @@ date and each unit in its scope:
   least :data:`MIN_NORMAL_SHARE` x ``baseline_days`` normal days (a week by
   default); then ``sold`` adds its units during the promotion and
   ``expected`` adds normal demand x the promotion's length.
+* a unit known only from its first sale (no earlier launch date) counts from
+  the day after that sale (:func:`evidence_start`): the first sale is a sale by
+  construction, and counting it lifts whichever side it falls in -- the
+  baseline (uplift too low) or the promotion (too high) -- most of all for slow
+  movers.
 
 The estimate pools this evidence up a hierarchy -- the shop, each category,
 each SKU (all its warehouses) -- and shrinks every level towards the one above
@@ -82,6 +87,24 @@ class Uplift:
     occurrences: int
 
 
+def evidence_start(units: pd.DataFrame) -> np.ndarray:
+    """The first day whose demand tells each unit's rate, ``datetime64[ns]`` (NaT: never on sale).
+
+    The launch date when one is given on or before the first sale; otherwise the
+    day after the first sale, whose day is a sale by construction.
+
+    >>> units = pd.DataFrame({
+    ...     "launch_date": pd.to_datetime(["2026-01-01", None, "2026-03-01"]),
+    ...     "first_sale": pd.to_datetime(["2026-01-05", "2026-02-01", "2026-02-10"])})
+    >>> [str(d)[:10] for d in evidence_start(units)]
+    ['2026-01-01', '2026-02-02', '2026-02-11']
+    """
+    launched = first_available(units).to_numpy(dtype="datetime64[ns]")
+    launch = units["launch_date"].to_numpy(dtype="datetime64[ns]")
+    from_sale = ~(launch <= launched)  # no launch date, or the first sale came before it
+    return np.asarray(np.where(from_sale, launched + np.timedelta64(1, "D"), launched))
+
+
 def past_evidence(
     sales: pd.DataFrame,
     units: pd.DataFrame,
@@ -95,7 +118,7 @@ def past_evidence(
     guard = pd.Timedelta(days=settings.guard_days)
     reach = guard + pd.Timedelta(days=settings.baseline_days)
     near_any = promotions.assign(start=promotions["start"] - guard, end=promotions["end"] + guard)
-    launched = first_available(units).to_numpy(dtype="datetime64[ns]")
+    launched = evidence_start(units)
     sold = np.zeros(len(units))
     expected = np.zeros(len(units))
     for promo in past.itertuples(index=False):
@@ -125,12 +148,17 @@ def past_evidence(
 
 
 def shrink(
-    sold: np.ndarray, expected: np.ndarray, levels: Sequence[np.ndarray], prior_units: float
+    sold: np.ndarray,
+    expected: np.ndarray,
+    levels: Sequence[np.ndarray],
+    prior_units: float,
+    top_prior: float | None = None,
 ) -> list[np.ndarray]:
     """Pooled ratios ``sold / expected`` down a hierarchy, each shrunk towards its parent.
 
-    The top level is the pooled ratio of all units. At each level below, a
-    group's ratio is ``(sold_g + k x parent) / (expected_g + k)`` with
+    The top level is the pooled ratio of all units, itself shrunk the same way
+    towards ``top_prior`` when one is given. At each level below, a group's
+    ratio is ``(sold_g + k x parent) / (expected_g + k)`` with
     ``k = prior_units``: the posterior mean of a Poisson rate under a gamma
     prior centred on the parent with the weight of ``k`` expected units. A
     group with no evidence gets its parent's ratio; with much evidence, its own.
@@ -158,8 +186,10 @@ def shrink(
     >>> float(top[0]), sku.round(2).tolist()
     (2.25, [2.81, 1.12])
     """
-    total = expected.sum()
-    parent = np.full(len(sold), sold.sum() / total if total > 0 else np.nan)
+    total, pooled = float(expected.sum()), float(sold.sum())
+    if top_prior is not None and total > 0:
+        pooled, total = pooled + prior_units * top_prior, total + prior_units
+    parent = np.full(len(sold), pooled / total if total > 0 else np.nan)
     out = [parent]
     for keys in levels:
         frame = pd.DataFrame({"key": keys, "sold": sold, "expected": expected})
@@ -177,16 +207,25 @@ def shrink(
     return out
 
 
-def estimate_uplift(evidence: Evidence, units: pd.DataFrame, prior_units: float) -> Uplift:
+def estimate_uplift(
+    evidence: Evidence, units: pd.DataFrame, prior_units: float, shop_prior: float | None = None
+) -> Uplift:
     """Each unit's uplift from the ``evidence`` of :func:`past_evidence`.
 
     Evidence is pooled per SKU (across warehouses), shrunk towards the SKU's
     category, which is shrunk towards the shop, with ``k = prior_units``
-    (:func:`shrink`).
+    (:func:`shrink`). With ``shop_prior`` the shop's ratio is itself shrunk
+    towards it by ``k``: the forecast passes 1.0 (no uplift), so a shop whose
+    past promotions expected only a few units (slow movers, or few of them on
+    sale then) does not get an uplift of, say, 0 because one of them did not sell.
     """
     sku = units["sku"].to_numpy()
     _, category, own_sku = shrink(
-        evidence.sold, evidence.expected, [units["category"].to_numpy(), sku], prior_units
+        evidence.sold,
+        evidence.expected,
+        [units["category"].to_numpy(), sku],
+        prior_units,
+        top_prior=shop_prior,
     )
     frame = pd.DataFrame({"sku": sku, "sold": evidence.sold, "expected": evidence.expected})
     per_sku = frame.groupby("sku", sort=False)[["sold", "expected"]].transform("sum")

@@ -1,7 +1,8 @@
 """The workbook of ``forecaster simulate``.
 
 Sheets: Overall (the verdict, fill against target per ABC class, the exchange
-curve as a table and a chart with forecaster's point on it), SKUs and Weeks.
+curve as a table and a chart with forecaster's point on it), Classes (each
+class's own exchange curve, forecaster's rows in bold), SKUs and Weeks.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from forecaster.glossary import header, label
 from forecaster.report.excel import SheetWriter, new_workbook, write_table
 from forecaster.report.headers import columns
 from forecaster.simulation.outcome import Outcome, verdict
-from forecaster.simulation.replay import Replay
+from forecaster.simulation.replay import FORECASTER, Replay
 
 RULE_COLOR = "7F7F7F"
 FORECASTER_COLOR = "C00000"
@@ -114,6 +115,14 @@ def write_simulation_workbook(
         sheet.table(outcome.policies, columns(POLICY_KEYS, lang))
         chart = _exchange_chart(sheet.title, top, len(outcome.policies), lang)
         sheet.chart(chart, f"A{top + len(outcome.policies) + 2}")
+    curves = outcome.class_curves
+    write_table(
+        wb,
+        "Classes",
+        curves,
+        columns(["abc_class", *POLICY_KEYS[:4]], lang),
+        subtotal=curves["policy"] == FORECASTER,
+    )
     highlight = outcome.skus["fill_rate"] < outcome.skus["fill_rate_target"] - 0.05
     write_table(wb, "SKUs", outcome.skus, columns(SKU_KEYS, lang, name=30), highlight=highlight)
     write_table(wb, "Weeks", outcome.weeks, columns(WEEK_KEYS, lang))

@@ -72,13 +72,14 @@ class StockLedger:
     days: int
     weeks: int
     backorder: bool = False
+    transit_days: int = 0  # longest lead time: orders arriving after the last day still count
     net: np.ndarray = field(init=False)
     due: np.ndarray = field(init=False)
     totals: WeeklyTotals = field(init=False)
 
     def __post_init__(self) -> None:
         self.net = np.zeros((self.policies, self.units))
-        self.due = np.zeros((self.policies, self.units, self.days + 1))
+        self.due = np.zeros((self.policies, self.units, self.days + 1 + self.transit_days))
         self.totals = WeeklyTotals.zeros(self.policies, self.units, self.weeks)
 
     def stock_up(self, qty: np.ndarray) -> None:
@@ -112,10 +113,15 @@ class StockLedger:
         return np.asarray(self.net + self.on_order(day))
 
     def place(self, qty: np.ndarray, arrival: np.ndarray, week: int) -> None:
-        """Order ``qty`` (k, n) arriving on day ``arrival`` (n,); past the replay: never seen."""
-        inside = arrival <= self.days
-        cols = np.flatnonzero(inside)
-        self.due[:, cols, arrival[cols]] += qty[:, cols]
+        """Order ``qty`` (k, n) arriving at the end of day ``arrival`` (n,).
+
+        An order arriving after the last day is still in transit (and in the
+        position) until then; one beyond ``days + transit_days`` is refused.
+        """
+        if (arrival >= self.due.shape[2]).any():
+            raise ValueError("an order arrives after the ledger's last day in transit")
+        cols = np.arange(self.units)
+        self.due[:, cols, arrival] += qty
         if 0 <= week < self.weeks:
             self.totals.lines[:, :, week] += qty > 0
             self.totals.ordered[:, :, week] += qty

@@ -44,6 +44,10 @@ class Outcome:
         ``fill_rate_target``, ``fill_rate``, ``gap`` (fill - target),
         ``stock_value``, ``rule_stock_value`` (the rule's stock at the same fill),
         ``stock_ratio``, ``bias_p``, ``rule_bias_p``.
+    class_curves
+        One row per ABC class and policy: ``abc_class``, ``policy``,
+        ``safety_days``, ``fill_rate``, ``stock_value`` (each class's own
+        exchange curve, forecaster's point first).
     skus
         One row per planning unit.
     weeks
@@ -55,6 +59,7 @@ class Outcome:
 
     policies: pd.DataFrame
     classes: pd.DataFrame
+    class_curves: pd.DataFrame
     skus: pd.DataFrame
     weeks: pd.DataFrame
     rule_at: int
@@ -117,6 +122,7 @@ def summarise(replay: Replay) -> Outcome:
     return Outcome(
         policies,
         _classes(replay, demand, served, value),
+        _class_curves(replay, demand, served, value),
         _skus(replay, demand, served, stock_units, value, rule_at),
         _weeks(replay, cost, rule_at),
         rule_at,
@@ -155,6 +161,33 @@ def _classes(
             }
         )
     return pd.DataFrame(rows)
+
+
+def _class_curves(
+    replay: Replay, demand: np.ndarray, served: np.ndarray, value: np.ndarray
+) -> pd.DataFrame:
+    """Fill rate and stock of every policy within each ABC class."""
+    abc = replay.units["abc_class"].to_numpy()
+    frames = []
+    for name in ABC:
+        members = abc == name
+        if not members.any():
+            continue
+        frames.append(
+            pd.DataFrame(
+                {
+                    "abc_class": name,
+                    "policy": replay.policies,
+                    "safety_days": replay.safety_days,
+                    "fill_rate": _ratio(
+                        served[:, members].sum(axis=1), demand[:, members].sum(axis=1)
+                    ),
+                    "stock_value": value[:, members].sum(axis=1),
+                }
+            )
+        )
+    columns = ["abc_class", "policy", "safety_days", "fill_rate", "stock_value"]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
 
 
 def _bias(forecast: np.ndarray, actual: np.ndarray) -> float:

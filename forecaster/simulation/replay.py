@@ -160,10 +160,10 @@ def simulate(
     today = history_days - 1  # column of day 0 in ``demand``
     safety = np.asarray(sim.rule_safety_days, dtype=float)
     policies = [FORECASTER, *(f"rule k={k:g}" for k in safety)]
-    ledger = StockLedger(len(policies), n, days, -(-days // 7), backorder)
-
     lead = units["lead_time_days"].to_numpy(dtype=float)
     lead_sd = units["lead_time_std_days"].fillna(0.0).to_numpy(dtype=float)
+    longest = int(np.ceil(lead + 6 * lead_sd).max(initial=0)) + 1  # a draw is clipped at 6 sd
+    ledger = StockLedger(len(policies), n, days, -(-days // 7), backorder, longest)
     review = np.maximum(np.ceil(units["review_period_days"].to_numpy(dtype=float)), 1).astype(int)
     protection = protection_days(units)
     moq = units["moq"].to_numpy(dtype=float)
@@ -184,7 +184,7 @@ def simulate(
             due = active & (d % review == 0)
             position = ledger.position(d)
             plan = plan_dataset(_dataset_on(ds, units, day0, d, ledger), settings)
-            lines = plan.replenishment.iloc[unit_index(plan.units, units)]
+            lines = plan.replenishment.iloc[_rows_of(plan.units, units)]
             ours = np.where(due, lines["suggested_order"].to_numpy(dtype=float), 0.0)
             past = demand[:, : today + d + 1]
             level = rule_order_up_to(past, sim.rule_window_days, protection, safety)
@@ -228,9 +228,18 @@ def simulate(
 
 
 def _lead_draws(rng: np.random.Generator, lead: np.ndarray, sd: np.ndarray) -> np.ndarray:
-    """Whole days until an order placed today arrives, one draw per unit (at least 1)."""
-    drawn = lead + sd * rng.standard_normal(len(lead))
+    """Whole days until an order placed today arrives, one draw per unit (at least 1; normal,
+    clipped at 6 standard deviations)."""
+    drawn = lead + sd * np.clip(rng.standard_normal(len(lead)), -6.0, 6.0)
     return np.asarray(np.maximum(np.rint(np.where(sd > 0, drawn, np.ceil(lead))), 1), dtype=int)
+
+
+def _rows_of(planned: pd.DataFrame, units: pd.DataFrame) -> np.ndarray:
+    """Row of each replayed unit in a review's plan (every unit is planned at every review)."""
+    rows = unit_index(planned, units)
+    if (rows < 0).any():
+        raise RuntimeError("a replayed unit is missing from a review's plan")
+    return rows
 
 
 def _span_totals(demand: np.ndarray, today: int, days: np.ndarray) -> np.ndarray:
