@@ -83,7 +83,8 @@ class ProtectionDemand:
 
     def quantile(self, q: np.ndarray) -> np.ndarray:
         """The ``q`` quantile of each unit's total, never below 0 (n,)."""
-        out = np.maximum(self.mean + self.sd * stats.norm.ppf(q), 0.0)
+        z = stats.norm.ppf(np.clip(q, 1e-12, 1.0 - 1e-12))  # finite even for q of 0 or 1
+        out = np.maximum(self.mean + self.sd * z, 0.0)
         if len(self.sampled):
             out[self.sampled] = self.sample.quantile(q[self.sampled])
         return np.asarray(out)
