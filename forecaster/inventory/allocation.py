@@ -10,7 +10,7 @@ minimise the money tied up in stock:
     minimise  sum_i c_i S_i   subject to   sum_i ES_i(S_i) <= (1 - beta) sum_i mu_R,i
 
 with ``c_i`` the unit cost, ``ES_i`` the expected units short per review cycle
-at order-up-to level ``S_i`` (:class:`~forecaster.inventory.span_errors.SpanErrors`)
+at order-up-to level ``S_i`` (:class:`~forecaster.inventory.protection_demand.ProtectionDemand`)
 and ``mu_R,i`` a cycle's demand. With a multiplier ``lambda`` the optimum sets
 every SKU's marginal shortage saving to its cost: ``P(D_P,i > S_i) = c_i / lambda``,
 so ``S_i`` is the ``1 - c_i / lambda`` quantile of its protection-period

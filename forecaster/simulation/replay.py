@@ -50,7 +50,7 @@ from forecaster.pipeline import plan_dataset
 from forecaster.progress import Progress, Silent
 from forecaster.simulation.ledger import StockLedger, WeeklyTotals
 from forecaster.simulation.rule import rule_order_up_to
-from forecaster.units import KEY, demand_matrix, planning_units, protection_days, unit_index
+from forecaster.units import demand_matrix, planning_units, protection_days, unit_index
 
 FORECASTER = "forecaster"
 
@@ -158,6 +158,7 @@ def simulate(
     history_days = int((day0 - first_sale).days) + 1
     demand = demand_matrix(ds.sales, units, day0 + pd.Timedelta(days=days), history_days + days)
     today = history_days - 1  # column of day 0 in ``demand``
+    cum_demand = np.concatenate([np.zeros((n, 1)), np.cumsum(demand, axis=1)], axis=1)
     safety = np.asarray(sim.rule_safety_days, dtype=float)
     policies = [FORECASTER, *(f"rule k={k:g}" for k in safety)]
     lead = units["lead_time_days"].to_numpy(dtype=float)
@@ -202,7 +203,7 @@ def simulate(
                 days_late = _lead_draws(rng, lead, lead_sd)
                 ledger.place(orders, d + days_late, (d - 1) // 7)
             seen = due & (d + protection <= days)
-            totals = _span_totals(demand, today + d, protection)
+            totals = _span_totals(cum_demand, today + d, protection)
             forecast_p += np.where(seen, lines["demand_over_p"].to_numpy(dtype=float), 0.0)
             rule_p += np.where(seen, level[0], 0.0)
             actual_p += np.where(seen, totals, 0.0)
@@ -242,11 +243,11 @@ def _rows_of(planned: pd.DataFrame, units: pd.DataFrame) -> np.ndarray:
     return rows
 
 
-def _span_totals(demand: np.ndarray, today: int, days: np.ndarray) -> np.ndarray:
-    """Demand per unit over the ``days`` days after column ``today`` (as far as the data go)."""
-    cum = np.concatenate([np.zeros((len(demand), 1)), np.cumsum(demand, axis=1)], axis=1)
-    hi = np.minimum(today + 1 + days, demand.shape[1])
-    return np.asarray(cum[np.arange(len(demand)), hi] - cum[:, today + 1])
+def _span_totals(cum: np.ndarray, today: int, days: np.ndarray) -> np.ndarray:
+    """Demand per unit over the ``days`` days after column ``today`` (as far as the data go),
+    from the cumulative demand ``cum`` (a leading zero column, then the running totals)."""
+    hi = np.minimum(today + 1 + days, cum.shape[1] - 1)
+    return np.asarray(cum[np.arange(len(cum)), hi] - cum[:, today + 1])
 
 
 def _dataset_on(
@@ -288,4 +289,4 @@ def _dataset_on(
     )
 
 
-__all__ = ["FORECASTER", "KEY", "Replay", "simulate"]
+__all__ = ["FORECASTER", "Replay", "simulate"]
