@@ -1,6 +1,6 @@
 """Forecast accuracy on real retail data: forecaster's engine against statsforecast's models.
 
-Three data sets from ``../shared/data`` (real data, read in place, never copied):
+Four data sets from ``../shared/data`` (real data, read in place, never copied):
 
 * ``walmart_weekly``: Walmart weekly department sales (dollars) of stores 1-20, one
   series per store x department, weekly (Friday labels), missing weeks 0, negative
@@ -11,6 +11,17 @@ Three data sets from ``../shared/data`` (real data, read in place, never copied)
   28, 4 origins.
 * ``online_retail_weekly``: the same lines per product and Monday-to-Sunday week,
   whole weeks only; season 52, horizon 8, 3 origins.
+* ``online_retail_monthly``: the same lines per product and calendar month, whole
+  months only (a partial first or last month would be dropped; the file holds the
+  12 whole months 2009-12 .. 2010-11); season 12, horizon 6, 1 origin: origins
+  keep at least :data:`MIN_TRAIN_MONTHS` = 4 months of training before the oldest
+  cut, and with 12 months a second origin (``T - 2h`` = 0) would have none. The
+  one fold trains on Dec 2009 - May 2010 and tests Jun - Nov 2010 (the autumn
+  ramp of a giftware wholesaler inside the test). Origins stepping by fewer than
+  ``h`` months (cuts at 4 and 5 months) are not used: their test windows would
+  share 5 or 4 of their 6 months with the last one, so WAPE and bias would count
+  the same months two or three times, and they would add only folds with 4 or 5
+  months of training; one fold is a small sample, read its figures as such.
 
 Online Retail cleaning: cancellations (``Invoice`` starting with ``C``) and lines
 with ``Quantity <= 0`` are dropped, and so are the order lines a later
@@ -46,8 +57,10 @@ Peers (statsforecast, ``n_jobs = --workers``, same training data and horizon):
 Naive, SeasonalNaive(season), AutoETS(season_length=season), CrostonOptimized,
 CrostonSBA, TSB(alpha_d=0.1, alpha_p=0.1) (statsforecast does not optimise
 TSB's smoothing; 0.1 is the usual low value for both), ADIDA, IMAPA,
-WindowAverage (28 days for daily data, 13 weeks - a quarter - for weekly data),
-HistoricAverage. Rules where a peer cannot forecast a series:
+WindowAverage (28 days for daily data, 13 weeks - a quarter - for weekly data,
+3 months - the same quarter - for monthly data: half of the 6 training months,
+so it stays a recent level and does not become HistoricAverage), HistoricAverage.
+Rules where a peer cannot forecast a series:
 
 * AutoETS raises on series of 6 periods or fewer and WindowAverage returns NaN on
   series shorter than its window: such a series gets the HistoricAverage (mean
@@ -61,7 +74,10 @@ HistoricAverage. Rules where a peer cannot forecast a series:
   behaviour, kept; the count is printed);
 * statsforecast's ETS cannot fit seasonal models with a season longer than 24
   (as R's ``forecast::ets``): with season 52 AutoETS chooses among non-seasonal
-  ETS models. It is kept under its name.
+  ETS models. It is kept under its name;
+* a set where AutoETS fails on every series (``online_retail_monthly``: at most 6
+  training months) leaves it out, it would be HistoricAverage; SeasonalNaive is
+  left out there too (6 months, season 12).
 
 Negative forecasts (ETS) are clipped to 0 for every model. The number of
 fallbacks is printed under each table.
@@ -101,7 +117,7 @@ import pandas as pd
 
 Matrix = npt.NDArray[np.float64]
 Index = npt.NDArray[np.intp]
-Freq = Literal["D", "W"]
+Freq = Literal["D", "W", "M"]
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO.parent / "shared" / "data"
@@ -128,6 +144,12 @@ PEERS = (
 TSB_ALPHA_D = 0.1
 TSB_ALPHA_P = 0.1
 FORECASTER = "forecaster"
+#: Fewest training months before the oldest cut of ``online_retail_monthly``.
+MIN_TRAIN_MONTHS = 4
+#: Printed name of the periods of each frequency.
+UNITS: dict[Freq, str] = {"D": "days", "W": "weeks", "M": "months"}
+#: The data sets, in the default order.
+SETS = ("walmart_weekly", "online_retail_daily", "online_retail_weekly", "online_retail_monthly")
 
 
 @dataclass(frozen=True)
@@ -286,15 +308,40 @@ def retail_weekly(lines: pd.DataFrame) -> DataSet:
     return DataSet("online_retail_weekly", ids, y, start, "W", 52, 8, 3, 13)
 
 
+def retail_monthly(lines: pd.DataFrame) -> DataSet:
+    """Units per product and calendar month, months wholly inside the data's days.
+
+    As many origins of 6 months as leave :data:`MIN_TRAIN_MONTHS` of training
+    before the oldest cut (1 on this file's 12 months).
+    """
+    first, last = lines["day"].min(), lines["day"].max()
+    start = first if first.is_month_start else first + pd.offsets.MonthBegin(1)
+    end = last if last.is_month_end else last - pd.offsets.MonthEnd(1)
+    inside = lines[(lines["day"] >= start) & (lines["day"] <= end)]
+    month = (inside["day"].dt.year - start.year) * 12 + inside["day"].dt.month - start.month
+    periods = (end.year - start.year) * 12 + end.month - start.month + 1
+    ids, y = dense(inside["code"], month, inside["qty"], periods)
+    horizon = 6
+    origins = (periods - MIN_TRAIN_MONTHS) // horizon
+    if origins < 1:
+        raise ValueError(f"{periods} whole months: too few for a {horizon}-month test")
+    return DataSet("online_retail_monthly", ids, y, start, "M", 12, horizon, origins, 3)
+
+
 def load_sets(data: Path, names: Sequence[str]) -> list[DataSet]:
     """The requested data sets, in the order asked (the order lines are read once)."""
     lines = retail_lines(data) if any(n.startswith("online_retail") for n in names) else None
+    retail = {
+        "online_retail_daily": retail_daily,
+        "online_retail_weekly": retail_weekly,
+        "online_retail_monthly": retail_monthly,
+    }
     out = []
     for name in names:
         if name == "walmart_weekly":
             out.append(walmart_weekly(data))
         elif lines is not None:
-            out.append(retail_daily(lines) if name.endswith("daily") else retail_weekly(lines))
+            out.append(retail[name](lines))
     return out
 
 
@@ -528,6 +575,9 @@ def evaluate(
         result.notes.append(
             f"SeasonalNaive left out: no series has {ds.season} periods of training (= Naive)"
         )
+    if fallbacks["AutoETS"] == sum(scored):
+        del result.tallies["AutoETS"]
+        result.notes.append("AutoETS left out: it failed on every series (= HistoricAverage)")
     return result
 
 
@@ -562,11 +612,12 @@ def print_result(result: Result) -> None:
     """The table, comparison line and notes of one data set."""
     ds = result.ds
     n, periods = ds.y.shape
-    unit = "days" if ds.freq == "D" else "weeks"
+    origins = f"{ds.origins} origins" if ds.origins > 1 else "1 origin"
+    which = f"origin {ds.origins} .. 1" if ds.origins > 1 else "origin 1"
     print(
-        f"\n== {ds.name}: {n:,} series x {periods} {unit} from {ds.first_period:%Y-%m-%d}; "
-        f"season {ds.season}, horizon {ds.horizon}, {ds.origins} origins; scored series per "
-        f"fold (origin {ds.origins} .. 1): {', '.join(f'{s:,}' for s in result.scored)}"
+        f"\n== {ds.name}: {n:,} series x {periods} {UNITS[ds.freq]} from "
+        f"{ds.first_period:%Y-%m-%d}; season {ds.season}, horizon {ds.horizon}, {origins}; "
+        f"scored series per fold ({which}): " + ", ".join(f"{s:,}" for s in result.scored)
     )
     table = result.table()
     with pd.option_context("display.width", 200):
@@ -615,7 +666,7 @@ def print_summary(results: Sequence[Result]) -> None:
 
 def main() -> None:
     """Parse the options, evaluate the data sets and print the tables."""
-    sets = ("walmart_weekly", "online_retail_daily", "online_retail_weekly")
+    sets = SETS
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--sets", default=",".join(sets), help="comma list of " + ", ".join(sets))
