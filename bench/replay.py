@@ -84,7 +84,7 @@ def settings_for(folder: Path) -> Settings:
     return base.model_copy(
         update={
             "data": base.data.model_copy(update={"dir": folder}),
-            "promotions": base.promotions.model_copy(update={"recurring": {}}),
+            "promotions": base.promotions.model_copy(update={"market": "none"}),
         }
     )
 

@@ -139,7 +139,7 @@ def run(
         with RichProgress(Console(stderr=True)) as progress:
             result = run_pipeline(settings, progress)
     console = Console()
-    quality = result.plan.dataset.quality
+    quality = result.plan.quality
     if quality.warnings:
         render_quality(console, quality, warnings_only=True)
     render_summary(console, result.plan, summarise(result.plan), result.files, result.removed)
@@ -221,7 +221,10 @@ def backtest(
     folds: Annotated[int, typer.Option("--folds", min=1, help="Rolling origins.")] = 3,
     freq: FreqOption = "D",
     out: Annotated[
-        Path | None, typer.Option("--out", help="Also write the metrics as CSV.")
+        Path | None,
+        typer.Option(
+            "--out", help="Also write the metrics as CSV, and one row per SKU in NAME_skus.csv."
+        ),
     ] = None,
     config: ConfigOption = None,
 ) -> None:

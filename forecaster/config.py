@@ -203,20 +203,40 @@ class AlertSettings(_Section):
     dead_stock_days: Days = 90  # DEAD_STOCK: stock on hand and no sale in this many days
 
 
+#: Where the shop sells: which yearly shopping festivals :class:`PromotionSettings` adds.
+Market = Literal["cn", "none"]
+#: The festivals of each market, first and last day as "MM-DD". ``cn``: Tmall's and JD's
+#: 3.8 (Queen's Day, 03-01 .. 03-08), 618 (from the pre-sale on 05-31), 11.11 (from the
+#: pre-sale on 11-01) and 12.12. The new-year festival (年货节) follows the lunar calendar,
+#: so it cannot be a fixed "MM-DD" span: list it in the promotions table each year.
+MARKET_FESTIVALS: dict[str, dict[str, tuple[str, str]]] = {
+    "cn": {
+        "38": ("03-01", "03-08"),
+        "618": ("05-31", "06-18"),
+        "1111": ("11-01", "11-11"),
+        "1212": ("12-10", "12-12"),
+    },
+    "none": {},
+}
+
+
 class PromotionSettings(_Section):
     baseline_days: Days = 28  # normal days each side of a past promotion that set its baseline
     guard_days: Annotated[int, Field(ge=0)] = 7  # days next to any promotion that are not normal
     # expected promotion units at which a SKU's own uplift weighs as much as its category's
     uplift_prior_units: Annotated[float, Field(ge=0)] = 30.0
-    # shopping festivals of every year ("MM-DD" first and last day), added to the promotions
-    # table for each year it has no promotion of that name
-    recurring: dict[str, tuple[MonthDay, MonthDay]] = Field(
-        default_factory=lambda: {
-            "618": ("05-31", "06-18"),
-            "1111": ("11-01", "11-11"),
-            "1212": ("12-10", "12-12"),
-        }
-    )
+    # the market whose shopping festivals recur every year (MARKET_FESTIVALS)
+    market: Market = "cn"
+    # the recurring festivals instead of the market's ("MM-DD" first and last day), added to
+    # the promotions table for each year it has no promotion of that name; None: the market's
+    recurring: dict[str, tuple[MonthDay, MonthDay]] | None = None
+
+    @property
+    def festivals(self) -> dict[str, tuple[str, str]]:
+        """The festivals that recur every year: ``recurring`` if given, else the market's."""
+        if self.recurring is not None:
+            return dict(self.recurring)
+        return dict(MARKET_FESTIVALS[self.market])
 
 
 class LifecycleSettings(_Section):

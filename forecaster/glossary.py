@@ -39,6 +39,7 @@ TERMS: dict[str, Term] = {
     "warehouse": Term("Warehouse", "仓库"),
     "model": Term("Model", "预测模型"),
     "demand_class": Term("Demand class", "需求类型"),
+    "forecast_basis": Term("Forecast basis", "预测依据"),
     # stock
     "on_hand": Term("On hand", "库存", "integer"),
     "available": Term("Available", "可用库存", "integer"),
@@ -245,6 +246,16 @@ PHRASES: dict[str, tuple[str, str]] = {
     # why of a suggested order
     "why.discontinued": ("discontinued: no new orders", "已停售:不再下单"),
     "why.decline": ("; decline: no safety stock", ";衰退期:不留安全库存"),
+    "basis.category": (
+        "new: {days:g} d of its own sales, {share:.0%} of the forecast borrowed from "
+        "category {category}",
+        "新品:自身销售仅 {days:g} 天,预测的 {share:.0%} 借自类目 {category}",
+    ),
+    "basis.shop": (
+        "new: {days:g} d of its own sales, {share:.0%} of the forecast borrowed from the "
+        "shop's established SKUs",
+        "新品:自身销售仅 {days:g} 天,预测的 {share:.0%} 借自全店成熟商品",
+    ),
     "why.no_demand": (
         "no demand forecast over the {days} d protection period: no order",
         "保护期 {days} 天内无预测需求:不下单",

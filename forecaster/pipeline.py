@@ -22,10 +22,12 @@ from forecaster.inventory.minimum_order import top_up_to_minimum
 from forecaster.inventory.promo_check import PromoCheck, promo_check
 from forecaster.inventory.replenishment import replenish, supplier_orders
 from forecaster.io.dataset import Dataset, load_dataset, load_sales_file
+from forecaster.io.quality import QualityReport
 from forecaster.io.schema import TABLES
 from forecaster.models.backtest import Backtest, backtest
 from forecaster.models.engine import forecast_table, forecast_units
 from forecaster.models.forecast import Forecast
+from forecaster.models.notes import forecast_notes
 from forecaster.models.periods import Freq
 from forecaster.progress import Progress, Silent
 from forecaster.report.edited_plan import EditedPlan, read_edited_plan
@@ -55,6 +57,9 @@ class Plan:
         The suggested order of every unit and the numbers behind it.
     supplier_orders
         Totals per supplier with a suggested order (not aligned with units).
+    quality
+        The data-quality report of the tables plus the forecast's notes
+        (:mod:`forecaster.models.notes`): festivals applied, short histories, new SKUs.
     """
 
     settings: Settings
@@ -67,6 +72,7 @@ class Plan:
     slow_movers: pd.DataFrame
     replenishment: pd.DataFrame
     supplier_orders: pd.DataFrame
+    quality: QualityReport
 
     @property
     def as_of(self) -> pd.Timestamp:
@@ -147,6 +153,7 @@ def plan_dataset(ds: Dataset, settings: Settings, progress: Progress | None = No
         assessment.slow_movers,
         lines,
         totals,
+        forecast_notes(ds.quality, forecast, units, settings.promotions),
     )
 
 
@@ -219,13 +226,25 @@ def backtest_file(
     freq: Freq,
     out: Path | None = None,
 ) -> Backtest:
-    """Rolling-origin backtest of a sales file; writes the metrics CSV to ``out`` if given."""
+    """Rolling-origin backtest of a sales file.
+
+    With ``out`` it writes the metrics CSV there and one row per SKU beside it
+    (``<name>_skus.csv``, :data:`forecaster.models.backtest.SKU_COLUMNS`), both or neither.
+    """
     daily, _ = load_sales_file(sales, settings)
     result = backtest(daily, horizon, folds, freq, settings)
     if out is not None:
         with OutputStage(out.parent) as stage:
             result.metrics.to_csv(stage.path(out.name), index=False, float_format="%.4f")
+            if result.skus is not None:
+                per_sku = stage.path(sku_file(out).name)
+                result.skus.to_csv(per_sku, index=False, float_format="%.4f")
     return result
+
+
+def sku_file(out: Path) -> Path:
+    """Where ``backtest --out FILE`` writes its rows per SKU: ``FILE``'s name plus ``_skus``."""
+    return out.with_name(f"{out.stem}_skus{out.suffix or '.csv'}")
 
 
 @dataclass(frozen=True)

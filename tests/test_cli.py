@@ -306,6 +306,20 @@ def test_backtest_prints_and_writes_metrics(tmp_path: Path) -> None:
     assert classes["series"].sum() == overall == models["series"].sum()
     assert ((metrics["p90_coverage"] >= 0) & (metrics["p90_coverage"] <= 1)).all()
 
+    # One row per SKU beside it: totals add up to the overall bias, the worse-than-naive
+    # flag follows the two RMSSE columns, and the console counts them.
+    skus = pd.read_csv(tmp_path / "metrics_skus.csv", dtype={"sku": str})
+    sold = pd.read_csv(REPO / "sample_data" / "sales.csv", dtype={"sku": str})
+    assert skus["sku"].is_unique and set(skus["sku"]) <= set(sold["sku"])
+    bias = (skus["forecast"].sum() - skus["actual"].sum()) / skus["actual"].sum()
+    assert bias == pytest.approx(metrics.loc[0, "bias"], abs=1e-3)
+    scored = skus.dropna(subset=["RMSSE", "RMSSE_naive"])
+    apart = (scored["RMSSE"] - scored["RMSSE_naive"]).abs() > 1e-4  # the CSV rounds to 4 places
+    flag = scored["worse_than_naive"].astype(bool)
+    assert (flag == (scored["RMSSE"] > scored["RMSSE_naive"]))[apart].all()
+    worse = int(scored["worse_than_naive"].sum())
+    assert f"{worse:,} of {len(scored):,} SKUs have a higher RMSSE than seasonal naive" in text
+
 
 def test_backtest_needs_enough_history(tmp_path: Path) -> None:
     sales = write_tables(tmp_path / "d", MINIMAL) / "sales.csv"

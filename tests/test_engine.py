@@ -320,3 +320,63 @@ def test_forecast_table_cutoff_on_a_sunday_and_month_end(tmp_path: Path) -> None
     assert monthly["date"].iloc[0] == pd.Timestamp("2026-02-01")
     a = monthly[monthly["sku"] == "A"]
     assert a["forecast"].iloc[0] == pytest.approx(28 * 5.0, rel=1e-3)
+
+
+# --------------------------------------------------------------------------- festivals by market
+
+
+def test_market_none_has_no_festival_effect(shop: Shop) -> None:
+    """A UK-style shop (``market = "none"``) selling 10 a day and 20 during every 618: no
+    festival is added, so the coming 618 is not lifted and nothing is cleaned out; the
+    forecast equals the one with ``[promotions.recurring]`` empty, exactly. The same shop
+    with the default market ``cn`` lifts it about 2 x. The Data quality notes say which."""
+    dates = pd.date_range("2024-03-01", AS_OF_618)
+    sales = daily_sales(dates, lambda d: 20 if is_618(d) else 10)
+    folder = shop(sales=sales, skus=SKU_A, inventory=[{"sku": "A", "on_hand": 1}])
+    none = Settings().model_copy(
+        update={"promotions": Settings().promotions.model_copy(update={"market": "none"})}
+    )
+    empty = Settings().model_copy(
+        update={"promotions": Settings().promotions.model_copy(update={"recurring": {}})}
+    )
+    assert none.promotions.festivals == {}
+    uk, _, _ = forecast_shop(folder, none, 35)
+    plain, _, _ = forecast_shop(folder, empty, 35)
+    cn, _, _ = forecast_shop(folder, Settings(), 35)
+    np.testing.assert_array_equal(uk.mean, plain.mean)
+    assert uk.festivals is not None and uk.festivals.empty
+    on = np.zeros(35, dtype=bool)
+    on[6:25] = True
+    assert uk.mean[0, on].mean() / uk.mean[0, ~on].mean() < 1.6
+    assert cn.mean[0, on].mean() / cn.mean[0, ~on].mean() == pytest.approx(2.0, rel=0.1)
+
+
+def test_cn_data_quality_lists_the_festivals_applied(shop: Shop) -> None:
+    """The default market ``cn``: the plan's Data quality report has one note per festival
+    in the history or the forecast (3.8, 618, 11.11, 12.12), with its learned uplift and the
+    units behind it; 618 learned 2 x from two past years (shrunk: 1.93) and is in the
+    forecast. ``market = "none"`` gets a single note instead."""
+    from forecaster.pipeline import plan
+
+    dates = pd.date_range("2024-03-01", AS_OF_618)
+    sales = daily_sales(dates, lambda d: 20 if is_618(d) else 10)
+    folder = shop(sales=sales, skus=SKU_A, inventory=[{"sku": "A", "on_hand": 1}])
+    settings = one_worker(Settings()).with_overrides(data_dir=folder)
+    notes = plan(settings).quality.to_frame()
+    festivals = notes[notes["check"] == "festival"]["message"].tolist()
+    assert len(festivals) == 4
+    (line_618,) = [m for m in festivals if m.startswith("Festival 618 ")]
+    assert "market cn" in line_618 and "2 past occurrence(s)" in line_618
+    assert "7,600 units sold where normal demand would have sold 3,800" not in line_618
+    assert "760 units sold where normal demand would have sold 380" in line_618
+    assert "uplift 1.93" in line_618 and "the coming one from 2026-05-31" in line_618
+    for name in ("38", "1111", "1212"):
+        assert any(m.startswith(f"Festival {name} ") for m in festivals)
+
+    uk = settings.model_copy(
+        update={"promotions": settings.promotions.model_copy(update={"market": "none"})}
+    )
+    notes = plan(uk).quality.to_frame()
+    assert (notes["check"] == "festival").sum() == 0
+    (line,) = notes.loc[notes["check"] == "festivals", "message"]
+    assert line == 'No recurring festivals: market "none" has none'

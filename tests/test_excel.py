@@ -320,6 +320,24 @@ def test_given_widths_are_kept_and_fitted_widths_bounded(tmp_path: Path) -> None
     assert widths["E"].width == 2 * 8 + 2  # CJK characters count double
 
 
+def test_wrapped_column_wraps_and_rows_grow(tmp_path: Path) -> None:
+    """A wrapping column of width 21 holds 20 characters a line: 45 characters take 3
+    lines (45 points), 10 characters one (the default height), 20 CJK characters 2 (40
+    wide); the other column and the header do not wrap."""
+    frame = pd.DataFrame(
+        {"note": ["x" * 45, "short text", "供" * 20], "other": ["y" * 45, "b", "c"]}
+    )
+    wb = new_workbook()
+    with SheetWriter(wb, "T") as sheet:
+        sheet.table(frame, [Column("note", "N", width=21, wrap=True), Column("other", "O")])
+    ws = save_and_load(wb, tmp_path)["T"]
+    assert ws["A2"].alignment.wrap_text and ws["A2"].alignment.vertical == "top"
+    assert not ws["B2"].alignment.wrap_text
+    assert ws.row_dimensions[2].height == 45
+    assert ws.row_dimensions[3].height is None
+    assert ws.row_dimensions[4].height == 30
+
+
 def test_text_width_counts_wide_characters_double() -> None:
     assert text_width("abc") == 3
     assert text_width("供应商") == 6

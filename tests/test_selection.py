@@ -23,8 +23,11 @@ from hypothesis.extra import numpy as hnp
 import forecaster.models.smooth as smooth
 from forecaster.models.candidates import CANDIDATES
 from forecaster.models.classify import CLASSES, demand_classes, demand_statistics
+from forecaster.models.credibility import group_prior
 from forecaster.models.distributions import count_quantiles
 from forecaster.models.selection import (
+    BORROWED,
+    BORROWED_PANEL,
     FALLBACK,
     MIN_TRAIN,
     Options,
@@ -38,7 +41,7 @@ from forecaster.models.smooth import ABSURD, MODELS, fit_smooth
 NAN = np.nan
 ONE = Options(workers=1)
 #: Every name a series' model can be made of.
-NAMES = {*CANDIDATES, *MODELS}
+NAMES = {*CANDIDATES, *MODELS, BORROWED, BORROWED_PANEL}
 
 
 def check_sane(f: PeriodForecast, combine: int) -> None:
@@ -393,10 +396,26 @@ def test_forecast_invariants(
     assert f.mean.shape == (len(y), horizon)
     check_sane(f, combine)
 
-    used = fit_from(y, first_demand(y) if start is None else start, y.shape[1])
+    begin = first_demand(y) if start is None else start
+    used = fit_from(y, begin, y.shape[1])
+    prior = group_prior(y, used, None, season)
     for i, name in enumerate(f.model):
         parts = name.split("+")
         if set(parts) & set(MODELS):
+            continue
+        # borrowed: the credibility mean of its own periods and the panel's rate, K scaled
+        # to its own units per sale (variance / mean of its periods, at least 1) with two
+        # periods or more
+        if parts in ([BORROWED], [BORROWED_PANEL]):
+            own = y[i, used[i] :]
+            periods = len(own)
+            k = prior.k[i]
+            if periods > 1 and own.mean() > 0:
+                group_d = prior.process_var[i] / prior.rate[i]
+                k *= max(own.var(ddof=1) / own.mean(), 1.0) / group_d
+            z = periods / (periods + k)
+            level = z * own.mean() + (1 - z) * prior.rate[i]
+            np.testing.assert_allclose(f.mean[i], level, rtol=1e-9, atol=1e-12)
             continue
         own = [CANDIDATES[p](y[i : i + 1], used[i : i + 1], horizon, season)[0] for p in parts]
         np.testing.assert_allclose(f.mean[i], np.mean(own, axis=0), rtol=1e-9, atol=1e-12)

@@ -167,19 +167,25 @@ def replenish(
             "expected_fill": expected_fill,
         }
     )
-    frame["why"] = _explain(
-        units,
-        frame,
-        lead,
-        review,
-        units_needed,
-        after_moq,
-        cover_after,
-        blocked,
-        stage,
-        forecast.demand_class,
-        settings,
-        lang,
+    categories = units["category"] if "category" in units else pd.Series("", index=units.index)
+    borrowed = forecast.basis(categories.to_numpy(), lang)
+    frame["why"] = (
+        borrowed
+        + np.where(borrowed != "", "; ", "")
+        + _explain(
+            units,
+            frame,
+            lead,
+            review,
+            units_needed,
+            after_moq,
+            cover_after,
+            blocked,
+            stage,
+            forecast.demand_class,
+            settings,
+            lang,
+        )
     )
     return frame[COLUMNS]
 

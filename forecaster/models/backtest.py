@@ -21,6 +21,11 @@ Rows: ``forecaster`` over every SKU, ``seasonal_naive``, then the forecaster
 per demand class (``class: intermittent``, ...) and per chosen model
 (``model: sy+tsb``, ...; the :data:`TOP_MODELS` most frequent, the rest as
 ``model: other``), so a planner sees where the forecast is weak.
+
+:attr:`Backtest.skus` has one row per SKU (:data:`SKU_COLUMNS`): its demand
+class and model at the latest origin, its units and forecast over the folds, and
+its own MASE and RMSSE beside seasonal naive's, so the SKUs where forecaster does
+worse than the baseline can be found and sorted.
 """
 
 from __future__ import annotations
@@ -40,6 +45,10 @@ SEASON: dict[Freq, int] = {"D": 7, "W": 52, "M": 12}
 #: Chosen models listed on their own in the metrics; the rest are pooled.
 TOP_MODELS = 8
 METRICS = ["model", "MASE", "RMSSE", "WAPE", "bias", "p90_coverage", "series", "periods"]
+SKU_COLUMNS = [
+    "sku", "demand_class", "model", "actual", "forecast", "bias", "MASE", "MASE_naive",
+    "RMSSE", "RMSSE_naive", "worse_than_naive",
+]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -52,10 +61,14 @@ class Backtest:
         One row per model (:data:`METRICS`), the forecaster's model first.
     cutoffs
         Last training day of each fold, latest first.
+    skus
+        One row per SKU (:data:`SKU_COLUMNS`); its MASE and RMSSE are means over
+        the folds where its scale is positive (NaN in none).
     """
 
     metrics: pd.DataFrame
     cutoffs: list[pd.Timestamp]
+    skus: pd.DataFrame | None = None
 
 
 def period_matrix(sales: pd.DataFrame, freq: Freq) -> tuple[pd.Index, pd.DatetimeIndex, np.ndarray]:
@@ -174,7 +187,50 @@ def backtest(
         labels.append((np.asarray(classes, dtype=object), np.asarray(fc.model, dtype=object)))
     rows = [_metrics(name, p) for name, p in parts.items()]
     rows += _breakdown(parts["forecaster"], labels)
-    return Backtest(pd.DataFrame(rows, columns=METRICS), cutoffs)
+    per_sku = _per_sku(skus, parts, labels[0])
+    return Backtest(pd.DataFrame(rows, columns=METRICS), cutoffs, per_sku)
+
+
+def _per_sku(
+    skus: pd.Index, parts: dict[str, list[dict[str, np.ndarray]]], latest: tuple[np.ndarray, ...]
+) -> pd.DataFrame:
+    """One row per SKU: its totals and its own scaled errors, forecaster's and naive's."""
+    scores = {}
+    for name, folds in parts.items():
+        mase = np.full((len(folds), len(skus)), np.nan)
+        rmsse = np.full((len(folds), len(skus)), np.nan)
+        for i, p in enumerate(folds):
+            err = p["forecast"] - p["actual"]
+            ok = p["mae"] > 0
+            mase[i, ok] = np.abs(err[ok]).mean(axis=1) / p["mae"][ok]
+            rmsse[i, ok] = np.sqrt((err[ok] ** 2).mean(axis=1) / p["mse"][ok])
+        scored = ~np.isnan(mase)
+        count = scored.sum(axis=0)
+        scores[name] = [
+            np.divide(np.nansum(m, axis=0), count, out=np.full(len(skus), np.nan), where=count > 0)
+            for m in (mase, rmsse)
+        ]
+    actual = sum(p["actual"].sum(axis=1) for p in parts["forecaster"])
+    forecast = sum(p["forecast"].sum(axis=1) for p in parts["forecaster"])
+    (mase, rmsse), (naive_mase, naive_rmsse) = scores["forecaster"], scores["seasonal_naive"]
+    return pd.DataFrame(
+        {
+            "sku": skus.to_numpy(),
+            "demand_class": latest[0],
+            "model": latest[1],
+            "actual": actual,
+            "forecast": forecast,
+            "bias": np.divide(
+                forecast - actual, actual, out=np.full(len(skus), np.nan), where=actual > 0
+            ),
+            "MASE": mase,
+            "MASE_naive": naive_mase,
+            "RMSSE": rmsse,
+            "RMSSE_naive": naive_rmsse,
+            "worse_than_naive": rmsse > naive_rmsse,
+        },
+        columns=SKU_COLUMNS,
+    )
 
 
 def _breakdown(

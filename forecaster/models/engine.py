@@ -36,6 +36,14 @@ from forecaster.units import demand_matrix, first_available
 QUANTILES = {"p50": 0.50, "p90": 0.90, "p95": 0.95}
 #: Days each side of a promotion day whose normal demand replaces it.
 CLEAN_WINDOW = 28
+#: The table of recurring festivals a forecast applied (:attr:`Forecast.festivals`): name,
+#: its yearly days, past occurrences learned from, units sold in them and expected of normal
+#: demand, the shop's uplift, the lowest and highest uplift of a unit, the first day of the
+#: coming one inside the forecast (NaT: none) and whether the promotions table gives its uplift.
+FESTIVAL_COLUMNS = [
+    "name", "days", "occurrences", "sold", "expected", "shop_uplift", "low", "high", "next",
+    "given",
+]  # fmt: skip
 
 __all__ = ["QUANTILES", "forecast_matrix", "forecast_table", "forecast_units", "sku_units"]
 
@@ -122,7 +130,7 @@ def forecast_units(
     history_start = as_of - pd.Timedelta(days=days - 1)
     start = as_of + pd.Timedelta(days=1)
     end = as_of + pd.Timedelta(days=horizon)
-    calendar = with_recurring(promotions, promo_settings.recurring, history_start, end)
+    calendar = with_recurring(promotions, promo_settings.festivals, history_start, end)
 
     history = demand_matrix(sales, units, as_of, days)
     dates = pd.date_range(history_start, periods=days).to_numpy()
@@ -140,18 +148,23 @@ def forecast_units(
         options(settings.forecast),
         weekday_prior(settings.forecast),
     )
-    uplift = uplift_factors(
-        calendar,
-        units,
-        start,
-        horizon,
-        _learned_uplifts(sales, units, calendar, as_of, end, promo_settings),
-    )
+    learned, festivals = _learned_uplifts(sales, units, calendar, as_of, end, promo_settings)
+    uplift = uplift_factors(calendar, units, start, horizon, learned)
     mean = daily.mean * uplift
     step_var = np.diff(daily.cum_var, axis=1) * uplift**2
     cum_var = np.concatenate([np.zeros((len(units), 1)), np.cumsum(step_var, axis=1)], axis=1)
     fitted_on = np.where(on_sale, cleaned, np.nan)
-    return Forecast(start, mean, cum_var, daily.model, daily.demand_class, fitted_on)
+    return Forecast(
+        start,
+        mean,
+        cum_var,
+        daily.model,
+        daily.demand_class,
+        fitted_on,
+        daily.own_weight,
+        daily.evidence,
+        festivals,
+    )
 
 
 def _learned_uplifts(
@@ -161,20 +174,39 @@ def _learned_uplifts(
     as_of: pd.Timestamp,
     end: pd.Timestamp,
     settings: PromotionSettings,
-) -> dict[str, np.ndarray]:
-    """Each unit's learned uplift for every promotion name due by ``end`` without a given uplift.
+) -> tuple[dict[str, np.ndarray], pd.DataFrame]:
+    """Each unit's learned uplift for every promotion name due by ``end`` without a given
+    uplift, and the table of the recurring festivals (:data:`FESTIVAL_COLUMNS`).
 
     The shop's uplift is shrunk towards 1 (:func:`estimate_uplift`): the forecast applies
     it unattended, to the recurring festivals too, so thin evidence must not move it far.
     """
     due = calendar[(calendar["end"] > as_of) & (calendar["start"] <= end)]
-    names = due.loc[due["uplift"].isna(), "name"].unique()
-    out = {}
-    for name in names:
+    festivals = settings.festivals
+    learn = set(due.loc[due["uplift"].isna(), "name"].astype(str))
+    out, rows = {}, []
+    for name in sorted(learn | (set(festivals) & set(calendar["name"].astype(str)))):
         evidence = past_evidence(sales, units, calendar, name, as_of, settings)
-        prior = settings.uplift_prior_units
-        out[str(name)] = estimate_uplift(evidence, units, prior, shop_prior=1.0).uplift
-    return out
+        estimate = estimate_uplift(evidence, units, settings.uplift_prior_units, shop_prior=1.0)
+        if name in learn:
+            out[name] = estimate.uplift
+        if name in festivals:
+            coming = due[due["name"] == name]
+            rows.append(
+                {
+                    "name": name,
+                    "days": "{} .. {}".format(*festivals[name]),
+                    "occurrences": evidence.occurrences,
+                    "sold": float(evidence.sold.sum()),
+                    "expected": float(evidence.expected.sum()),
+                    "shop_uplift": estimate.shop,
+                    "low": float(estimate.uplift.min(initial=np.inf)),
+                    "high": float(estimate.uplift.max(initial=-np.inf)),
+                    "next": coming["start"].min() if len(coming) else pd.NaT,
+                    "given": bool(coming["uplift"].notna().any()),
+                }
+            )
+    return out, pd.DataFrame(rows, columns=FESTIVAL_COLUMNS)
 
 
 def sku_units(sales: pd.DataFrame, skus: pd.Index | None = None) -> pd.DataFrame:

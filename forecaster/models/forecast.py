@@ -15,7 +15,10 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from forecaster.config import Lang
+from forecaster.glossary import say
 from forecaster.models.distributions import count_quantiles
+from forecaster.models.selection import BORROWED, BORROWED_PANEL
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,18 @@ class Forecast:
         ending on the as-of date; NaN before a unit went on sale. Shape
         (n_units, history days); None when the forecast was given. The
         empirical safety stock of intermittent units reads its shape.
+    own_weight
+        Per unit, the weight of its own rate in the forecast: 1 for a unit
+        whose models were validated on its history, less for a new one whose
+        forecast borrows its category's rate (:mod:`forecaster.models.credibility`);
+        None when the forecast was given.
+    evidence_days
+        Per unit, the days of its own sales a new unit's rate was measured over
+        (NaN for the others); None when the forecast was given.
+    festivals
+        The recurring festivals the forecast applied and what their uplift was
+        learned from (:data:`forecaster.models.engine.FESTIVAL_COLUMNS`); None
+        when the forecast was given.
     """
 
     start: pd.Timestamp
@@ -49,6 +64,29 @@ class Forecast:
     model: np.ndarray
     demand_class: np.ndarray | None = None
     history: np.ndarray | None = None
+    own_weight: np.ndarray | None = None
+    evidence_days: np.ndarray | None = None
+    festivals: pd.DataFrame | None = None
+
+    @property
+    def borrowed(self) -> np.ndarray:
+        """Per unit, True where the forecast borrows from its category (new units)."""
+        return np.isin(self.model, (BORROWED, BORROWED_PANEL))
+
+    def basis(self, categories: np.ndarray, lang: Lang) -> np.ndarray:
+        """Per unit, in ``lang``, what a borrowed forecast stands on ("" for the others).
+
+        E.g. "new: 1 d of its own sales, 98% of the forecast borrowed from category bags".
+        """
+        out = np.full(self.mean.shape[0], "", dtype=object)
+        if self.own_weight is None or self.evidence_days is None:
+            return out
+        for i in np.flatnonzero(self.borrowed):
+            key = "basis.shop" if self.model[i] == BORROWED_PANEL else "basis.category"
+            days = round(float(self.evidence_days[i]), 1)
+            share = 1 - float(self.own_weight[i])
+            out[i] = say(key, lang, days=days, share=share, category=categories[i])
+        return out
 
     @classmethod
     def independent_days(

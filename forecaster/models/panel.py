@@ -20,7 +20,14 @@ from typing import Literal
 
 import numpy as np
 
-from forecaster.models.selection import Options, PeriodForecast, first_demand, forecast_periods
+from forecaster.models.selection import (
+    Options,
+    PeriodForecast,
+    first_demand,
+    fit_from,
+    forecast_periods,
+    own_rate,
+)
 
 MatrixFreq = Literal["D", "W", "M"]
 SEASONS: dict[str, int] = {"W": 52, "M": 12}
@@ -214,7 +221,9 @@ def forecast_daily(
     buckets, first = weekly_buckets(y, start)
     weeks = -(-horizon // 7)
     partial = partial_first_bucket(y, start)
-    weekly = forecast_periods(buckets, weeks, 52, first, options, partial)
+    weekly = forecast_periods(
+        buckets, weeks, 52, first, options, partial, groups, own_evidence(y, start)
+    )
     share = validated_shares(y, start, groups, weekday_prior_units)
     days = np.arange(horizon)
     week, phase = days // 7, days % 7
@@ -223,7 +232,26 @@ def forecast_daily(
     lo, hi = weekly.cum_var[:, week], weekly.cum_var[:, week + 1]
     cum_var = np.zeros((n, horizon + 1))
     cum_var[:, 1:] = lo + within * (hi - lo)
-    return PeriodForecast(mean, cum_var, weekly.model, weekly.demand_class)
+    evidence = None if weekly.evidence is None else weekly.evidence * 7
+    return PeriodForecast(
+        mean, cum_var, weekly.model, weekly.demand_class, weekly.own_weight, evidence
+    )
+
+
+def own_evidence(y: np.ndarray, start: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each daily series' own rate per week and its evidence in weeks, counted in days.
+
+    The days from its start, less a first day that is a first sale inside the
+    data (:func:`forecaster.models.selection.fit_from` on days): a launch two
+    days ago has two days (or one) of evidence, not a week.
+
+    >>> rate, weeks, _ = own_evidence(np.array([[0.0, 0, 0, 100, 70]]), np.array([3]))
+    >>> rate.tolist(), (weeks * 7).tolist()
+    ([490.0], [1.0])
+    """
+    t = y.shape[1]
+    rate, days, spread = own_rate(y, fit_from(y, start, t))
+    return 7 * rate, days / 7, spread
 
 
 def forecast_matrix(
@@ -251,4 +279,4 @@ def forecast_matrix(
     """
     if freq == "D":
         return forecast_daily(y, horizon, start, groups, options)
-    return forecast_periods(y, horizon, SEASONS[freq], start, options)
+    return forecast_periods(y, horizon, SEASONS[freq], start, options, groups=groups)

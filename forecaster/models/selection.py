@@ -16,7 +16,9 @@ For each series (row of ``y``, demand per period):
    the plain mean of the ``combine`` candidates with the least error (1 =
    pick the best), refitted on all the data. A candidate that fails or gives
    absurd values has no error and is never chosen; a series with no usable
-   origin (new) takes the mean of its periods so far (``mean_long``).
+   origin (new, or too short) takes the credibility mean of its own rate and its
+   group's (:mod:`forecaster.models.credibility`; model ``category``), with the
+   uncertainty of that rate in its variance.
 4. **Error model.** The validation errors of the forecast chosen without the
    origin they are measured at (cross-validated, so the choice does not flatter
    them) give, per series,
@@ -38,6 +40,7 @@ import numpy as np
 
 from forecaster.models.candidates import CANDIDATES, window_mean
 from forecaster.models.classify import CLASSES, demand_classes
+from forecaster.models.credibility import group_prior
 from forecaster.models.distributions import count_quantiles
 from forecaster.models.smooth import MIN_PERIODS, fit_smooth
 from forecaster.models.smooth import MODELS as SMOOTH_MODELS
@@ -48,8 +51,15 @@ MIN_TRAIN = 4
 MIN_CLASS_SERIES = 20
 #: Periods whose mean demand ranks the best sellers for the statsmodels fits.
 RECENT_PERIODS = 52
-#: Model of a series without a usable validation origin.
+#: Model of a series without a usable validation origin (when it has no group prior either).
 FALLBACK = "mean_long"
+#: Model name of a series whose forecast borrows its group's rate (no usable origin), and of
+#: one that borrows the whole panel's (its group has too few established series).
+BORROWED = "category"
+BORROWED_PANEL = "shop"
+#: Least share of a new series' forecast borrowed for its model to be named so: less is
+#: its own rate, to the precision the planner sees.
+MATERIAL_SHARE = 0.01
 _LEVELS = ("mean_long", "ses")
 #: Demand classes validated on windows of the horizon's length (at most ``validation_periods``)
 #: rather than of ``validation_periods`` whatever the horizon (see :func:`validation_designs`).
@@ -117,12 +127,21 @@ class PeriodForecast:
         The chosen model per series: a candidate's name or names joined by ``+``.
     demand_class
         Syntetos-Boylan class per series.
+    own_weight
+        Per series, the weight of its own rate in the forecast: 1 for a series
+        whose models were validated, the credibility ``Z`` for a new one
+        (:mod:`forecaster.models.credibility`); None when not computed.
+    evidence
+        Per series, the periods of its own evidence a new one was weighed on
+        (NaN for a validated series); None when not computed.
     """
 
     mean: np.ndarray
     cum_var: np.ndarray
     model: np.ndarray
     demand_class: np.ndarray
+    own_weight: np.ndarray | None = None
+    evidence: np.ndarray | None = None
 
     def moments(self, edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Mean and variance of total demand in consecutive spans of periods.
@@ -220,6 +239,8 @@ def forecast_periods(
     start: np.ndarray | None = None,
     options: Options | None = None,
     partial: np.ndarray | None = None,
+    groups: np.ndarray | None = None,
+    own: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
 ) -> PeriodForecast:
     """Forecast ``horizon`` periods of every row of ``y`` (see the module docstring).
 
@@ -236,6 +257,13 @@ def forecast_periods(
     partial
         Per series, whether its first period holds only part of a period's demand
         (:func:`fit_from` then leaves it out of the fits).
+    groups
+        Group label per series (its category): a new series borrows its group's rate.
+    own
+        Per series, its own rate per period and the periods of evidence it was
+        measured over, for new series (default: the mean of its periods from
+        :func:`fit_from` on, over their number). A daily caller measures them
+        in days, which a weekly bucket cannot.
     """
     options = options or Options()
     y = np.asarray(y, dtype=float)
@@ -310,7 +338,80 @@ def forecast_periods(
         counted = usable[:, i, None] & cells[:, 0]
         errors[:, i] = np.where(counted, at_i - actual[:, i], np.nan)
     cum_var = _error_model(errors, mean, classes, y, fit_start[t])
-    return PeriodForecast(mean, cum_var, _model_names(chosen, names), classes)
+    model = _model_names(chosen, names)
+    new = ~usable.any(axis=1) & (start < t)
+    z, exposure = np.ones(n), np.full(n, np.nan)
+    if new.any():
+        z, exposure, pooled = _borrow(
+            y, start, fit_start[t], new, groups, own, season, mean, cum_var
+        )
+        borrowed = z < 1
+        model[borrowed] = np.where(pooled[borrowed], BORROWED_PANEL, BORROWED)
+    return PeriodForecast(mean, cum_var, model, classes, z, exposure)
+
+
+def own_rate(y: np.ndarray, begin: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each series' rate per period from ``begin`` on, its periods, and its units per sale.
+
+    Units per sale is the variance over the mean of those periods, at least 1
+    (NaN with fewer than two periods or none sold).
+    """
+    n, t = y.shape
+    periods = np.maximum(t - begin, 0).astype(float)
+    on = np.arange(t)[None, :] >= begin[:, None]
+    total = np.where(on, y, 0.0).sum(axis=1)
+    rate = np.divide(total, periods, out=np.zeros(n), where=periods > 0)
+    squares = np.where(on, (y - rate[:, None]) ** 2, 0.0).sum(axis=1)
+    var = np.divide(squares, periods - 1, out=np.zeros(n), where=periods > 1)
+    ratio = np.divide(var, rate, out=np.full(n, np.nan), where=(rate > 0) & (periods > 1))
+    return rate, periods, np.where(np.isnan(ratio), np.nan, np.maximum(ratio, 1.0))
+
+
+def _borrow(
+    y: np.ndarray,
+    start: np.ndarray,
+    fit_start: np.ndarray,
+    new: np.ndarray,
+    groups: np.ndarray | None,
+    own: tuple[np.ndarray, np.ndarray, np.ndarray] | None,
+    season: int,
+    mean: np.ndarray,
+    cum_var: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Give the ``new`` series the credibility mean of their own and their group's rate.
+
+    Overwrites their rows of ``mean`` and ``cum_var`` in place where they borrow at
+    least :data:`MATERIAL_SHARE`; returns the own weight ``Z`` per series (1 for the
+    others, and where less would be borrowed), the exposure (NaN for the others)
+    and whether the prior is the whole panel's (:attr:`Prior.pooled`).
+    """
+    n, t = y.shape
+    if own is None:
+        own = own_rate(y, fit_start)
+    rate, periods, spread = (np.asarray(a, dtype=float) for a in own)
+    prior = group_prior(y, fit_start, groups, season).per_sale(spread)
+    z = prior.weight(periods)
+    z = np.where(new & (1 - z >= MATERIAL_SHARE), z, 1.0)
+    rows = np.flatnonzero(z < 1)
+    zr = z[rows]
+    level = zr * rate[rows] + (1 - zr) * prior.rate[rows]
+    horizon = mean.shape[1]
+    mean[rows] = level[:, None]
+    # variance of a j-period total: process variance (own sample variance and the
+    # group's, weighted alike) plus the uncertainty of the rate, (1 - Z) x VHM per j^2
+    on = np.arange(t)[None, :] >= start[rows, None]
+    count = on.sum(axis=1)
+    own_mean = np.divide(np.where(on, y[rows], 0).sum(axis=1), count, out=np.zeros(len(rows)),
+                         where=count > 0)  # fmt: skip
+    spread = np.where(on, (y[rows] - own_mean[:, None]) ** 2, 0).sum(axis=1)
+    sample = np.divide(spread, count - 1, out=np.zeros(len(rows)), where=count > 1)
+    s2 = zr * sample + (1 - zr) * prior.process_var[rows]
+    j = np.arange(1, horizon + 1)[None, :]
+    var = j * s2[:, None] + j**2 * ((1 - zr) * prior.rate_var[rows])[:, None]
+    var = np.maximum.accumulate(np.maximum(var, level[:, None] * j), axis=1)
+    cum_var[rows, 1:] = var
+    pooled = np.zeros(n, dtype=bool) if prior.pooled is None else prior.pooled
+    return z, np.where(new, periods, np.nan), pooled
 
 
 def _fit_smooth_models(

@@ -22,7 +22,11 @@ date and each unit in its scope:
 The estimate pools this evidence up a hierarchy -- the shop, each category,
 each SKU (all its warehouses) -- and shrinks every level towards the one above
 it (:func:`shrink`), so a SKU with thin history borrows its category's uplift
-and a SKU with plenty keeps its own. Sales during a past promotion that sold
+and a SKU with plenty keeps its own. Evidence is counted in *effective* units:
+units come in orders, and a unit whose normal days vary ``d`` times as much as
+a Poisson count (``d`` = variance / mean of its normal days, at least 1) weighs
+``1 / d`` -- ten orders of 50 units say as much about an uplift as ten units
+sold one by one, not 500. Sales during a past promotion that sold
 out understate its demand; the uplift learned from it is then too low.
 """
 
@@ -55,11 +59,21 @@ class Evidence:
         Units normal demand would have sold on those days, shape (n_units,).
     occurrences
         Past promotions of the name (ended by the as-of date).
+    dispersion
+        Variance over mean of each unit's normal days around them, at least 1
+        (1 without normal days), shape (n_units,): units per independent sale.
     """
 
     sold: np.ndarray
     expected: np.ndarray
     occurrences: int
+    dispersion: np.ndarray | None = None
+
+    @property
+    def effective(self) -> tuple[np.ndarray, np.ndarray]:
+        """``sold`` and ``expected`` in effective units (divided by :attr:`dispersion`)."""
+        d = np.ones(len(self.sold)) if self.dispersion is None else self.dispersion
+        return self.sold / d, self.expected / d
 
 
 @dataclass(frozen=True)
@@ -78,6 +92,8 @@ class Uplift:
         The category's uplift, itself shrunk towards the shop's (NaN without evidence).
     occurrences
         Past promotions the estimate learned from.
+    shop
+        The shop's uplift, the top of the hierarchy (NaN without evidence).
     """
 
     uplift: np.ndarray
@@ -85,6 +101,7 @@ class Uplift:
     weight: np.ndarray
     category: np.ndarray
     occurrences: int
+    shop: float = float("nan")
 
 
 def evidence_start(units: pd.DataFrame) -> np.ndarray:
@@ -121,6 +138,7 @@ def past_evidence(
     launched = evidence_start(units)
     sold = np.zeros(len(units))
     expected = np.zeros(len(units))
+    moments = np.zeros((3, len(units)))  # normal days: count, sum, sum of squares
     for promo in past.itertuples(index=False):
         first = promo.start - reach
         last = min(promo.end + reach, as_of)
@@ -144,7 +162,23 @@ def past_evidence(
         counts &= normal_days >= MIN_NORMAL_SHARE * settings.baseline_days
         sold += np.where(counts, history[:, lo : lo + length].sum(axis=1), 0.0)
         expected += np.where(counts, level * length, 0.0)
-    return Evidence(sold, expected, len(past))
+        seen = normal & counts[:, None]
+        moments += [seen.sum(axis=1), (history * seen).sum(axis=1), (history**2 * seen).sum(axis=1)]
+    return Evidence(sold, expected, len(past), dispersion(*moments))
+
+
+def dispersion(count: np.ndarray, total: np.ndarray, squares: np.ndarray) -> np.ndarray:
+    """Variance over mean of daily demand from its moments, at least 1 (1 with < 2 days or none).
+
+    One order of 40 in four days: mean 10, variance (1600 - 4 x 100) / 3 = 400, ratio 40.
+
+    >>> dispersion(np.array([4.0, 4, 1]), np.array([8.0, 40, 3]), np.array([16.0, 1600, 9]))
+    array([ 1., 40.,  1.])
+    """
+    mean = np.divide(total, count, out=np.zeros(len(count)), where=count > 0)
+    var = np.divide(squares - count * mean**2, count - 1, out=np.zeros(len(count)), where=count > 1)
+    ratio = np.divide(var, mean, out=np.ones(len(count)), where=mean > 0)
+    return np.asarray(np.maximum(ratio, 1.0))
 
 
 def shrink(
@@ -220,22 +254,25 @@ def estimate_uplift(
     sale then) does not get an uplift of, say, 0 because one of them did not sell.
     """
     sku = units["sku"].to_numpy()
-    _, category, own_sku = shrink(
-        evidence.sold,
-        evidence.expected,
+    sold, expected = evidence.effective
+    shop, category, own_sku = shrink(
+        sold,
+        expected,
         [units["category"].to_numpy(), sku],
         prior_units,
         top_prior=shop_prior,
     )
-    frame = pd.DataFrame({"sku": sku, "sold": evidence.sold, "expected": evidence.expected})
-    per_sku = frame.groupby("sku", sort=False)[["sold", "expected"]].transform("sum")
-    sku_expected = per_sku["expected"].to_numpy()
+    frame = pd.DataFrame(
+        {"sku": sku, "sold": evidence.sold, "expected": evidence.expected, "effective": expected}
+    )
+    per_sku = frame.groupby("sku", sort=False)[["sold", "expected", "effective"]].transform("sum")
     own = np.divide(
         per_sku["sold"].to_numpy(),
-        sku_expected,
+        per_sku["expected"].to_numpy(),
         out=np.full(len(units), np.nan),
-        where=sku_expected > 0,
+        where=per_sku["expected"].to_numpy() > 0,
     )
+    sku_expected = per_sku["effective"].to_numpy()
     weight = np.divide(
         sku_expected,
         sku_expected + prior_units,
@@ -248,4 +285,5 @@ def estimate_uplift(
         weight=weight,
         category=category,
         occurrences=evidence.occurrences,
+        shop=float(shop[0]) if len(shop) else float("nan"),
     )

@@ -168,6 +168,14 @@ def render_backtest(console: Console, result: Backtest, freq: str) -> None:
             f"{row.series:,}",
         )
     console.print(table)
+    skus = result.skus
+    if skus is not None and skus["RMSSE"].notna().any():
+        worse = int(skus["worse_than_naive"].sum())
+        scored = int((skus["RMSSE"].notna() & skus["RMSSE_naive"].notna()).sum())
+        console.print(
+            f"{worse:,} of {scored:,} SKUs have a higher RMSSE than seasonal naive "
+            "(--out writes them, one row per SKU)"
+        )
 
 
 def render_promo(console: Console, check: PromoCheck, files: Sequence[Path]) -> None:

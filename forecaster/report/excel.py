@@ -75,7 +75,7 @@ __all__ = [
     "write_table",
 ]
 
-CellRole = Literal["body", "header", "total", "label", "heading"]
+CellRole = Literal["body", "wrapped", "header", "total", "label", "heading"]
 """What a cell is for, which decides its font, fill and border."""
 
 Scalar: TypeAlias = str | int | float | bool | datetime | date | None
@@ -95,6 +95,8 @@ NUMBER_FORMATS: Final[Mapping[NumberFormat, str]] = {
 #: Narrowest and widest fitted column, in characters.
 MIN_WIDTH: Final = 8.0
 MAX_WIDTH: Final = 60.0
+#: Points per line of a row whose wrapped text takes several (Excel's default row is 15).
+LINE_HEIGHT: Final = 15.0
 #: Characters added to the longest content of a fitted column.
 WIDTH_PADDING: Final = 2
 #: Extra characters for the filter button in the header of a main table.
@@ -144,12 +146,16 @@ class Column:
     width
         Width in characters; ``None`` fits header and content within
         [:data:`MIN_WIDTH`, :data:`MAX_WIDTH`].
+    wrap
+        Long texts wrap onto more lines within the width (sentences a planner
+        reads: the Data quality messages), instead of running into the next column.
     """
 
     key: str
     header: str
     fmt: NumberFormat = "text"
     width: float | None = None
+    wrap: bool = False
 
 
 # --------------------------------------------------------------------------- values
@@ -261,6 +267,22 @@ def text_width(text: str) -> int:
     )
 
 
+def wrapped_lines(row: Sequence[WriteOnlyCell | None], widths: Mapping[int, float]) -> int:
+    """Lines the tallest wrapping cell of ``row`` takes at the column widths ``widths``.
+
+    A line holds about as many characters as the column is wide (East Asian
+    characters count two); each line of a text is wrapped on its own.
+    """
+    lines = 1
+    for index, cell in enumerate(row, 1):
+        if cell is None or not isinstance(cell.value, str) or not cell.alignment.wrap_text:
+            continue
+        room = max(widths.get(index, MIN_WIDTH) - 1, 1.0)
+        parts = cell.value.split("\n")
+        lines = max(lines, sum(math.ceil(max(text_width(part), 1) / room) for part in parts))
+    return lines
+
+
 def value_width(value: Scalar, fmt: NumberFormat) -> int:
     """Characters a cleaned value takes when shown in format ``fmt``."""
     if value is None:
@@ -363,6 +385,8 @@ def styled_cell(ws: WriteOnlyWorksheet, key: StyleKey) -> WriteOnlyCell:
         cell.fill = PatternFill("solid", fgColor=HEADER_FILL_COLOR)
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         cell.border = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+    elif role == "wrapped":
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
     elif role == "total":
         cell.font = Font(bold=True)
         cell.border = Border(top=_THIN)
@@ -636,8 +660,14 @@ class SheetWriter:
             )
             ws.conditional_formatting.add(ref, rule)  # type: ignore[attr-defined, unused-ignore]
         blocks, self._blocks = self._blocks, []
+        widths = self._layout.widths()
+        number = 0
         for block in blocks:
             for row in self._block_rows(block):
+                number += 1
+                lines = wrapped_lines(row, widths)
+                if lines > 1:  # Excel and LibreOffice keep a row one line high otherwise
+                    ws.row_dimensions[number].height = LINE_HEIGHT * lines
                 ws.append(row)
         ws.close()  # finish the sheet's part now; the workbook's save skips closed sheets
 
@@ -725,6 +755,7 @@ class SheetWriter:
     def _data_rows(self, block: _Table) -> Iterator[list[WriteOnlyCell | None]]:
         """The data rows of a table, converted a chunk of frame rows at a time."""
         fmts = [column.fmt for column in block.columns]
+        wraps = [column.wrap for column in block.columns]
         for start in range(0, len(block.frame), CHUNK_ROWS):
             chunk = block.frame.iloc[start : start + CHUNK_ROWS]
             values = [column_values(chunk[column.key]) for column in block.columns]
@@ -734,10 +765,16 @@ class SheetWriter:
                 for sub in _chunk_flags(block.subtotal, start, len(chunk))
             ]
             for flagged, role, row in zip(flags, roles, zip(*values, strict=True), strict=True):
+                cells = zip(row, fmts, wraps, strict=True)
                 yield [
-                    self._cell(index, value, fmt, role, flagged)
-                    for index, (value, fmt) in enumerate(zip(row, fmts, strict=True), 1)
+                    self._cell(index, value, fmt, _wrapped(role, wrap), flagged)
+                    for index, (value, fmt, wrap) in enumerate(cells, 1)
                 ]
+
+
+def _wrapped(role: CellRole, wrap: bool) -> CellRole:
+    """A body cell of a wrapping column wraps; totals and the rest keep their role."""
+    return "wrapped" if wrap and role == "body" else role
 
 
 def _chunk_flags(flags: np.ndarray | None, start: int, size: int) -> list[bool]:

@@ -78,7 +78,7 @@ def summarise(plan: Plan) -> Summary:
         order_value=float(lines.loc[ordered, "order_value"].sum()),
         slow_value=float(plan.slow_movers["stock_value"].sum()),
         expected_recovery=float(plan.slow_movers["expected_recovery"].sum()),
-        warnings=len(plan.dataset.quality.warnings),
+        warnings=len(plan.quality.warnings),
         alerts=_alerts_by_kind(plan.alerts),
         suppliers=_supplier_totals(plan.supplier_orders),
         grades=_grades(plan),

@@ -298,6 +298,7 @@ def _forecast_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
             "warehouse": units["warehouse"],
             "name": units["name"],
             "model": forecast.model,
+            "forecast_basis": forecast.basis(units["category"].to_numpy(), lang),
             "demand_class": forecast.demand_class,
             "forecast_daily": mean_28[:, 0] / FORECAST_QUANTILE_DAYS,
             **{
@@ -313,8 +314,9 @@ def _forecast_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
         frame[key] = weekly[:, k]
         week_columns.append(Column(key, f"{label('week_of', lang)} {start:%m-%d}", "number"))
     shown = ["sku", "warehouse", "name", "model", "demand_class", "forecast_daily"]
-    keys = _keys(plan, [*shown, "p50_28d", "p90_28d", "p95_28d"])
-    write_table(wb, "Forecast", frame, [*columns(keys, lang, name=30), *week_columns])
+    keys = _keys(plan, [*shown, "p50_28d", "p90_28d", "p95_28d", "forecast_basis"])
+    table = [*columns(keys, lang, name=30, forecast_basis=60), *week_columns]
+    write_table(wb, "Forecast", frame, table)
 
 
 def _suppliers_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
@@ -332,12 +334,14 @@ def _suppliers_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
 
 
 def _quality_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
-    frame = plan.dataset.quality.to_frame()
+    """The tables' findings and the forecast's notes; the sentences wrap, it prints landscape."""
+    frame = plan.quality.to_frame()
     keys = ["severity", "file", "column", "check", "count", "message", "examples"]
-    write_table(
-        wb,
-        "Data quality",
-        frame.assign(severity=in_words(frame["severity"], lang)),
-        columns(keys, lang, message=80, examples=40),
-        highlight=frame["severity"] == "warning",
-    )
+    with SheetWriter(wb, "Data quality") as sheet:
+        sheet.table(
+            frame.assign(severity=in_words(frame["severity"], lang)),
+            columns(keys, lang, message=80, examples=40, wrap=("message", "examples")),
+            highlight=frame["severity"] == "warning",
+            main=True,
+        )
+        sheet.print_landscape()

@@ -1,0 +1,180 @@
+"""New and short-history series borrow their group's rate: Bühlmann credibility.
+
+A series too young for its models to be validated (no usable rolling origin,
+:mod:`forecaster.models.selection`) has only a few periods -- sometimes a few
+days -- of its own. Its rate measured over them is mostly noise: wholesale
+demand comes in orders, and a launch often opens with one big one. Its forecast
+is instead the credibility-weighted mean
+
+    rate = Z x own + (1 - Z) x group,    Z = E / (E + K),
+
+of its own rate over its ``E`` periods of evidence and the mean rate of the
+*established* series of its group (its category; the whole panel where the
+category has fewer than :data:`MIN_SERIES` established series; none where the panel has fewer
+too, and the series keeps its own rate). ``K``, in
+periods, is Bühlmann's ratio of the expected process variance (how much an
+established series' periods vary around its own mean) to the variance of the
+hypothetical means (how much the established series' rates differ, beyond the
+noise of measuring them):
+
+* a group of lumpy series whose rates are alike has a large ``K``: a new
+  series' first orders say little, and it keeps the group's rate for long;
+* a group of steady series with very different rates has a small ``K``: a
+  few periods already tell the series' own rate.
+
+``K`` is ``d x rate / VHM`` with ``d`` the units per independent sale (variance
+over mean of a period); a new series with two periods or more scales it to its
+own ``d`` (Bühlmann-Straub with the series' own process variance,
+:meth:`Prior.per_sale`): a launch that sells a few units every day is credible
+within days, one whose first days were a single big order is not.
+
+Measured on Online Retail II (every product, weekly as-of dates, products
+first sold within the last 28 days, their next 28 days' units): the own rate
+of the days on sale was 702% high, the own rate after the first sale 21% low,
+the category's rate 14% high, the credibility mean 9% high with the least
+squared error of the four (RMSE 46.6 units against 68.1 for the own rate).
+
+The predictive variance of a total over ``j`` periods adds, to the group's
+process variance ``j x EPV``, the uncertainty of the rate itself,
+``j^2 x (1 - Z) x VHM``: a new series' total is uncertain because its rate is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+#: Fewest established series for a group to have a prior of its own (else the panel's), and for
+#: the panel to have one (else a new series keeps its own rate): a variance of rates wants several.
+MIN_SERIES = 5
+#: Fewest periods on sale for a series to count as established in the priors, at the least
+#: (else a quarter of the seasonal period: 13 weeks, 3 months).
+ESTABLISHED_PERIODS = 4
+#: Most recent periods of an established series that measure its rate and variance.
+RECENT_PERIODS = 52
+
+
+@dataclass(frozen=True)
+class Prior:
+    """Each series' group prior.
+
+    Attributes
+    ----------
+    rate
+        Mean rate per period of the group's established series, shape (n,);
+        NaN where no group (nor the panel) has established series.
+    k
+        Bühlmann's ``K`` in periods, shape (n,): the exposure at which a series'
+        own rate weighs as much as its group's.
+    process_var
+        Expected process variance per period of the group (``EPV``), shape (n,).
+    rate_var
+        Variance of the group's series' rates (``VHM``), shape (n,).
+    pooled
+        True where the group had too few established series and the figures
+        are the whole panel's, shape (n,).
+    """
+
+    rate: np.ndarray
+    k: np.ndarray
+    process_var: np.ndarray
+    rate_var: np.ndarray
+    pooled: np.ndarray | None = None
+
+    def per_sale(self, units_per_sale: np.ndarray) -> Prior:
+        """The prior with each series' ``K`` scaled to its own units per sale.
+
+        ``K = d x rate / VHM`` takes the group's ``d``; a series whose own
+        periods vary less (a launch selling a few units every day) has a
+        smaller process variance, so its rate is credible sooner, and one
+        whose few sales were big orders a larger. ``units_per_sale`` is NaN
+        where a series has too little history to tell (it keeps the group's).
+
+        >>> p = Prior(np.array([4.0, 4.0]), np.array([10.0, 10.0]), np.array([20.0, 20.0]),
+        ...           np.ones(2))
+        >>> p.per_sale(np.array([1.0, np.nan])).k.tolist()  # the group's d is 20 / 4 = 5
+        [2.0, 10.0]
+        """
+        group = np.divide(
+            self.process_var, self.rate, out=np.ones(len(self.k)), where=self.rate > 0
+        )
+        own = np.where(np.isnan(units_per_sale), group, units_per_sale)
+        scale = np.divide(own, group, out=np.ones(len(self.k)), where=group > 0)
+        return Prior(self.rate, self.k * scale, self.process_var, self.rate_var, self.pooled)
+
+    def weight(self, exposure: np.ndarray) -> np.ndarray:
+        """``Z = E / (E + K)``: the weight of a series' own rate after ``exposure`` periods.
+
+        1 where there is no prior (the series' own rate is all there is).
+
+        >>> p = Prior(np.array([3.0, np.nan]), np.array([10.0, 5.0]), np.ones(2), np.ones(2))
+        >>> p.weight(np.array([10.0, 1.0])).tolist()
+        [0.5, 1.0]
+        """
+        e = np.maximum(np.asarray(exposure, dtype=float), 0.0)
+        z = np.divide(e, e + self.k, out=np.ones(len(e)), where=(e + self.k) > 0)
+        return np.asarray(np.where(np.isnan(self.rate), 1.0, z))
+
+
+def group_prior(
+    y: np.ndarray, start: np.ndarray, groups: np.ndarray | None, season: int = 1
+) -> Prior:
+    """Each series' :class:`Prior` from the established series of its group (module docstring).
+
+    ``y`` is demand per period (n, T), ``start`` each series' first period
+    (of its fits), ``groups`` a label per series (None: one group). A series is
+    established with a quarter of a ``season`` of periods from its start (at
+    least :data:`ESTABLISHED_PERIODS`); its last
+    :data:`RECENT_PERIODS` of them give its mean ``m_i`` and variance ``s_i^2``
+    over ``T_i`` periods. A series' variance grows with its rate (units come
+    in orders: ``s_i^2 = d_i x m_i``, ``d_i`` the units per independent sale),
+    so the process variance is taken as ``d x m`` with ``d`` the group's median
+    ``d_i`` -- a mean of ``s_i^2`` would be set by the few biggest series. Per
+    group ``EPV = d x mean(m_i)`` and ``VHM = var(m_i) - d x mean(m_i / T_i)``
+    (at least a millionth of the squared mean rate, so ``K`` stays finite).
+
+    In the example five series of 20 periods sell 2, 6, 2, 6 and 4 a period,
+    alternating by 1 (``s^2 = 20 / 19``; ``d_i`` = 0.526, 0.175, 0.526, 0.175,
+    0.263, median 0.263): ``EPV = 0.263 x 4``, ``VHM = 4 - 0.263 x 4 / 20``. The
+    sixth, 3 periods old, is not established.
+
+    >>> y = np.array([[1.0, 3] * 10, [5.0, 7] * 10] * 2 + [[3.0, 5] * 10, [0.0] * 17 + [9, 0, 9]])
+    >>> p = group_prior(y, np.array([0, 0, 0, 0, 0, 17]), None)
+    >>> p.rate.tolist()[0], round(float(p.process_var[0]), 3), round(float(p.rate_var[0]), 3)
+    (4.0, 1.053, 3.947)
+    """
+    n, t = y.shape
+    labels = np.zeros(n, dtype=int) if groups is None else np.unique(groups, return_inverse=True)[1]
+    length = np.maximum(t - np.asarray(start), 0)
+    established = length >= max(ESTABLISHED_PERIODS, season // 4)
+    window = min(t, RECENT_PERIODS)
+    cols = np.arange(t - window, t)
+    on = cols[None, :] >= np.asarray(start)[:, None]
+    count = on.sum(axis=1)
+    recent = np.where(on, y[:, t - window :], 0.0)
+    mean = np.divide(recent.sum(axis=1), count, out=np.zeros(n), where=count > 0)
+    spread = np.where(on, (y[:, t - window :] - mean[:, None]) ** 2, 0.0).sum(axis=1)
+    var = np.divide(spread, count - 1, out=np.zeros(n), where=count > 1)
+
+    def moments(members: np.ndarray) -> tuple[float, float, float]:
+        m, s2, c = mean[members], var[members], count[members]
+        rate = float(m.mean())
+        sold = m > 0
+        d = float(np.median(s2[sold] / m[sold])) if sold.any() else 0.0
+        vhm = float(m.var(ddof=1)) - d * float((m / c).mean())
+        return rate, d * rate, max(vhm, 1e-6 * rate**2, 1e-12)
+
+    out = np.full((4, n), np.nan)
+    pooled = np.zeros(n, dtype=bool)
+    panel = moments(established) if established.sum() >= MIN_SERIES else None
+    for g in np.unique(labels):
+        rows = labels == g
+        members = rows & established
+        own = members.sum() >= MIN_SERIES
+        figures = moments(members) if own else panel
+        if figures is not None:
+            rate, epv, vhm = figures
+            out[:, rows] = np.array([rate, epv / vhm, epv, vhm])[:, None]
+            pooled[rows] = not own
+    return Prior(out[0], out[1], out[2], out[3], pooled)
