@@ -342,9 +342,7 @@ def forecast_periods(
     new = ~usable.any(axis=1) & (start < t)
     z, exposure = np.ones(n), np.full(n, np.nan)
     if new.any():
-        z, exposure, pooled = _borrow(
-            y, start, fit_start[t], new, groups, own, season, mean, cum_var
-        )
+        z, exposure, pooled = _borrow(y, fit_start[t], new, groups, own, season, mean, cum_var)
         borrowed = z < 1
         model[borrowed] = np.where(pooled[borrowed], BORROWED_PANEL, BORROWED)
     return PeriodForecast(mean, cum_var, model, classes, z, exposure)
@@ -369,7 +367,6 @@ def own_rate(y: np.ndarray, begin: np.ndarray) -> tuple[np.ndarray, np.ndarray, 
 
 def _borrow(
     y: np.ndarray,
-    start: np.ndarray,
     fit_start: np.ndarray,
     new: np.ndarray,
     groups: np.ndarray | None,
@@ -385,11 +382,11 @@ def _borrow(
     others, and where less would be borrowed), the exposure (NaN for the others)
     and whether the prior is the whole panel's (:attr:`Prior.pooled`).
     """
-    n, t = y.shape
+    n = len(y)
     if own is None:
         own = own_rate(y, fit_start)
-    rate, periods, spread = (np.asarray(a, dtype=float) for a in own)
-    prior = group_prior(y, fit_start, groups, season).per_sale(spread)
+    rate, periods, per_sale = (np.asarray(a, dtype=float) for a in own)
+    prior = group_prior(y, fit_start, groups, season).per_sale(per_sale)
     z = prior.weight(periods)
     z = np.where(new & (1 - z >= MATERIAL_SHARE), z, 1.0)
     rows = np.flatnonzero(z < 1)
@@ -397,15 +394,9 @@ def _borrow(
     level = zr * rate[rows] + (1 - zr) * prior.rate[rows]
     horizon = mean.shape[1]
     mean[rows] = level[:, None]
-    # variance of a j-period total: process variance (own sample variance and the
-    # group's, weighted alike) plus the uncertainty of the rate, (1 - Z) x VHM per j^2
-    on = np.arange(t)[None, :] >= start[rows, None]
-    count = on.sum(axis=1)
-    own_mean = np.divide(np.where(on, y[rows], 0).sum(axis=1), count, out=np.zeros(len(rows)),
-                         where=count > 0)  # fmt: skip
-    spread = np.where(on, (y[rows] - own_mean[:, None]) ** 2, 0).sum(axis=1)
-    sample = np.divide(spread, count - 1, out=np.zeros(len(rows)), where=count > 1)
-    s2 = zr * sample + (1 - zr) * prior.process_var[rows]
+    # variance of a j-period total: the process variance of its rate in sales of its
+    # units per sale, plus the uncertainty of the rate, (1 - Z) x VHM per j^2
+    s2 = prior.sale_size()[rows] * level
     j = np.arange(1, horizon + 1)[None, :]
     var = j * s2[:, None] + j**2 * ((1 - zr) * prior.rate_var[rows])[:, None]
     var = np.maximum.accumulate(np.maximum(var, level[:, None] * j), axis=1)
