@@ -17,11 +17,19 @@ By hand (Bühlmann, :mod:`forecaster.models.credibility`):
 
 from __future__ import annotations
 
-import numpy as np
-import pytest
+from pathlib import Path
+from typing import Any
 
+import numpy as np
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from forecaster.config import Settings
 from forecaster.models.panel import forecast_daily
 from forecaster.models.selection import BORROWED, Options
+from forecaster.pipeline import run
+from tests.conftest import MINIMAL, write_tables
 
 WEEKS = 60
 D = 52 / 51 * 21
@@ -120,3 +128,62 @@ def test_enough_history_of_its_own_says_otherwise() -> None:
     assert weight == 1.0
     assert model != BORROWED
     assert total == pytest.approx(28 * 85, rel=0.01)
+
+
+def test_the_planner_sees_a_borrowed_forecast(tmp_path: Path) -> None:
+    """A shop of the category above (six SKUs, sales as in :func:`category`, 60 weeks to
+    2026-03-29) and NEW, first sold two days ago at 85 a day: the workbook read back names
+    its model ``category``, its Forecast basis and the why of its order say it is new, with
+    1 day of its own sales and 98% of the forecast borrowed from category X; the Data
+    quality sheet counts it. The established SKUs carry no such note."""
+    days = 7 * WEEKS
+    as_of = pd.Timestamp("2026-03-29")
+    dates = pd.date_range(end=as_of, periods=days)
+    y = category(days)
+    names = [f"C{i}" for i in range(6)]
+    sales = [
+        {"sku": sku, "date": f"{d:%Y-%m-%d}", "qty": q}
+        for sku, row in zip(names, y, strict=True)
+        for d, q in zip(dates, row, strict=True)
+        if q > 0
+    ] + [{"sku": "NEW", "date": f"{d:%Y-%m-%d}", "qty": 85} for d in dates[-2:]]
+    skus = [
+        {"sku": sku, "supplier": "S1", "unit_cost": 5, "unit_price": 10, "lead_time_days": 7,
+         "category": "X"}
+        for sku in [*names, "NEW"]
+    ]  # fmt: skip
+    data = write_tables(
+        tmp_path / "data",
+        {
+            **MINIMAL,
+            "sales": sales,
+            "skus": skus,
+            "inventory": [{"sku": sku, "on_hand": 0} for sku in [*names, "NEW"]],
+            "purchase_orders": None,
+        },
+    )
+    settings = Settings().with_overrides(data_dir=data, out_dir=tmp_path / "out")
+    settings = settings.model_copy(
+        update={"forecast": settings.forecast.model_copy(update={"workers": 1})}
+    )
+    result = run(settings)
+    wb = load_workbook(next(p for p in result.files if p.name.startswith("replenishment_")))
+    forecast = {row["SKU"]: row for row in sheet_rows(wb["Forecast"])}
+    lines = {row["SKU"]: row for row in sheet_rows(wb["Replenishment"])}
+    note = "new: 1 d of its own sales, 98% of the forecast borrowed from category X"
+    assert forecast["NEW"]["Model"] == BORROWED
+    assert forecast["NEW"]["Forecast basis"] == note
+    assert str(lines["NEW"]["Why"]).startswith(note + "; ")
+    for sku in names:
+        assert not forecast[sku]["Forecast basis"]
+        assert not str(lines[sku]["Why"]).startswith("new:")
+    quality = sheet_rows(wb["Data quality"])
+    (borrowed,) = [row for row in quality if row["Check"] == "new_sku_borrowed"]
+    assert borrowed["Count"] == 1 and borrowed["Examples"] == "NEW"
+
+
+def sheet_rows(ws: Any) -> list[dict[str, Any]]:
+    """The rows of a sheet's main table as dicts keyed by header."""
+    rows = ws.iter_rows(values_only=True)
+    header = next(rows)
+    return [dict(zip(header, row, strict=False)) for row in rows]

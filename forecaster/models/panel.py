@@ -239,11 +239,14 @@ def forecast_daily(
 
 
 def own_evidence(y: np.ndarray, start: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each daily series' own rate per week and its evidence in weeks, counted in days.
+    """Each daily series' own rate per week, its evidence in weeks and its units per sale,
+    counted in days (:func:`forecaster.models.selection.own_rate`).
 
     The days from its start, less a first day that is a first sale inside the
     data (:func:`forecaster.models.selection.fit_from` on days): a launch two
-    days ago has two days (or one) of evidence, not a week.
+    days ago has two days (or one) of evidence, not a week. Units per sale
+    (variance over mean of its days) do not change when days are summed into
+    weeks, as long as its sales are independent.
 
     >>> rate, weeks, _ = own_evidence(np.array([[0.0, 0, 0, 100, 70]]), np.array([3]))
     >>> rate.tolist(), (weeks * 7).tolist()

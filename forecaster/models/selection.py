@@ -260,10 +260,10 @@ def forecast_periods(
     groups
         Group label per series (its category): a new series borrows its group's rate.
     own
-        Per series, its own rate per period and the periods of evidence it was
-        measured over, for new series (default: the mean of its periods from
-        :func:`fit_from` on, over their number). A daily caller measures them
-        in days, which a weekly bucket cannot.
+        Per series, its own rate per period, the periods of evidence it was
+        measured over and its units per sale, for new series (default:
+        :func:`own_rate` of its periods from :func:`fit_from` on). A daily
+        caller measures them in days, which a weekly bucket cannot.
     """
     options = options or Options()
     y = np.asarray(y, dtype=float)
