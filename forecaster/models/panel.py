@@ -16,6 +16,7 @@ holds only part of a week (:func:`partial_first_bucket`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal
 
 import numpy as np
@@ -23,6 +24,11 @@ import numpy as np
 from forecaster.models.selection import Options, PeriodForecast, first_demand, forecast_periods
 
 MatrixFreq = Literal["D", "W", "M"]
+#: The model of the weekly buckets: :func:`~forecaster.models.selection.forecast_periods`'s
+#: signature ``(y, horizon, season, start, options, partial)``.
+PeriodsModel = Callable[
+    [np.ndarray, int, int, np.ndarray, Options | None, np.ndarray | None], PeriodForecast
+]
 SEASONS: dict[str, int] = {"W": 52, "M": 12}
 #: Weeks of history that shape the weekday profile.
 PROFILE_WEEKS = 52
@@ -200,11 +206,14 @@ def forecast_daily(
     groups: np.ndarray | None = None,
     options: Options | None = None,
     weekday_prior_units: float | None = None,
+    periods: PeriodsModel = forecast_periods,
 ) -> PeriodForecast:
     """Forecast ``horizon`` days of every row of a daily matrix (see the module docstring).
 
     The variance of the total over the first ``d`` days moves within each
     week in step with the weekday shares (a day without sales adds none).
+    ``periods`` forecasts the weekly buckets (the replay passes one that re-uses
+    an earlier fit, :class:`forecaster.models.rolling.RollingEngine`).
     """
     y = np.asarray(y, dtype=float)
     n = len(y)
@@ -214,7 +223,7 @@ def forecast_daily(
     buckets, first = weekly_buckets(y, start)
     weeks = -(-horizon // 7)
     partial = partial_first_bucket(y, start)
-    weekly = forecast_periods(buckets, weeks, 52, first, options, partial)
+    weekly = periods(buckets, weeks, 52, first, options, partial)
     share = validated_shares(y, start, groups, weekday_prior_units)
     days = np.arange(horizon)
     week, phase = days // 7, days % 7
