@@ -22,6 +22,7 @@ forecast; then the exchange curve.
     python bench/replay.py [--data ../shared/data] [--shops online_retail,walmart]
                            [--weeks 20] [--walmart-series 200] [--keep DIR] [--backorder]
     python bench/replay.py --generated 1000 [--weeks 20]     # speed: replay vs one run
+    ... [--refit-weeks K]   # full engine fits every K weeks (default: simulation.refit_weeks)
 
 ``--generated N`` instead times the replay on the generated sample shop of
 ``N`` SKUs (``forecaster.sample_shop``) against one plan of the same shop
@@ -32,6 +33,7 @@ both and their ratio.
 from __future__ import annotations
 
 import argparse
+import resource
 import sys
 import tempfile
 import time
@@ -50,7 +52,7 @@ from forecaster import sample_shop
 from forecaster.config import Settings
 from forecaster.pipeline import plan
 from forecaster.simulation.outcome import Outcome, summarise, verdict
-from forecaster.simulation.replay import simulate
+from forecaster.simulation.replay import Replay, simulate
 
 ROOT = Path(__file__).resolve().parent.parent
 #: First review of each shop; None: ``--weeks`` weeks before the last sale.
@@ -79,8 +81,8 @@ def build(shop: str, data: Path, root: Path, walmart_series: int) -> Path:
     return folder
 
 
-def settings_for(folder: Path) -> Settings:
-    base = Settings()
+def settings_for(folder: Path, refit_weeks: int | None = None) -> Settings:
+    base = with_refit(Settings(), refit_weeks)
     return base.model_copy(
         update={
             "data": base.data.model_copy(update={"dir": folder}),
@@ -89,8 +91,19 @@ def settings_for(folder: Path) -> Settings:
     )
 
 
-def report(shop: str, outcome: Outcome, seconds: float, units: int) -> None:
-    print(f"\n== {shop}: {units} SKUs, replay {seconds:.0f} s")
+def with_refit(settings: Settings, refit_weeks: int | None) -> Settings:
+    """``settings`` with ``simulation.refit_weeks`` set (None: as configured)."""
+    if refit_weeks is None:
+        return settings
+    sim = settings.simulation.model_copy(update={"refit_weeks": refit_weeks})
+    return settings.model_copy(update={"simulation": sim})
+
+
+def report(shop: str, outcome: Outcome, seconds: float, replay: Replay) -> None:
+    print(
+        f"\n== {shop}: {len(replay.units)} SKUs, replay {seconds:.0f} s "
+        f"({replay.full_fits} of {replay.reviews} reviews fitted in full)"
+    )
     c = outcome.classes
     print(
         f"{'class':>5} {'SKUs':>5} {'target':>7} {'fill':>7} {'gap pt':>7} {'stock':>11} "
@@ -113,23 +126,34 @@ def report(shop: str, outcome: Outcome, seconds: float, units: int) -> None:
     print(verdict(outcome))
 
 
-def speed(n_skus: int, weeks: int, root: Path) -> None:
-    """Seconds of one plan and of a ``weeks``-week replay of the generated shop."""
+def cpu_seconds() -> float:
+    """CPU seconds of this process and its finished children (the fit workers)."""
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def speed(n_skus: int, weeks: int, root: Path, refit_weeks: int | None) -> None:
+    """Seconds (wall and CPU) of one plan and of a ``weeks``-week replay of the generated shop."""
     folder = root / f"generated_{n_skus}"
     if not (folder / "sales.csv").exists():
         sample_shop.write(sample_shop.generate(n_skus=n_skus), folder)
-    settings = Settings().with_overrides(data_dir=folder)
-    began = time.perf_counter()
+    settings = with_refit(Settings().with_overrides(data_dir=folder), refit_weeks)
+    began, cpu = time.perf_counter(), cpu_seconds()
     one = plan(settings)
-    run_s = time.perf_counter() - began
-    began = time.perf_counter()
+    run_s, run_cpu = time.perf_counter() - began, cpu_seconds() - cpu
+    began, cpu = time.perf_counter(), cpu_seconds()
     replay = simulate(settings, None, weeks)
-    replay_s = time.perf_counter() - began
+    replay_s, replay_cpu = time.perf_counter() - began, cpu_seconds() - cpu
     print(
-        f"\n== generated shop: {n_skus:,} SKUs, {len(one.units):,} planning units\n"
-        f"one plan (the run without workbooks): {run_s:,.1f} s\n"
-        f"replay of {replay.reviews} reviews: {replay_s:,.1f} s "
-        f"({replay_s / replay.reviews:,.1f} s a review, {replay_s / run_s:,.1f}x one plan)"
+        f"\n== generated shop: {n_skus:,} SKUs, {len(one.units):,} planning units, "
+        f"refit every {settings.simulation.refit_weeks} weeks\n"
+        f"one plan (the run without workbooks): {run_s:,.1f} s ({run_cpu:,.1f} s CPU)\n"
+        f"replay of {replay.reviews} reviews, {replay.full_fits} full fits: {replay_s:,.1f} s "
+        f"({replay_cpu:,.1f} s CPU; {replay_s / replay.reviews:,.1f} s a review, "
+        f"{replay_s / run_s:,.1f}x one plan, CPU {replay_cpu / run_cpu:,.1f}x)"
     )
     print(verdict(summarise(replay)))
 
@@ -143,19 +167,23 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, default=None, help="folder to build shops in, reused")
     parser.add_argument("--backorder", action="store_true")
     parser.add_argument("--generated", type=int, default=0, help="time a generated shop instead")
+    parser.add_argument(
+        "--refit-weeks", type=int, default=None, help="weeks between full engine fits"
+    )
     args = parser.parse_args()
     print("\n".join(describe(["numpy", "pandas", "statsmodels"])))
     with tempfile.TemporaryDirectory() as tmp:
         root = args.keep or Path(tmp)
         if args.generated:
-            speed(args.generated, args.weeks, root)
+            speed(args.generated, args.weeks, root, args.refit_weeks)
             return
         for shop in args.shops.split(","):
             folder = build(shop, args.data, root, args.walmart_series)
             began = time.perf_counter()
-            replay = simulate(settings_for(folder), STARTS[shop], args.weeks, args.backorder)
+            settings = settings_for(folder, args.refit_weeks)
+            replay = simulate(settings, STARTS[shop], args.weeks, args.backorder)
             outcome = summarise(replay)
-            report(shop, outcome, time.perf_counter() - began, len(replay.units))
+            report(shop, outcome, time.perf_counter() - began, replay)
             if args.keep:
                 outcome.skus.to_csv(root / f"{shop}_skus.csv", index=False)
                 np.save(root / f"{shop}_totals.npy", replay.totals.demand)

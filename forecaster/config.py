@@ -444,6 +444,11 @@ class SimulationSettings(_Section):
         default_factory=_default_rule_safety_days, min_length=1
     )
     seed: Annotated[int, Field(ge=0)] = 0  # draws of the lead-time spread, shared by all policies
+    # weeks between estimations of ETS and Theta (the statsmodels fits of the best sellers,
+    # most of a plan's time); the reviews in between validate, choose and refit every other
+    # model on the data up to the review and forecast ETS and Theta from their fitted states
+    # (forecaster.models.rolling). 1: estimate them at every review
+    refit_weeks: Days = 8
 
 
 class Settings(_Section):

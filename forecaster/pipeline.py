@@ -7,16 +7,18 @@ files appear together, or none does).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from forecaster.config import Lang, Settings
 from forecaster.errors import ConfigError
 from forecaster.glossary import say
 from forecaster.inventory.abc import abc_classes
-from forecaster.inventory.assessment import assess_inventory
+from forecaster.inventory.assessment import assess_inventory, lifecycle_stages
 from forecaster.inventory.budget import fit_budget
 from forecaster.inventory.minimum_order import top_up_to_minimum
 from forecaster.inventory.promo_check import PromoCheck, promo_check
@@ -106,23 +108,24 @@ def plan(settings: Settings, progress: Progress | None = None) -> Plan:
     return plan_dataset(ds, settings, progress)
 
 
-def plan_dataset(ds: Dataset, settings: Settings, progress: Progress | None = None) -> Plan:
+#: The engine's entry point, :func:`~forecaster.models.engine.forecast_units`'s signature
+#: ``(sales, units, promotions, as_of, settings, horizon)``.
+Engine = Callable[[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.Timestamp, Settings, int], Forecast]
+
+
+def plan_dataset(
+    ds: Dataset,
+    settings: Settings,
+    progress: Progress | None = None,
+    engine: Engine = forecast_units,
+) -> Plan:
     """Every planning stage after loading: forecast, health, replenishment.
 
-    ``forecaster simulate`` calls it once per review date with the dataset as
-    it stood on that date, so a replay plans exactly as ``run`` does.
+    ``engine`` forecasts the units (default: a full fit of the engine).
     """
     progress = progress or Silent()
     with progress.stage("Forecasting demand", total=1) as advance:
-        units = planning_units(ds)
-        forecast = forecast_units(
-            ds.sales,
-            units,
-            ds.promotions,
-            ds.as_of,
-            settings,
-            forecast_horizon(units, settings),
-        )
+        units, forecast = _forecast(ds, settings, engine)
         advance(1)
 
     with progress.stage("Inventory health, alerts and grades", total=1) as advance:
@@ -131,15 +134,7 @@ def plan_dataset(ds: Dataset, settings: Settings, progress: Progress | None = No
 
     with progress.stage("Replenishment", total=1) as advance:
         stage = assessment.health["lifecycle"].to_numpy()
-        terms = settings.replenishment
-        abc = abc_classes(ds.sales, units, ds.as_of, terms.abc_window_days, terms.abc_shares)
-        lang = settings.output.lang
-        lines = replenish(units, forecast, stage, abc, terms, ds.as_of, lang)
-        lines = top_up_to_minimum(lines, units, ds.suppliers, terms, ds.as_of, lang)
-        if terms.budget is not None:
-            lines = fit_budget(lines, units, terms.budget, lang)
-        totals = supplier_orders(lines, ds.suppliers)
-        lines = _flag_minimum_order_value(lines, totals, lang)
+        lines, totals = _replenishment(ds, units, forecast, stage, settings)
         advance(1)
 
     return Plan(
@@ -155,6 +150,57 @@ def plan_dataset(ds: Dataset, settings: Settings, progress: Progress | None = No
         totals,
         forecast_notes(ds.quality, forecast, units, settings.promotions),
     )
+
+
+@dataclass(frozen=True)
+class Orders:
+    """The forecast and suggested orders of a plan, aligned with ``units`` (but
+    ``supplier_orders``), as in :class:`Plan`."""
+
+    units: pd.DataFrame
+    forecast: Forecast
+    replenishment: pd.DataFrame
+    supplier_orders: pd.DataFrame
+
+
+def plan_orders(ds: Dataset, settings: Settings, engine: Engine = forecast_units) -> Orders:
+    """The forecast and the orders of :func:`plan_dataset`, without the health, alerts and
+    grades (the lifecycle stage the orders need is computed alone).
+
+    ``forecaster simulate`` calls it at every review date with the dataset as it
+    stood on that date, so a replay orders exactly as ``run`` does (with
+    ``engine`` a :class:`~forecaster.models.rolling.RollingEngine`'s between full fits).
+    """
+    units, forecast = _forecast(ds, settings, engine)
+    stage = lifecycle_stages(ds, units, settings)
+    lines, totals = _replenishment(ds, units, forecast, stage, settings)
+    return Orders(units, forecast, lines, totals)
+
+
+def _forecast(ds: Dataset, settings: Settings, engine: Engine) -> tuple[pd.DataFrame, Forecast]:
+    """The planning units and their forecast over :func:`forecast_horizon`."""
+    units = planning_units(ds)
+    horizon = forecast_horizon(units, settings)
+    return units, engine(ds.sales, units, ds.promotions, ds.as_of, settings, horizon)
+
+
+def _replenishment(
+    ds: Dataset,
+    units: pd.DataFrame,
+    forecast: Forecast,
+    stage: np.ndarray,
+    settings: Settings,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The order lines (with the minimum order value and the budget) and the supplier totals."""
+    terms = settings.replenishment
+    abc = abc_classes(ds.sales, units, ds.as_of, terms.abc_window_days, terms.abc_shares)
+    lang = settings.output.lang
+    lines = replenish(units, forecast, stage, abc, terms, ds.as_of, lang)
+    lines = top_up_to_minimum(lines, units, ds.suppliers, terms, ds.as_of, lang)
+    if terms.budget is not None:
+        lines = fit_budget(lines, units, terms.budget, lang)
+    totals = supplier_orders(lines, ds.suppliers)
+    return _flag_minimum_order_value(lines, totals, lang), totals
 
 
 def _flag_minimum_order_value(

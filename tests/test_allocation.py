@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from forecaster.inventory.allocation import allocate
+from forecaster.inventory.allocation import _Shortage, allocate
 from forecaster.inventory.protection_demand import ProtectionDemand
 from forecaster.inventory.span_errors import DemandSample
 
@@ -48,3 +48,24 @@ def test_extreme_costs_and_non_members() -> None:
     level = allocate(demand, np.array([1e-9, 1e6, 1.0]), np.array(["A"] * 3), np.ones(3), members)
     assert np.isfinite(level[:2]).all() and np.isnan(level[2])
     assert demand.subset(np.array([0, 1])).shortage(level[:2]).sum() == pytest.approx(2.0, rel=1e-6)
+
+
+def test_the_bisection_recomputes_only_the_units_whose_level_moved() -> None:
+    """The cached group shortage is ``demand.shortage(levels).sum()`` to the bit, whichever
+    units' levels changed since the last call (mixed normal and sampled units)."""
+    rng = np.random.default_rng(0)
+    n = 30
+    p = np.round(rng.gamma(1.5, 20.0, (12, 80)))
+    p[:, 60:] = np.nan  # padding
+    weights = np.where(np.isnan(p), 0.0, 1.0)
+    weights /= weights.sum(axis=1, keepdims=True)
+    sample = DemandSample(p, np.round(p / 2), weights, np.ones(12))
+    mean = rng.uniform(20, 200, n)
+    demand = ProtectionDemand(mean, mean / 5, mean / 2, mean / 7, np.arange(0, 24, 2), sample)
+    cached = _Shortage(demand)
+    levels = rng.uniform(0, 150, n)
+    for step in range(6):
+        assert cached.total(levels) == demand.shortage(levels).sum(), step
+        levels = levels.copy()
+        moved = rng.random(n) < 0.3 if step != 3 else np.zeros(n, bool)
+        levels[moved] = rng.uniform(0, 150, moved.sum())

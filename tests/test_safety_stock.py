@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy import stats
 
 from forecaster.inventory.safety_stock import fill_rate_factor, normal_loss
 
@@ -37,6 +38,11 @@ def test_normal_loss_is_vectorised_and_symmetric_identity() -> None:
     """G(-k) - G(k) = k for every k (the loss table's identity for negative k)."""
     k = np.linspace(-3.0, 3.0, 13)
     assert normal_loss(-k) - normal_loss(k) == pytest.approx(k, abs=1e-12)
+
+
+def test_normal_loss_is_scipys_pdf_and_sf_to_the_bit() -> None:
+    k = np.linspace(-40.0, 40.0, 20001)
+    assert np.array_equal(normal_loss(k), stats.norm.pdf(k) - k * stats.norm.sf(k))
 
 
 def test_normal_loss_is_decreasing_and_positive() -> None:

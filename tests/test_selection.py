@@ -36,7 +36,7 @@ from forecaster.models.selection import (
     fit_from,
     forecast_periods,
 )
-from forecaster.models.smooth import ABSURD, MODELS, fit_smooth
+from forecaster.models.smooth import ABSURD, MODELS, SmoothStates, fit_smooth
 
 NAN = np.nan
 ONE = Options(workers=1)
@@ -457,11 +457,14 @@ def test_failed_statsmodels_fits_are_never_chosen(
     candidates carry the forecast, which stays near the series' level of ~100."""
     calls: list[int] = []
 
-    def broken(y: np.ndarray, start: np.ndarray, origins: Any, horizon: int, *_: Any) -> Any:
+    def broken(
+        y: np.ndarray, start: np.ndarray, origins: Any, horizon: int, season: int, *_: Any
+    ) -> Any:
         calls.append(len(y))
-        return np.full((len(MODELS), len(y), len(origins), horizon), value)
+        forecasts = np.full((len(MODELS), len(y), len(origins), horizon), value)
+        return forecasts, SmoothStates.empty(len(y), len(origins), season)
 
-    monkeypatch.setattr("forecaster.models.selection.fit_smooth", broken)
+    monkeypatch.setattr("forecaster.models.selection.fit_smooth_states", broken)
     rng = np.random.default_rng(2)
     y = rng.poisson(100.0, (4, 80)).astype(float)
     for combine in (1, 2, 5):

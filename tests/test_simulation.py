@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -9,12 +11,16 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
+from forecaster import sample_shop
 from forecaster.config import Settings
 from forecaster.errors import ConfigError
-from forecaster.pipeline import plan
+from forecaster.io.dataset import Dataset
+from forecaster.models.engine import forecast_units
+from forecaster.pipeline import Engine, Orders, plan, plan_dataset
+from forecaster.simulation import replay as replay_module
 from forecaster.simulation.ledger import StockLedger
 from forecaster.simulation.outcome import rule_stock_at, summarise, verdict
-from forecaster.simulation.replay import simulate
+from forecaster.simulation.replay import Replay, simulate
 from forecaster.simulation.run import run_simulation
 from tests.conftest import write_tables
 
@@ -166,3 +172,58 @@ def test_replay_needs_history_before_it(tmp_path: Path) -> None:
         simulate(settings(folder, tmp_path / "out"), pd.Timestamp("2025-12-01").date(), 2)
     with pytest.raises(ConfigError, match="less than a week"):
         simulate(settings(folder, tmp_path / "out"), pd.Timestamp("2026-05-28").date(), 2)
+
+
+def sample(folder: Path, out: Path, refit_weeks: int) -> Settings:
+    """The sample shop, 10 SKUs, sales to 2026-03-31; one process for the fits."""
+    sample_shop.write(sample_shop.generate(n_skus=10, start="2025-01-01", end="2026-03-31"), folder)
+    s = settings(folder, out)
+    return s.model_copy(
+        update={
+            "forecast": s.forecast.model_copy(update={"workers": 1, "smooth_min_units": 5.0}),
+            "simulation": s.simulation.model_copy(update={"refit_weeks": refit_weeks}),
+        }
+    )
+
+
+def full_plan(ds: Dataset, settings: Settings, engine: Engine = forecast_units) -> Orders:
+    """The replay's plan before the refit schedule: every review plans as ``run`` does."""
+    p = plan_dataset(ds, settings)
+    return Orders(p.units, p.forecast, p.replenishment, p.supplier_orders)
+
+
+def same_replay(a: Replay, b: Replay) -> bool:
+    totals = [getattr(a.totals, f.name) for f in fields(a.totals)]
+    others = [getattr(b.totals, f.name) for f in fields(b.totals)]
+    ours = [*totals, a.forecast_p, a.rule_p, a.actual_p]
+    theirs = [*others, b.forecast_p, b.rule_p, b.actual_p]
+    return all(np.array_equal(x, y) for x, y in zip(ours, theirs, strict=True))
+
+
+def test_refit_every_week_replays_full_plans_exactly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    s = sample(tmp_path / "data", tmp_path / "out", refit_weeks=1)
+    start = date(2026, 3, 10)
+    rolled = simulate(s, start, weeks=3)
+    assert (rolled.reviews, rolled.full_fits) == (3, 3)
+    monkeypatch.setattr(replay_module, "plan_orders", full_plan)
+    assert same_replay(rolled, simulate(s, start, weeks=3))
+
+
+def test_the_replay_refits_every_refit_weeks_and_never_looks_ahead(tmp_path: Path) -> None:
+    """Refit every 2 weeks: full fits at reviews 0 and 2 of 3. Sales after the second
+    review (its day and before untouched) change no order placed up to it."""
+    s = sample(tmp_path / "data", tmp_path / "out", refit_weeks=2)
+    start = date(2026, 3, 10)
+    replay = simulate(s, start, weeks=3)
+    assert (replay.reviews, replay.full_fits) == (3, 2)
+    sales = pd.read_csv(tmp_path / "data" / "sales.csv")
+    later = pd.to_datetime(sales["date"]) > pd.Timestamp(start) + pd.Timedelta(days=7)
+    sales.loc[later, "qty"] = sales.loc[later, "qty"] * 3 + 1
+    sales.to_csv(tmp_path / "data" / "sales.csv", index=False)
+    changed = simulate(s, start, weeks=3)
+    # orders of reviews 0 and 1 (day 0 stocks up; day 7's are booked in week 0)
+    assert np.array_equal(changed.totals.ordered[0, :, 0], replay.totals.ordered[0, :, 0])
+    assert np.array_equal(changed.totals.demand[0, :, 0], replay.totals.demand[0, :, 0])
+    assert not np.array_equal(changed.totals.demand, replay.totals.demand)

@@ -75,14 +75,35 @@ def _group_levels(demand: ProtectionDemand, cost: np.ndarray, allowed: float) ->
         exceed = np.minimum(c / np.exp(log_lambda), 1.0)
         return np.where(exceed >= 1.0, 0.0, demand.quantile(1.0 - exceed))
 
+    shortage = _Shortage(demand)
     lo = float(np.log(c.min()))  # every exceedance 1: every level 0
     hi = float(np.log(c.max())) + 30.0  # every exceedance < 1e-13: the largest totals
-    if demand.shortage(levels(hi)).sum() > allowed:
+    if shortage.total(levels(hi)) > allowed:
         return levels(hi)
     for _ in range(_STEPS):
         mid = (lo + hi) / 2
-        if demand.shortage(levels(mid)).sum() > allowed:
+        if shortage.total(levels(mid)) > allowed:
             lo = mid
         else:
             hi = mid
     return levels(hi)
+
+
+class _Shortage:
+    """The group's expected shortage at given levels, recomputed only for the units whose
+    level changed since the last call (late bisection steps move few of them); the same
+    numbers as ``demand.shortage(levels).sum()``."""
+
+    def __init__(self, demand: ProtectionDemand) -> None:
+        self._demand = demand
+        self._levels = np.full(len(demand.mean), np.nan)
+        self._short = np.zeros(len(demand.mean))
+
+    def total(self, levels: np.ndarray) -> float:
+        changed = np.flatnonzero(levels != self._levels)
+        if len(changed) == len(levels):
+            self._short = self._demand.shortage(levels)
+        elif len(changed):
+            self._short[changed] = self._demand.shortage_of(changed, levels[changed])
+        self._levels = levels
+        return float(self._short.sum())

@@ -117,12 +117,7 @@ def sku_totals(
     """
     codes, _ = pd.factorize(units["sku"], sort=False)
     pooled_units = _pooled_units(units)
-    pooled = replace(
-        ds,
-        sales=_one_warehouse(ds.sales),
-        purchase_orders=_one_warehouse(ds.purchase_orders),
-        receipts=_one_warehouse(ds.receipts),
-    )
+    pooled = _pooled(ds)
     totals = _health(pooled, pooled_units, forecast.summed(codes), settings)
     stock = np.maximum(health["on_hand"].to_numpy(dtype=float), 0.0)
     age = health["inventory_age_days"].to_numpy(dtype=float)
@@ -134,6 +129,27 @@ def sku_totals(
     totals["returnable"] = np.bincount(codes, weights=health["returnable"].to_numpy(dtype=float))
     totals["lifecycle"] = lifecycle_stage(pooled, pooled_units, settings.lifecycle)
     return graded(totals, settings)
+
+
+def lifecycle_stages(ds: Dataset, units: pd.DataFrame, settings: Settings) -> np.ndarray:
+    """Each unit's lifecycle stage as :func:`assess_inventory` sets it, without the rest of
+    the health stage: with warehouses, its SKU's stage from the pooled sales."""
+    if not ds.per_warehouse:
+        return lifecycle_stage(ds, units, settings.lifecycle)
+    pooled_units = _pooled_units(units)
+    stage = lifecycle_stage(_pooled(ds), pooled_units, settings.lifecycle)
+    by_sku = pd.Series(stage, index=pooled_units["sku"].to_numpy())
+    return np.asarray(units["sku"].map(by_sku).to_numpy(), dtype=object)
+
+
+def _pooled(ds: Dataset) -> Dataset:
+    """``ds`` with its sales, open POs and receipts in the pooled warehouse ""."""
+    return replace(
+        ds,
+        sales=_one_warehouse(ds.sales),
+        purchase_orders=_one_warehouse(ds.purchase_orders),
+        receipts=_one_warehouse(ds.receipts),
+    )
 
 
 def _health(

@@ -21,9 +21,10 @@ level whose shortage fits an allowance.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 from forecaster.inventory.safety_stock import normal_loss
 from forecaster.inventory.span_errors import DemandSample, span_errors
@@ -81,9 +82,31 @@ class ProtectionDemand:
             out[self.sampled] = self.sample.shortage(level[self.sampled])
         return np.asarray(out)
 
+    def shortage_of(self, index: np.ndarray, level: np.ndarray) -> np.ndarray:
+        """:meth:`shortage` of the units at ``index`` at ``level`` (aligned with ``index``):
+        ``self.subset(index).shortage(level)`` without building the subset."""
+        over = _normal_excess(level, self.mean[index], self.sd[index]) - _normal_excess(
+            level, self.mean_l[index], self.sd_l[index]
+        )
+        out = np.maximum(over, 0.0)
+        rows = self._sample_rows[index]
+        has = rows >= 0
+        if has.any():
+            out[has] = self.sample.shortage(level[has], rows[has])
+        return np.asarray(out)
+
+    @cached_property
+    def _sample_rows(self) -> np.ndarray:
+        """Each unit's row in :attr:`sample`, -1 for the units of the normal model."""
+        rows = np.full(len(self.mean), -1)
+        rows[self.sampled] = np.arange(len(self.sampled))
+        return rows
+
     def quantile(self, q: np.ndarray) -> np.ndarray:
         """The ``q`` quantile of each unit's total, never below 0 (n,)."""
-        z = stats.norm.ppf(np.clip(q, 1e-12, 1.0 - 1e-12))  # finite even for q of 0 or 1
+        # the standard normal quantile (scipy.stats.norm.ppf's own formula), finite even
+        # for q of 0 or 1
+        z = special.ndtri(np.clip(q, 1e-12, 1.0 - 1e-12))
         out = np.maximum(self.mean + self.sd * z, 0.0)
         if len(self.sampled):
             out[self.sampled] = self.sample.quantile(q[self.sampled])

@@ -112,9 +112,14 @@ def replenish(
     blocked = (units["status"] == "discontinued").to_numpy()
     declining = stage == "decline"
     allowed = (1.0 - target) * cycle
-    order_up_to = demand.level_for(allowed)
+    pooled = np.zeros(len(units), dtype=bool)
     if settings.allocation == "class":
         pooled = ~blocked & ~declining & (mu_p > 0)
+    # each unit's own level, for the units the class allocation leaves out
+    alone = np.flatnonzero(~pooled)
+    order_up_to = np.zeros(len(units))
+    order_up_to[alone] = demand.subset(alone).level_for(allowed[alone])
+    if pooled.any():
         cost = units["unit_cost"].to_numpy(dtype=float)
         order_up_to = np.where(pooled, allocate(demand, cost, abc, allowed, pooled), order_up_to)
     # a declining SKU is ordered to cover its forecast only

@@ -80,17 +80,34 @@ class DemandSample:
         """Units with a distribution (their class had some ratio)."""
         return np.asarray(self.weights.sum(axis=1) > 0)
 
-    def shortage(self, level: np.ndarray) -> np.ndarray:
-        """Expected units short per review cycle at order-up-to ``level`` (n,), never below 0."""
+    def shortage(self, level: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+        """Expected units short per review cycle at order-up-to ``level`` (n,), never below 0;
+        of the units at ``rows`` only (``level`` then aligned with ``rows``), if given.
+
+        ``level`` must not be negative (a missing total, weight 0, then adds nothing).
+        """
+        p_values, l_values = self._filled
+        weights = self.weights
+        if rows is not None:
+            p_values, l_values, weights = p_values[rows], l_values[rows], weights[rows]
         s = level[:, None]
-        over_p = np.nan_to_num(np.maximum(self.p_values - s, 0.0))
-        over_l = np.nan_to_num(np.maximum(self.l_values - s, 0.0))
-        return np.asarray(np.maximum(((over_p - over_l) * self.weights).sum(axis=1), 0.0))
+        over_p = np.subtract(p_values, s)
+        np.maximum(over_p, 0.0, out=over_p)
+        over_l = np.subtract(l_values, s)
+        np.maximum(over_l, 0.0, out=over_l)
+        np.subtract(over_p, over_l, out=over_p)
+        np.multiply(over_p, weights, out=over_p)
+        return np.asarray(np.maximum(over_p.sum(axis=1), 0.0))
+
+    @cached_property
+    def _filled(self) -> tuple[np.ndarray, np.ndarray]:
+        """The totals with NaN (padding, weight 0) as 0, so each :meth:`shortage` need not."""
+        return np.nan_to_num(self.p_values), np.nan_to_num(self.l_values)
 
     def quantile(self, q: np.ndarray) -> np.ndarray:
         """The smallest total per unit whose cumulative weight reaches ``q`` (n,)."""
         values, cum = self._sorted
-        index = np.minimum((cum < q[:, None] - 1e-12).sum(axis=1), values.shape[1] - 1)
+        index = np.minimum(_count_below(cum, q - 1e-12), values.shape[1] - 1)
         return np.asarray(values[np.arange(len(values)), index])
 
     @cached_property
@@ -105,6 +122,25 @@ class DemandSample:
         mean = np.nansum(self.p_values * self.weights, axis=1)
         var = np.nansum((self.p_values - mean[:, None]) ** 2 * self.weights, axis=1)
         return np.asarray(np.sqrt(var))
+
+
+def _count_below(ascending: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Per row, how many entries of ``ascending`` (each row non-decreasing) are below ``x``:
+    ``(ascending < x[:, None]).sum(axis=1)``, by a binary search per row.
+
+    >>> _count_below(np.array([[0.1, 0.5, 0.5, 1.0], [0.0, 0.0, 0.2, 0.3]]), np.array([0.5, 1.0]))
+    array([1, 4])
+    """
+    rows = np.arange(len(ascending))
+    lo = np.zeros(len(ascending), dtype=int)  # entries before lo are below x
+    hi = np.full(len(ascending), ascending.shape[1])  # entries from hi on are not
+    while (lo < hi).any():
+        mid = (lo + hi) // 2
+        below = ascending[rows, np.minimum(mid, ascending.shape[1] - 1)] < x
+        searching = lo < hi
+        lo = np.where(searching & below, mid + 1, lo)
+        hi = np.where(searching & ~below, mid, hi)
+    return lo
 
 
 def standardised_errors(history: np.ndarray, span: np.ndarray, window: int) -> np.ndarray:

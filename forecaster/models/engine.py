@@ -26,10 +26,10 @@ from forecaster.config import ForecastSettings, PromotionSettings, Settings
 from forecaster.io.schema import TABLES
 from forecaster.models.distributions import count_quantiles
 from forecaster.models.forecast import Forecast
-from forecaster.models.panel import forecast_daily, forecast_matrix
+from forecaster.models.panel import PeriodsModel, forecast_daily, forecast_matrix
 from forecaster.models.periods import Freq, period_edges
 from forecaster.models.promotions import promotion_days, uplift_factors, with_recurring
-from forecaster.models.selection import Options
+from forecaster.models.selection import Options, forecast_periods
 from forecaster.models.uplift import estimate_uplift, evidence_start, past_evidence
 from forecaster.units import demand_matrix, first_available
 
@@ -110,6 +110,7 @@ def forecast_units(
     as_of: pd.Timestamp,
     settings: Settings,
     horizon: int,
+    periods: PeriodsModel = forecast_periods,
 ) -> Forecast:
     """Daily forecast of every unit for ``horizon`` days after ``as_of`` (see the module docstring).
 
@@ -124,6 +125,8 @@ def forecast_units(
     settings
         Its ``forecast`` section sets the models, its ``promotions`` section how
         uplifts are learned and which festivals recur.
+    periods
+        The model of the weekly buckets (:func:`forecaster.models.panel.forecast_daily`).
     """
     promo_settings = settings.promotions
     days = settings.forecast.history_days
@@ -147,6 +150,7 @@ def forecast_units(
         units["category"].to_numpy(),
         options(settings.forecast),
         weekday_prior(settings.forecast),
+        periods,
     )
     learned, festivals = _learned_uplifts(sales, units, calendar, as_of, end, promo_settings)
     uplift = uplift_factors(calendar, units, start, horizon, learned)

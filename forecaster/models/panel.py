@@ -16,6 +16,7 @@ holds only part of a week (:func:`partial_first_bucket`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal
 
 import numpy as np
@@ -30,6 +31,21 @@ from forecaster.models.selection import (
 )
 
 MatrixFreq = Literal["D", "W", "M"]
+#: The model of the weekly buckets: :func:`~forecaster.models.selection.forecast_periods`'s
+#: signature ``(y, horizon, season, start, options, partial, groups, own)``.
+PeriodsModel = Callable[
+    [
+        np.ndarray,
+        int,
+        int,
+        np.ndarray,
+        Options | None,
+        np.ndarray | None,
+        np.ndarray | None,
+        tuple[np.ndarray, np.ndarray, np.ndarray] | None,
+    ],
+    PeriodForecast,
+]
 SEASONS: dict[str, int] = {"W": 52, "M": 12}
 #: Weeks of history that shape the weekday profile.
 PROFILE_WEEKS = 52
@@ -207,11 +223,14 @@ def forecast_daily(
     groups: np.ndarray | None = None,
     options: Options | None = None,
     weekday_prior_units: float | None = None,
+    periods: PeriodsModel = forecast_periods,
 ) -> PeriodForecast:
     """Forecast ``horizon`` days of every row of a daily matrix (see the module docstring).
 
     The variance of the total over the first ``d`` days moves within each
     week in step with the weekday shares (a day without sales adds none).
+    ``periods`` forecasts the weekly buckets (the replay passes one that re-uses
+    an earlier fit, :class:`forecaster.models.rolling.RollingEngine`).
     """
     y = np.asarray(y, dtype=float)
     n = len(y)
@@ -221,9 +240,7 @@ def forecast_daily(
     buckets, first = weekly_buckets(y, start)
     weeks = -(-horizon // 7)
     partial = partial_first_bucket(y, start)
-    weekly = forecast_periods(
-        buckets, weeks, 52, first, options, partial, groups, own_evidence(y, start)
-    )
+    weekly = periods(buckets, weeks, 52, first, options, partial, groups, own_evidence(y, start))
     share = validated_shares(y, start, groups, weekday_prior_units)
     days = np.arange(horizon)
     week, phase = days // 7, days % 7

@@ -34,6 +34,7 @@ For each series (row of ``y``, demand per period):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,7 +43,7 @@ from forecaster.models.candidates import CANDIDATES, window_mean
 from forecaster.models.classify import CLASSES, demand_classes
 from forecaster.models.credibility import group_prior
 from forecaster.models.distributions import count_quantiles
-from forecaster.models.smooth import MIN_PERIODS, fit_smooth
+from forecaster.models.smooth import MIN_PERIODS, SmoothStates, fit_smooth_states
 from forecaster.models.smooth import MODELS as SMOOTH_MODELS
 
 #: Fewest periods before an origin for it to count in a series' validation.
@@ -232,6 +233,47 @@ def validation_designs(t: int, horizon: int, options: Options) -> dict[int, list
     }
 
 
+#: The statsmodels fits of :func:`fit_periods`: ``(y, rows, start, origins, horizon, season,
+#: workers)`` -> forecasts (models, len(rows), len(origins), horizon) of the series ``rows``
+#: of ``y`` from each origin, and their states (as
+#: :func:`~forecaster.models.smooth.fit_smooth_states`).
+SmoothModels = Callable[
+    [np.ndarray, np.ndarray, np.ndarray, list[int], int, int, int],
+    tuple[np.ndarray, SmoothStates],
+]
+
+
+def fit_smooth_rows(
+    y: np.ndarray,
+    rows: np.ndarray,
+    start: np.ndarray,
+    origins: list[int],
+    horizon: int,
+    season: int,
+    workers: int,
+) -> tuple[np.ndarray, SmoothStates]:
+    """The statsmodels fits of the series ``rows`` of ``y`` (the default :data:`SmoothModels`)."""
+    return fit_smooth_states(y[rows], start[rows], origins, horizon, season, workers)
+
+
+@dataclass(frozen=True)
+class PeriodFit:
+    """A forecast of :func:`fit_periods` and the statsmodels fits behind it.
+
+    Attributes
+    ----------
+    forecast
+        What :func:`forecast_periods` returns.
+    smooth
+        The statsmodels models of each series as states at the validation origins and
+        the end (no fit: NaN), so a later date can forecast with them without
+        estimating them again (:class:`forecaster.models.rolling.RollingEngine`).
+    """
+
+    forecast: PeriodForecast
+    smooth: SmoothStates
+
+
 def forecast_periods(
     y: np.ndarray,
     horizon: int,
@@ -243,6 +285,25 @@ def forecast_periods(
     own: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
 ) -> PeriodForecast:
     """Forecast ``horizon`` periods of every row of ``y`` (see the module docstring).
+
+    The forecast of :func:`fit_periods` (see there for the parameters).
+    """
+    return fit_periods(y, horizon, season, start, options, partial, groups, own).forecast
+
+
+def fit_periods(
+    y: np.ndarray,
+    horizon: int,
+    season: int,
+    start: np.ndarray | None = None,
+    options: Options | None = None,
+    partial: np.ndarray | None = None,
+    groups: np.ndarray | None = None,
+    own: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+    smooth: SmoothModels = fit_smooth_rows,
+) -> PeriodFit:
+    """Forecast ``horizon`` periods of every row of ``y`` (see the module docstring); the
+    statsmodels fits come back with the forecast.
 
     Parameters
     ----------
@@ -264,6 +325,8 @@ def forecast_periods(
         measured over and its units per sale, for new series (default:
         :func:`own_rate` of its periods from :func:`fit_from` on). A daily
         caller measures them in days, which a weekly bucket cannot.
+    smooth
+        Makes the statsmodels forecasts (default: fits them).
     """
     options = options or Options()
     y = np.asarray(y, dtype=float)
@@ -295,11 +358,12 @@ def forecast_periods(
         & top_sellers(level, options.smooth_units_share)
     )
     at = len(CANDIDATES)
+    states = SmoothStates.empty(n, len(origins) + 1, season)
     for length, cuts in designs.items():  # the statsmodels fits, per validation design
         rows = best & (window == length) & ((cuts[0] if cuts else t) - start >= MIN_PERIODS)
         _fit_smooth_models(
             y, rows, fit_start[t], cuts, origins, length, horizon, season, options.workers,
-            validation[at:], final[at:],
+            validation[at:], final[at:], states, smooth,
         )  # fmt: skip
 
     # Squared validation error per candidate, series and origin (C, n, origins) over the
@@ -345,7 +409,7 @@ def forecast_periods(
         z, exposure, pooled = _borrow(y, fit_start[t], new, groups, own, season, mean, cum_var)
         borrowed = z < 1
         model[borrowed] = np.where(pooled[borrowed], BORROWED_PANEL, BORROWED)
-    return PeriodForecast(mean, cum_var, model, classes, z, exposure)
+    return PeriodFit(PeriodForecast(mean, cum_var, model, classes, z, exposure), states)
 
 
 def own_rate(y: np.ndarray, begin: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -417,21 +481,29 @@ def _fit_smooth_models(
     workers: int,
     validation: np.ndarray,
     final: np.ndarray,
+    states: SmoothStates,
+    models: SmoothModels,
 ) -> None:
-    """Fill the statsmodels models' forecasts of the series ``rows`` (boolean) in place.
+    """Fill the statsmodels models' forecasts and states of the series ``rows`` (boolean)
+    in place.
 
     ``validation`` (models, n, origins, hv) gets the first ``length`` periods from
     each of the design's ``cuts`` (at their place among all ``origins``), ``final``
-    (models, n, horizon) the forecast from the end.
+    (models, n, horizon) the forecast from the end, ``states`` the fits at the
+    design's cuts and the end.
     """
     smooth = np.flatnonzero(rows)
     if not len(smooth):
         return
     width = max(horizon, length)
-    fitted = fit_smooth(y[smooth], start[smooth], [*cuts, y.shape[1]], width, season, workers)
+    fitted, ended = models(y, smooth, start, [*cuts, y.shape[1]], width, season, workers)
     where = [origins.index(o) for o in cuts]
     validation[:, smooth[:, None], where, :length] = fitted[:, :, :-1, :length]
     final[:, smooth] = fitted[:, :, -1, :horizon]
+    kept = ended.at.shape[1]
+    states.ets[smooth, :kept] = ended.ets
+    states.theta[smooth, :kept] = ended.theta
+    states.at[smooth, :kept] = ended.at
 
 
 def _choose(

@@ -5,10 +5,15 @@ review date (day 0) to the end of the replay:
 
 * **Review days.** A unit is reviewed every ``review_period_days`` of its
   supplier from day 0 (every 7 days by default). On a review day forecaster
-  plans exactly as ``forecaster run --as-of <that day>`` would
-  (:func:`forecaster.pipeline.plan_dataset`: forecast, lifecycle, ABC
+  orders exactly as ``forecaster run --as-of <that day>`` would
+  (:func:`forecaster.pipeline.plan_orders`: forecast, lifecycle, ABC
   targets, MOQ, case packs, minimum order value, budget) from the sales up to
-  that day and the replayed stock and open orders; the rule orders up to its
+  that day and the replayed stock and open orders -- except that ETS and Theta
+  are estimated only every ``simulation.refit_weeks`` weeks
+  (:class:`forecaster.models.rolling.RollingEngine`: in between, validation,
+  the choice of models and the error model are redone on the data up to the
+  review, and ETS and Theta forecast from their fitted states;
+  ``refit_weeks = 1`` estimates them at every review); the rule orders up to its
   trailing average x (lead + review + k days), rounded to the same MOQ and
   case packs, once for every ``k`` of ``simulation.rule_safety_days``.
   Discontinued SKUs get no order from either.
@@ -46,7 +51,8 @@ from forecaster.errors import ConfigError
 from forecaster.inventory.replenishment import round_order
 from forecaster.io.dataset import Dataset, load_dataset
 from forecaster.io.schema import TABLES
-from forecaster.pipeline import plan_dataset
+from forecaster.models.rolling import RollingEngine
+from forecaster.pipeline import plan_orders
 from forecaster.progress import Progress, Silent
 from forecaster.simulation.ledger import StockLedger, WeeklyTotals
 from forecaster.simulation.rule import rule_order_up_to
@@ -79,6 +85,9 @@ class Replay:
         that came. Their ratio is the bias of the protection-period total.
     reviews
         Review days planned.
+    full_fits
+        Reviews whose forecast estimated ETS and Theta afresh (the others used the
+        states of the last such fit).
     backorder
         Whether unmet demand was back-ordered (else lost).
     seconds
@@ -95,6 +104,7 @@ class Replay:
     rule_p: np.ndarray
     actual_p: np.ndarray
     reviews: int
+    full_fits: int
     backorder: bool
     seconds: float
 
@@ -171,6 +181,7 @@ def simulate(
     pack = units["case_pack"].to_numpy(dtype=float)
     active = (units["status"] != "discontinued").to_numpy()
     rng = np.random.default_rng(sim.seed)
+    engine = RollingEngine(sim.refit_weeks)
 
     forecast_p, rule_p, actual_p = np.zeros(n), np.zeros(n), np.zeros(n)
     classes = pd.DataFrame(index=units.index, columns=["abc_class", "fill_rate_target"])
@@ -184,7 +195,9 @@ def simulate(
                 continue
             due = active & (d % review == 0)
             position = ledger.position(d)
-            plan = plan_dataset(_dataset_on(ds, units, day0, d, ledger), settings)
+            plan = plan_orders(
+                _dataset_on(ds, units, day0, d, ledger), settings, engine.forecast_units
+            )
             lines = plan.replenishment.iloc[_rows_of(plan.units, units)]
             ours = np.where(due, lines["suggested_order"].to_numpy(dtype=float), 0.0)
             past = demand[:, : today + d + 1]
@@ -223,6 +236,7 @@ def simulate(
         rule_p,
         actual_p,
         len(review_days),
+        engine.fits,
         backorder,
         time.perf_counter() - began,
     )

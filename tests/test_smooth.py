@@ -1,0 +1,76 @@
+"""statsmodels fits: the states they end in, and forecasts rolled forward from them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from forecaster.models.smooth import SmoothStates, fit_smooth, fit_smooth_states
+
+
+def panel(n: int, periods: int, season: int, seed: int = 0) -> np.ndarray:
+    """Trend, season (every other series) and noise; never below 0."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(periods)
+    wave = np.sin(2 * np.pi * t / season)[None, :] * (np.arange(n)[:, None] % 2)
+    return np.maximum(30 + 0.1 * t + 8 * wave + rng.normal(0, 3, (n, periods)), 0.0)
+
+
+@pytest.mark.parametrize("season", [1, 4, 13])
+def test_a_state_forecasts_from_its_origin_as_the_fit_did(season: int) -> None:
+    y = panel(8, 60, season)
+    start = np.array([0, 0, 0, 0, 10, 20, 45, 55])  # the last two too short to fit
+    origins = [34, 47, 60]
+    fitted, states = fit_smooth_states(y, start, origins, 20, season, workers=1)
+    assert np.array_equal(fitted, fit_smooth(y, start, origins, 20, season, workers=1), True)
+    for m, model in enumerate(("ets", "theta")):
+        for i, origin in enumerate(origins):
+            again = states.forecast(model, y, origin, 0, 20)
+            assert np.array_equal(again, fitted[m, :, i], equal_nan=True), (model, origin)
+    assert np.isnan(states.ets[6:]).all() and np.isfinite(states.ets[:6]).all()
+    assert np.isnan(states.forecast("ets", y, 30, 0, 20)).all()  # before the first origin
+
+
+@pytest.mark.parametrize("season", [1, 4])
+def test_ets_from_a_later_origin_is_the_refit_with_its_parameters(season: int) -> None:
+    """ETS estimates its parameters at the first origin and filters later origins with them
+    (season 4: seasonal, the first origin holds 2 seasons + 2). Fitted at 34, 47 and 60,
+    then seen 5 periods later (the window moved on by 5): from origins 44 and 60 of that
+    window (49 and 65 of the fitted one) it is that filter over the data to 49 and 65."""
+    y = panel(6, 65, season, seed=1)
+    start = np.array([0, 0, 0, 3, 8, 12])
+    _, states = fit_smooth_states(y[:, :60], start, [34, 47, 60], 20, season, workers=1)
+    now = y[:, 5:]
+    for origin, refit_origins in ((60, [34, 47, 65]), (44, [34, 49])):
+        refit = fit_smooth(y, start, refit_origins, 20, season, workers=1)
+        rolled = states.forecast("ets", now, origin, 5, 20)
+        assert np.isfinite(rolled).all()
+        np.testing.assert_allclose(rolled, refit[0, :, -1], rtol=1e-12, atol=1e-9)
+
+
+def test_theta_from_a_later_origin_updates_its_ses_level() -> None:
+    """Theta keeps ``alpha``, the drift ``b0`` and its seasonal indices; each new period
+    moves the SES level: ``l' = alpha x + (1 - alpha) l``. By hand, no season: alpha 0.5,
+    b0 2, level 10 after 20 periods, then 14 -> level 12; the forecast ``h`` ahead is
+    ``b0 / 2 (h - 1 + 1 / alpha - (1 - alpha)^21 / alpha) + 12``."""
+    states = SmoothStates.empty(1, 1, 1)
+    states.theta[0, 0] = [0.5, 2.0, 10.0, 20, 0.0, 16.0, 0.0]
+    states.at[0, 0] = 0  # fitted at period 0 of the panel below
+    got = states.forecast("theta", np.array([[14.0]]), 1, 0, 3)
+    h = np.arange(3) + 1 / 0.5 - 0.5**21 / 0.5
+    np.testing.assert_allclose(got[0], 0.5 * 2.0 * h + 12.0)
+
+
+def test_forecasts_from_states_are_guarded_as_the_fits_are() -> None:
+    """A forecast above ABSURD x the largest value seen is no forecast (NaN); one just
+    below zero is clipped to 0."""
+    states = SmoothStates.empty(2, 1, 1)
+    # alpha, beta, gamma, phi, level, trend, top, two seasonal states
+    states.ets[0, 0] = [0.5, 0.1, 0.0, 0.9, 10.0, 60.0, 12.0, 0.0, 0.0]  # trend runs away
+    states.ets[1, 0] = [0.5, 0.1, 0.0, 0.9, 0.5, -1.0, 12.0, 0.0, 0.0]  # drifts below zero
+    states.at[:] = 0
+    got = states.forecast("ets", np.zeros((2, 0)), 0, 0, 4)
+    assert np.isnan(got[0]).all()
+    assert (got[1] >= 0).all() and got[1, -1] == 0.0
+    with pytest.raises(ValueError, match="unknown statsmodels model"):
+        states.forecast("arima", np.zeros((2, 0)), 0, 0, 4)

@@ -1,0 +1,47 @@
+"""Own span errors: the sample's shortage and quantiles against plain array arithmetic."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from forecaster.inventory.span_errors import DemandSample, _count_below
+
+
+def sample(seed: int = 0) -> DemandSample:
+    """40 units, 300 weighted totals each, some padding (NaN, weight 0) and ties."""
+    rng = np.random.default_rng(seed)
+    p = np.round(rng.gamma(1.5, 20.0, (40, 300)))  # rounded: many ties
+    lead = np.round(p * rng.uniform(0.3, 0.7, (40, 300)))
+    weights = rng.random((40, 300))
+    padding = rng.random((40, 300)) < 0.3
+    p[padding], lead[padding], weights[padding] = np.nan, np.nan, 0.0
+    weights /= weights.sum(axis=1, keepdims=True)
+    return DemandSample(p, lead, weights, np.ones(40))
+
+
+def test_shortage_is_the_weighted_excess_to_the_bit() -> None:
+    s = sample()
+    level = np.linspace(0.0, 120.0, 40)
+    over_p = np.nan_to_num(np.maximum(s.p_values - level[:, None], 0.0))
+    over_l = np.nan_to_num(np.maximum(s.l_values - level[:, None], 0.0))
+    expected = np.maximum(((over_p - over_l) * s.weights).sum(axis=1), 0.0)
+    assert np.array_equal(s.shortage(level), expected)
+    rows = np.array([1, 4, 5, 17, 39])
+    assert np.array_equal(s.shortage(level[rows], rows), expected[rows])
+
+
+def test_quantile_counts_the_cumulative_weights_below_q() -> None:
+    s = sample(1)
+    values, cum = s._sorted
+    for q in (0.0, 0.05, 0.5, 0.9, 0.999, 1.0):
+        x = np.full(40, q) - 1e-12
+        assert np.array_equal(_count_below(cum, x), (cum < x[:, None]).sum(axis=1))
+        index = np.minimum((cum < x[:, None]).sum(axis=1), values.shape[1] - 1)
+        assert np.array_equal(s.quantile(np.full(40, q)), values[np.arange(40), index])
+
+
+def test_count_below_at_the_edges() -> None:
+    ascending = np.array([[0.2, 0.2, 0.2], [0.0, 0.5, 1.0]])
+    assert _count_below(ascending, np.array([0.2, 2.0])).tolist() == [0, 3]
+    assert _count_below(ascending, np.array([0.21, -1.0])).tolist() == [3, 0]
+    assert _count_below(np.zeros((2, 0)), np.array([1.0, 1.0])).tolist() == [0, 0]
