@@ -198,17 +198,34 @@ def forecast(
     from forecaster.pipeline import forecast_file
 
     with _user_errors():
+        settings = _settings(config)
         table = forecast_file(
             sales,
             out,
-            _settings(config),
+            settings,
             horizon=horizon,
             freq=freq,
             cutoff=pd.Timestamp(cutoff) if cutoff is not None else None,
         )
-    Console().print(
+    console = Console()
+    console.print(
         f"Forecast {table['sku'].nunique():,} SKUs x {horizon} period(s) at --freq {freq} "
         f"from {table['date'].min():%Y-%m-%d}: {escape(str(out))}"
+    )
+    console.print(escape(_festivals_line(settings)))
+
+
+def _festivals_line(settings: Settings) -> str:
+    """Which yearly festivals the forecast cleaned out of the history and applied ahead."""
+    promotions = settings.promotions
+    names = ", ".join(promotions.festivals)
+    if promotions.recurring is not None:
+        return f"Recurring festivals (your list): {names or 'none'}"
+    if not names:
+        return f'Recurring festivals: none (market "{promotions.market}")'
+    return (
+        f'Recurring festivals of market "{promotions.market}": {names}; set '
+        'promotions.market = "none" for a shop outside China'
     )
 
 
@@ -233,10 +250,11 @@ def backtest(
     from forecaster.report.console import render_backtest
 
     with _user_errors():
-        result = backtest_file(
-            sales, _settings(config), horizon=horizon, folds=folds, freq=freq, out=out
-        )
-    render_backtest(Console(), result, freq)
+        settings = _settings(config)
+        result = backtest_file(sales, settings, horizon=horizon, folds=folds, freq=freq, out=out)
+    console = Console()
+    render_backtest(console, result, freq)
+    console.print(escape(_festivals_line(settings)))
 
 
 @app.command("promo-check")

@@ -319,6 +319,7 @@ def test_backtest_prints_and_writes_metrics(tmp_path: Path) -> None:
     assert (flag == (scored["RMSSE"] > scored["RMSSE_naive"]))[apart].all()
     worse = int(scored["worse_than_naive"].sum())
     assert f"{worse:,} of {len(scored):,} SKUs have a higher RMSSE than seasonal naive" in text
+    assert 'Recurring festivals of market "cn": 38, 618, 1111, 1212' in text
 
 
 def test_backtest_needs_enough_history(tmp_path: Path) -> None:
