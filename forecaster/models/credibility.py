@@ -9,13 +9,13 @@ is instead the credibility-weighted mean
     rate = Z x own + (1 - Z) x group,    Z = E / (E + K),
 
 of its own rate over its ``E`` periods of evidence and the mean rate of the
-*established* series of its group (its category; the whole panel where the
-category has fewer than :data:`MIN_SERIES` established series; none where the panel has fewer
-too, and the series keeps its own rate). ``K``, in
-periods, is Bühlmann's ratio of the expected process variance (how much an
-established series' periods vary around its own mean) to the variance of the
-hypothetical means (how much the established series' rates differ, beyond the
-noise of measuring them):
+*established* series of its group: its category, or the whole panel where the
+category has fewer than :data:`MIN_SERIES` established series (with fewer in
+the panel too, the series keeps its own rate). ``K``, in periods, is
+Bühlmann's ratio of the expected process variance (how much an established
+series' periods vary around its own mean) to the variance of the hypothetical
+means (how much the established series' rates differ, beyond the noise of
+measuring them):
 
 * a group of lumpy series whose rates are alike has a large ``K``: a new
   series' first orders say little, and it keeps the group's rate for long;
@@ -52,8 +52,8 @@ import numpy as np
 #: Fewest established series for a group to have a prior of its own (else the panel's), and for
 #: the panel to have one (else a new series keeps its own rate): a variance of rates wants several.
 MIN_SERIES = 5
-#: Fewest periods on sale for a series to count as established in the priors, at the least
-#: (else a quarter of the seasonal period: 13 weeks, 3 months).
+#: Fewest periods on sale for a series to count as established in the priors; a quarter of
+#: the seasonal period where that is more (13 weeks, 3 months).
 ESTABLISHED_PERIODS = 4
 #: Most recent periods of an established series that measure its rate and variance.
 RECENT_PERIODS = 52
