@@ -154,8 +154,8 @@ def plan_dataset(
 
 @dataclass(frozen=True)
 class Orders:
-    """The forecast and suggested orders of a plan, aligned with ``units`` (but
-    ``supplier_orders``), as in :class:`Plan`."""
+    """The forecast and suggested orders of a plan, as in :class:`Plan`: aligned with
+    ``units``, except ``supplier_orders``."""
 
     units: pd.DataFrame
     forecast: Forecast
@@ -168,8 +168,9 @@ def plan_orders(ds: Dataset, settings: Settings, engine: Engine = forecast_units
     grades (the lifecycle stage the orders need is computed alone).
 
     ``forecaster simulate`` calls it at every review date with the dataset as it
-    stood on that date, so a replay orders exactly as ``run`` does (with
-    ``engine`` a :class:`~forecaster.models.rolling.RollingEngine`'s between full fits).
+    stood on that date, so a replay orders exactly as ``run`` does, its forecast
+    coming from a :class:`~forecaster.models.rolling.RollingEngine` (which
+    estimates ETS and Theta only every ``simulation.refit_weeks`` weeks).
     """
     units, forecast = _forecast(ds, settings, engine)
     stage = lifecycle_stages(ds, units, settings)

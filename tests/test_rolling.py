@@ -1,4 +1,5 @@
-"""Rolling a fitted panel forward: the same models on later data, no look-ahead, the schedule."""
+"""The replay's engine: ETS and Theta from earlier fits, everything else refitted at every
+date; the same forecast as a full fit where nothing was estimated, no look-ahead, the schedule."""
 
 from __future__ import annotations
 

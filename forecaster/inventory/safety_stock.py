@@ -26,8 +26,11 @@ def normal_loss(k: np.ndarray | float) -> np.ndarray:
     (0.3989, 0.0293)
     """
     k = np.asarray(k, dtype=float)
-    # scipy.stats.norm's own formulas (pdf and sf), without its per-call argument handling
-    return np.asarray(np.exp(-(k**2) / 2.0) / _SQRT_2PI - k * special.ndtr(-k))
+    # scipy.stats.norm's own formulas (pdf and sf), without its per-call argument handling;
+    # k^2 overflows to inf for |k| > 1e154, where the density is 0 as it should be
+    with np.errstate(over="ignore"):
+        density = np.exp(-(k**2) / 2.0) / _SQRT_2PI
+    return np.asarray(density - k * special.ndtr(-k))
 
 
 def fill_rate_factor(
