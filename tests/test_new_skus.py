@@ -26,6 +26,7 @@ import pytest
 from openpyxl import load_workbook
 
 from forecaster.config import Settings
+from forecaster.models.credibility import group_prior
 from forecaster.models.panel import forecast_daily
 from forecaster.models.selection import BORROWED, Options
 from forecaster.pipeline import run
@@ -187,3 +188,28 @@ def sheet_rows(ws: Any) -> list[dict[str, Any]]:
     rows = ws.iter_rows(values_only=True)
     header = next(rows)
     return [dict(zip(header, row, strict=False)) for row in rows]
+
+
+def test_spread_of_rates_is_pooled_over_categories() -> None:
+    """Category A: five series of 20 periods selling 2, 6, 2, 6 and 4 a period, alternating
+    by 1 (``s^2 = 20 / 19``); category B: five selling 10, alternating by 1. By hand:
+
+    * A: ``d = (20/19) / 4``, raw spread ``var(m) - d x mean(m) / 20 = 4 - d / 5``, over
+      its squared rate 16;
+    * B: ``d = (20/19) / 10``, raw spread ``0 - d x 10 / 20`` (its rates are alike), over 100;
+    * pooled with 4 degrees of freedom each: ``(rel_A + rel_B) / 2``; each category's
+      ``VHM`` is that times its squared rate, and ``K = d x rate / VHM``.
+
+    B alone would have measured no spread at all and kept a new series at 10 for ever.
+    """
+    a = np.array([[1.0, 3] * 10, [5.0, 7] * 10] * 2 + [[3.0, 5] * 10])
+    b = np.array([[9.0, 11] * 10] * 5)
+    prior = group_prior(np.vstack([a, b]), np.zeros(10, dtype=int), np.array(["A"] * 5 + ["B"] * 5))
+    d_a, d_b = 20 / 19 / 4, 20 / 19 / 10
+    rel = ((4 - d_a / 5) / 16 + (-d_b * 10 / 20) / 100) / 2
+    assert prior.rate_var[0] == pytest.approx(rel * 16, rel=1e-9)
+    assert prior.rate_var[5] == pytest.approx(rel * 100, rel=1e-9)
+    assert prior.k[0] == pytest.approx(d_a * 4 / (rel * 16), rel=1e-9)
+    assert prior.k[5] == pytest.approx(d_b * 10 / (rel * 100), rel=1e-9)
+    assert prior.k[5] == pytest.approx(0.0855, abs=1e-4)
+    assert not prior.pooled.any()

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
+import pandas as pd
+
+from forecaster.inventory.protection_demand import flat, protection_demand
 from forecaster.inventory.span_errors import DemandSample, _count_below
+from forecaster.models.forecast import Forecast
 
 
 def sample(seed: int = 0) -> DemandSample:
@@ -45,3 +49,26 @@ def test_count_below_at_the_edges() -> None:
     assert _count_below(ascending, np.array([0.2, 2.0])).tolist() == [0, 3]
     assert _count_below(ascending, np.array([0.21, -1.0])).tolist() == [3, 0]
     assert _count_below(np.zeros((2, 0)), np.array([1.0, 1.0])).tolist() == [0, 0]
+
+
+def test_units_forecast_as_a_flat_level_take_their_own_errors() -> None:
+    """Erratic, intermittent and lumpy units whose model is a flat level use their own span
+    errors; a seasonal or trended model (whose errors a flat level would count twice) and
+    smooth units keep the normal model."""
+    rng = np.random.default_rng(3)
+    history = rng.poisson(rng.gamma(0.3, 20.0, (6, 365))).astype(float)
+    classes = np.array(["erratic", "erratic", "lumpy", "intermittent", "smooth", "erratic"])
+    models = np.array(["ses+tsb", "ets", "croston+sy", "category", "ses", "mean_long+theta"])
+    horizon = 60
+    daily = history.mean(axis=1)
+    cum_var = np.concatenate([np.zeros((6, 1)), np.cumsum(np.ones((6, horizon)), axis=1)], axis=1)
+    forecast = Forecast(
+        pd.Timestamp("2026-01-01"), np.repeat(daily[:, None], horizon, axis=1), cum_var,
+        models, classes, history,
+    )  # fmt: skip
+    days = np.full(6, 21)
+    demand = protection_demand(
+        forecast, days, np.full(6, 14), np.zeros(6), daily * 21, np.sqrt(21.0) * np.ones(6), 365
+    )
+    assert demand.sampled.tolist() == [0, 2, 3]
+    assert flat(models).tolist() == [True, False, True, True, True, False]

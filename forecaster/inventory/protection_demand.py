@@ -2,8 +2,12 @@
 
 Two models, one interface:
 
-* **intermittent and lumpy units** with a history take the sample of their own
-  forecast errors over the span (:mod:`forecaster.inventory.span_errors`);
+* **erratic, intermittent and lumpy units** with a history, forecast as a flat
+  level (no season or trend in their model, :func:`flat`), take the sample of their
+  own forecast errors over the span (:mod:`forecaster.inventory.span_errors`).
+  Erratic units joined them on the Online Retail replay: class A served 93.9%
+  instead of 92.9% with 2% more stock, where its rule needed 48k instead of 39k;
+  the Walmart replay, whose erratic departments follow a season, did not move;
 * **every other unit** takes the engine's error model: normal totals over the
   protection period (mean ``mu_P``, standard deviation ``sigma_P``) and over
   the lead time (``mu_L``, ``sigma_L``). The expected units short per cycle at
@@ -30,8 +34,12 @@ from forecaster.inventory.safety_stock import normal_loss
 from forecaster.inventory.span_errors import DemandSample, span_errors
 from forecaster.models.forecast import Forecast
 
-#: Demand classes whose distribution comes from their own forecast errors.
-SAMPLED_CLASSES = ("intermittent", "lumpy")
+#: Demand classes whose distribution comes from their own forecast errors, where their
+#: forecast is a flat level (the forecast the error samples measure).
+SAMPLED_CLASSES = ("erratic", "intermittent", "lumpy")
+#: Models whose forecast follows a season or a trend: a unit forecast with any of them keeps
+#: the engine's error model (the errors of a flat level would count its season twice).
+SHAPED_MODELS = ("seasonal_naive", "seasonal_drift", "ets", "theta")
 #: Bisection steps of :meth:`ProtectionDemand.level_for`.
 _STEPS = 60
 
@@ -143,6 +151,16 @@ class ProtectionDemand:
         return hi
 
 
+def flat(models: np.ndarray) -> np.ndarray:
+    """Whether each model name (``ses+tsb``: a combination) forecasts a flat level.
+
+    >>> flat(np.array(["ses+tsb", "ets+theta", "mean_long+seasonal_naive", "category"])).tolist()
+    [True, False, False, True]
+    """
+    parts = [str(m).split("+") for m in models]
+    return np.array([not any(p in SHAPED_MODELS for p in ps) for ps in parts], dtype=bool)
+
+
 def _normal_excess(level: np.ndarray, mean: np.ndarray, sd: np.ndarray) -> np.ndarray:
     """``E(D - level)+`` for normal ``D``; ``(mean - level)+`` where ``sd`` is 0."""
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -169,7 +187,9 @@ def protection_demand(
     n = len(mean_p)
     sampled = np.zeros(n, dtype=bool)
     if forecast.history is not None and forecast.demand_class is not None and window > 0:
-        sampled = np.isin(forecast.demand_class, SAMPLED_CLASSES) & (mean_p > 0)
+        sampled = (
+            np.isin(forecast.demand_class, SAMPLED_CLASSES) & flat(forecast.model) & (mean_p > 0)
+        )
     rows = np.flatnonzero(sampled)
     mean_l, sd_demand_l = forecast.total(lead)
     daily = np.divide(mean_p, protection, out=np.zeros(n), where=protection > 0)

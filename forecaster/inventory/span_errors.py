@@ -3,9 +3,10 @@
 A normal curve or a negative binomial with the fitted variance misjudges lumpy
 demand over a protection period badly: wholesale orders come in lumps, busy
 weeks cluster, and the level moves. What the order-up-to level must cover is
-the error of *the forecast* over the span the order has to last. For
-intermittent and lumpy units that error is measured on the unit's own
-history, the way a planner would check a forecast, by rolling origins:
+the error of *the forecast* over the span the order has to last. For erratic,
+intermittent and lumpy units forecast as a flat level that error is measured on
+the unit's own history, the way a planner would check a forecast, by rolling
+origins:
 
 1. **Origins.** Every day ``o`` of the last ``window`` days whose span
    ``o+1 .. o+m`` ended by the as-of date, and before which the unit had been

@@ -15,7 +15,8 @@ the panel too, the series keeps its own rate). ``K``, in periods, is
 Bühlmann's ratio of the expected process variance (how much an established
 series' periods vary around its own mean) to the variance of the hypothetical
 means (how much the established series' rates differ, beyond the noise of
-measuring them):
+measuring them; relative to the group's rate, pooled over all groups, since a
+handful of series per category cannot measure a variance):
 
 * a group of lumpy series whose rates are alike has a large ``K``: a new
   series' first orders say little, and it keeps the group's rate for long;
@@ -143,8 +144,12 @@ def group_prior(
     in orders: ``s_i^2 = d_i x m_i``, ``d_i`` the units per independent sale),
     so the process variance is taken as ``d x m`` with ``d`` the group's median
     ``d_i`` -- a mean of ``s_i^2`` would be set by the few biggest series. Per
-    group ``EPV = d x mean(m_i)`` and ``VHM = var(m_i) - d x mean(m_i / T_i)``
-    (at least a millionth of the squared mean rate, so ``K`` stays finite).
+    group ``EPV = d x mean(m_i)`` and ``var(m_i) - d x mean(m_i / T_i)`` estimates
+    the variance of its rates; relative to the group's squared rate it is pooled over
+    the groups (:func:`pooled_spread`), and ``VHM`` is that pooled figure times the
+    group's squared rate. The panel's prior (for the groups with too few established
+    series) keeps the panel's own spread, which holds the differences between groups.
+    ``VHM`` is at least a millionth of the squared mean rate, so ``K`` stays finite.
 
     In the example five series of 20 periods sell 2, 6, 2, 6 and 4 a period,
     alternating by 1 (``s^2 = 20 / 19``; ``d_i`` = 0.526, 0.175, 0.526, 0.175,
@@ -170,23 +175,45 @@ def group_prior(
     var = np.divide(spread, count - 1, out=np.zeros(n), where=count > 1)
 
     def moments(members: np.ndarray) -> tuple[float, float, float]:
+        """Rate, EPV and the unfloored VHM of the established series ``members``."""
         m, s2, c = mean[members], var[members], count[members]
         rate = float(m.mean())
         sold = m > 0
         d = float(np.median(s2[sold] / m[sold])) if sold.any() else 0.0
-        vhm = float(m.var(ddof=1)) - d * float((m / c).mean())
-        return rate, d * rate, max(vhm, 1e-6 * rate**2, 1e-12)
+        return rate, d * rate, float(m.var(ddof=1)) - d * float((m / c).mean())
 
+    groups_of = {g: established & (labels == g) for g in np.unique(labels)}
+    own = {g: moments(rows) for g, rows in groups_of.items() if rows.sum() >= MIN_SERIES}
+    spread = pooled_spread(own, {g: int(groups_of[g].sum()) for g in own})
+    panel = moments(established) if established.sum() >= MIN_SERIES else None
     out = np.full((4, n), np.nan)
     pooled = np.zeros(n, dtype=bool)
-    panel = moments(established) if established.sum() >= MIN_SERIES else None
-    for g in np.unique(labels):
+    for g in groups_of:
+        figures = own.get(g, panel)
+        if figures is None:
+            continue
+        rate, epv, vhm = figures
+        vhm = spread * rate**2 if g in own else vhm
+        vhm = max(vhm, 1e-6 * rate**2, 1e-12)
         rows = labels == g
-        members = rows & established
-        own = members.sum() >= MIN_SERIES
-        figures = moments(members) if own else panel
-        if figures is not None:
-            rate, epv, vhm = figures
-            out[:, rows] = np.array([rate, epv / vhm, epv, vhm])[:, None]
-            pooled[rows] = not own
+        out[:, rows] = np.array([rate, epv / vhm, epv, vhm])[:, None]
+        pooled[rows] = g not in own
     return Prior(out[0], out[1], out[2], out[3], pooled)
+
+
+def pooled_spread(figures: dict[object, tuple[float, float, float]], sizes: dict[object, int]) -> float:
+    """The variance of rates relative to their group's squared mean, pooled over the groups.
+
+    ``figures`` holds each group's ``(rate, EPV, VHM)``, ``sizes`` its established
+    series; each group's ``VHM / rate^2`` weighs its series less one (its degrees of
+    freedom). Five or ten series cannot measure a variance: a category whose few
+    established products happen to sell alike would otherwise hold a hit launch at
+    its rate for months (on Online Retail a lunch box selling 98 a week against its
+    category's 22 kept 18% of its own rate after 12 weeks).
+
+    >>> pooled_spread({"a": (4.0, 1.0, 4.0), "b": (10.0, 1.0, 0.0)}, {"a": 5, "b": 3})
+    0.1666...
+    """
+    num = sum((sizes[g] - 1) * vhm / rate**2 for g, (rate, _, vhm) in figures.items() if rate > 0)
+    den = sum(sizes[g] - 1 for g, (rate, _, _) in figures.items() if rate > 0)
+    return max(num / den, 0.0) if den > 0 else 0.0
