@@ -87,6 +87,14 @@ TERMS: dict[str, Term] = {
     "quantity": Term("Quantity", "数量", "integer"),
     "line_value": Term("Line value", "金额", "money"),
     "why": Term("Why", "计算依据"),
+    "flag": Term("Flag", "标记"),
+    "ordered": Term("Ordered lines", "有采购的行", "integer"),
+    # flags of an order line (forecaster.inventory.flags)
+    "over_cover_cap": Term("Over cover cap", "超出库存天数上限"),
+    "new_sku": Term("New SKU", "新品"),
+    "below_minimum": Term("Below supplier minimum", "低于供应商起订额"),
+    "budget_cut": Term("Cut by budget", "预算削减"),
+    "promotion_ahead": Term("Promotion ahead", "保护期内大促"),
     # promotion check
     "uplift": Term("Uplift", "提升倍数", "number"),
     "uplift_source": Term("Uplift source", "倍数来源"),
@@ -177,6 +185,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "exchange_curve": ("Exchange curve: stock against fill rate", "库存-满足率权衡曲线"),
     "all_units": ("all", "全部"),
     "yes": ("yes", "是"),
+    "flags_title": (
+        "Lines to look at (filter the Replenishment sheet on these columns)",
+        "需要关注的行(可在补货表按这些列筛选)",
+    ),
     "no": ("no", "否"),
     "never": ("never", "从未"),
     "all_warehouses": ("All warehouses", "全部仓库"),
@@ -194,6 +206,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "ORDER NOW": ("ORDER NOW", "立即下单"),
     "OK": ("OK", "充足"),
     "EXCESS AFTER": ("EXCESS AFTER", "活动后积压"),
+    "erratic": ("erratic", "波动需求"),
     "intermittent": ("intermittent", "间歇需求"),
     "lumpy": ("lumpy", "块状需求"),
     "introduction": ("introduction", "导入期"),

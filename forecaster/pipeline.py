@@ -20,6 +20,7 @@ from forecaster.glossary import say
 from forecaster.inventory.abc import abc_classes
 from forecaster.inventory.assessment import assess_inventory, lifecycle_stages
 from forecaster.inventory.budget import fit_budget
+from forecaster.inventory.flags import below_minimum, promotions_ahead
 from forecaster.inventory.minimum_order import top_up_to_minimum
 from forecaster.inventory.promo_check import PromoCheck, promo_check
 from forecaster.inventory.replenishment import replenish, supplier_orders
@@ -198,10 +199,23 @@ def _replenishment(
     lang = settings.output.lang
     lines = replenish(units, forecast, stage, abc, terms, ds.as_of, lang)
     lines = top_up_to_minimum(lines, units, ds.suppliers, terms, ds.as_of, lang)
+    wanted = lines["suggested_order"].to_numpy()
     if terms.budget is not None:
         lines = fit_budget(lines, units, terms.budget, lang)
     totals = supplier_orders(lines, ds.suppliers)
-    return _flag_minimum_order_value(lines, totals, lang), totals
+    lines = _flag_minimum_order_value(lines, totals, lang).assign(
+        new_sku=forecast.borrowed,
+        below_minimum=below_minimum(lines, totals),
+        budget_cut=wanted > lines["suggested_order"].to_numpy(),
+        promotion_ahead=promotions_ahead(
+            units,
+            lines["protection_days"].to_numpy(),
+            ds.promotions,
+            settings.promotions.festivals,
+            ds.as_of,
+        ),
+    )
+    return lines, totals
 
 
 def _flag_minimum_order_value(

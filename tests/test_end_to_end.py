@@ -49,6 +49,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from typer.testing import CliRunner
 
@@ -163,6 +164,19 @@ def test_writes_the_workbook_and_one_po_per_supplier_with_an_order(result: Path)
     ]  # fmt: skip
 
 
+def live_cells(ws: Worksheet, sku: str) -> tuple[str, str]:
+    """The Cases and Order value formulas the row of ``sku`` must hold: over its own Final
+    order, Case pack and Unit cost cells."""
+    headers = [c.value for c in ws[1]]
+    row = next(c.row for c in ws["A"] if c.value == sku)
+
+    def at(name: str) -> str:
+        return f"{get_column_letter(headers.index(name) + 1)}{row}"
+
+    final, pack, cost = at("Final order"), at("Case pack"), at("Unit cost")
+    return f'=IF(ISNUMBER({final}),{final}/MAX({pack},1),"")', f"=IF(ISNUMBER({final}),{final}*{cost},0)"
+
+
 def test_replenishment_numbers(result: Path) -> None:
     ws = load_workbook(result / "replenishment_2026-03-28.xlsx")["Replenishment"]
     lines = records(ws)
@@ -173,7 +187,8 @@ def test_replenishment_numbers(result: Path) -> None:
     assert (a["ABC class"], a["Fill-rate target"]) == ("A", 0.98)
     assert a["Safety stock"] == pytest.approx(8.348, abs=0.01)
     assert a["Order-up-to"] == pytest.approx(78.35, abs=0.01)
-    assert (a["Suggested order"], a["Cases"], a["Order value"]) == (108, 9, 432)
+    assert (a["Suggested order"], a["Final order"], a["Case pack"], a["Unit cost"]) == (108, 108, 12, 4)
+    assert (a["Cases"], a["Order value"]) == live_cells(ws, "A")  # 9 cases, 432
     assert "topped up by 48 to reach S1's minimum order value 1,000" in str(a["Why"])
     assert a["Order by"] == datetime(2026, 3, 28)
     assert a["Expected arrival"] == datetime(2026, 4, 4)
@@ -182,7 +197,8 @@ def test_replenishment_numbers(result: Path) -> None:
     assert (d["ABC class"], d["Fill-rate target"]) == ("B", 0.95)
     assert d["Safety stock"] == pytest.approx(3.943, abs=0.01)
     assert "safety 4 → expected fill 95.0% (class B target 95%)" in str(d["Why"])
-    assert (d["Suggested order"], d["Cases"], d["Order value"]) == (72, 12, 576)
+    assert (d["Suggested order"], d["Final order"], d["Case pack"], d["Unit cost"]) == (72, 72, 6, 8)
+    assert (d["Cases"], d["Order value"]) == live_cells(ws, "D")  # 12 cases, 576
     assert "→ 6 cases of 6 = 36; topped up by 36 to reach S1's minimum" in str(d["Why"])
 
     no_demand = "no demand forecast over the 28 d protection period: no order"

@@ -8,7 +8,8 @@ For each unit, with lead time ``L`` and its supplier's review period ``R``:
    ``sigma_P``, widened by the lead-time spread: ``sigma_P^2 = var(D_P) +
    (mu_P / P)^2 x lead_time_std_days^2``.
 3. The distribution of that demand (:mod:`forecaster.inventory.protection_demand`):
-   normal for smooth and erratic units; for intermittent and lumpy units the
+   normal for smooth units and those whose forecast follows a season or trend;
+   for erratic, intermittent and lumpy units forecast as a flat level the
    sample of their own forecast errors over the span, shrunk towards their
    demand class's (:mod:`forecaster.inventory.span_errors`). It gives the
    expected units short per cycle at any level ``S``.
@@ -66,6 +67,7 @@ COLUMNS = [
     "order_by",
     "expected_arrival",
     "why",
+    "over_cover_cap",
     "orderable",
     "error_spans",
     "expected_fill",
@@ -167,6 +169,7 @@ def replenish(
             "order_value": order * units["unit_cost"].to_numpy(dtype=float),
             "order_by": pd.Series(as_of, index=units.index).where(order > 0),
             "expected_arrival": (as_of + lead_days).where(order > 0),
+            "over_cover_cap": (order > units_needed) & (cover_after > settings.max_cover_days),
             "orderable": ~blocked & (mu_p > 0),
             "error_spans": demand.own_spans(),
             "expected_fill": expected_fill,
@@ -287,7 +290,7 @@ def _explain(
             cases = order / pack[i]
             s = "s" if cases != 1 else ""
             text += say("why.cases", lang, cases=cases, s=s, pack=pack[i], qty=order)
-        if order > units_needed[i] and cover_after[i] > settings.max_cover_days:
+        if frame["over_cover_cap"].iat[i]:
             text += say("why.over_cap", lang, cover=cover_after[i], cap=settings.max_cover_days)
         out.append(text)
     return out

@@ -3,13 +3,15 @@
 Workbooks go to supply planners and, as purchase orders, to suppliers, so two
 properties matter more than looks:
 
-* **Nothing is ever a formula.** Every text value, headers and labels
-  included, is stored as an inline string cell (``t="inlineStr"``); the module
-  has no code path that writes a formula, and totals are values computed by the
-  caller. Text that a spreadsheet could take for a formula when it is edited
-  (first character ``=``, ``+``, ``-``, ``@``, tab, line break or their
-  full-width forms) also gets Excel's quote prefix, so editing the cell keeps
-  it text.
+* **Data is never a formula.** Every text value, headers and labels
+  included, is stored as a string cell; text that a spreadsheet could take for
+  a formula when it is edited (first character ``=``, ``+``, ``-``, ``@``, tab,
+  line break or their full-width forms) also gets Excel's quote prefix, so
+  editing the cell keeps it text. The only formulas are forecaster's own:
+  a :attr:`Column.formula` template, which names other columns of the same row
+  and is filled in with cell references only, and a :data:`LIVE_SUM` total
+  (``SUBTOTAL(109, ...)``, the sum of the rows the filter shows). Nothing read
+  from the data ever reaches a formula.
 * **Large sheets stay lean.** Column widths, frozen panes, the auto filter
   and data bars must be set on openpyxl's write-only worksheet before any row,
   so :class:`SheetWriter` buffers its blocks (tables by reference, not as
@@ -38,7 +40,7 @@ import math
 import numbers
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -59,6 +61,7 @@ from forecaster.errors import OutputError
 from forecaster.glossary import NumberFormat
 
 __all__ = [
+    "LIVE_SUM",
     "NUMBER_FORMATS",
     "CellRole",
     "Column",
@@ -75,7 +78,7 @@ __all__ = [
     "write_table",
 ]
 
-CellRole = Literal["body", "wrapped", "header", "total", "label", "heading"]
+CellRole = Literal["body", "wrapped", "input", "header", "total", "label", "heading"]
 """What a cell is for, which decides its font, fill and border."""
 
 Scalar: TypeAlias = str | int | float | bool | datetime | date | None
@@ -118,6 +121,9 @@ FORMULA_TRIGGERS: Final = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
 XML_ILLEGAL_RE: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 HEADER_FILL_COLOR: Final = "1F4E78"
+#: A cell the planner is meant to edit: blue figures on light yellow (the modeller's convention).
+INPUT_FILL_COLOR: Final = "FFF2CC"
+INPUT_FONT_COLOR: Final = "1F3FBF"
 HEADER_FONT_COLOR: Final = "FFFFFF"
 HIGHLIGHT_FILL_COLOR: Final = "FFC7CE"
 DATA_BAR_COLOR: Final = "638EC6"
@@ -126,7 +132,23 @@ HEADING_FONT_SIZE: Final = 14
 #: Table rows converted to cell values at a time (bounds memory on large tables).
 CHUNK_ROWS: Final = 5_000
 
+#: Paper of every sheet's page setup (9 = A4).
+PAPER_A4: Final = 9
+
 _THIN: Final = Side(style="thin")
+_PLACEHOLDER_RE: Final = re.compile(r"\{(\w+)\}")
+
+
+class LiveSum:
+    """A total cell that sums its column's data rows as a spreadsheet formula."""
+
+    def __repr__(self) -> str:
+        return "LIVE_SUM"
+
+
+#: In ``totals``: ``SUBTOTAL(109, first:last)`` over the column, live as cells are edited
+#: (and over the rows a filter shows).
+LIVE_SUM: Final = LiveSum()
 _DATE_WIDTH: Final = len("yyyy-mm-dd")
 _BOOL_WIDTH: Final = len("FALSE")
 
@@ -149,6 +171,13 @@ class Column:
     wrap
         Long texts wrap onto more lines within the width (sentences a planner
         reads: the Data quality messages), instead of running into the next column.
+    formula
+        A formula over other columns of the same row, ``{key}`` standing for
+        that column's cell (``=IF(ISNUMBER({final_order}),{final_order}*{unit_cost},0)``):
+        the cell recomputes when the planner edits the cells it names. The
+        frame's values of the column only size it.
+    role
+        ``"input"`` styles the column as the cell the planner edits.
     """
 
     key: str
@@ -156,6 +185,8 @@ class Column:
     fmt: NumberFormat = "text"
     width: float | None = None
     wrap: bool = False
+    formula: str | None = None
+    role: Literal["body", "input"] = "body"
 
 
 # --------------------------------------------------------------------------- values
@@ -385,8 +416,14 @@ def styled_cell(ws: WriteOnlyWorksheet, key: StyleKey) -> WriteOnlyCell:
         cell.fill = PatternFill("solid", fgColor=HEADER_FILL_COLOR)
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         cell.border = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+    elif role == "body":
+        cell.alignment = Alignment(vertical="top")  # level with a wrapped cell of its row
     elif role == "wrapped":
         cell.alignment = Alignment(wrap_text=True, vertical="top")
+    elif role == "input":
+        cell.font = Font(color=INPUT_FONT_COLOR)
+        cell.border = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+        cell.alignment = Alignment(vertical="top")
     elif role == "total":
         cell.font = Font(bold=True)
         cell.border = Border(top=_THIN)
@@ -394,7 +431,9 @@ def styled_cell(ws: WriteOnlyWorksheet, key: StyleKey) -> WriteOnlyCell:
         cell.font = Font(bold=True)
     elif role == "heading":
         cell.font = Font(bold=True, size=HEADING_FONT_SIZE)
-    if highlight:
+    if role == "input":  # stays an input on a highlighted row too
+        cell.fill = PatternFill("solid", fgColor=INPUT_FILL_COLOR)
+    elif highlight:
         cell.fill = PatternFill("solid", fgColor=HIGHLIGHT_FILL_COLOR)
     if quote:
         cell.quotePrefix = True
@@ -423,12 +462,17 @@ def new_workbook() -> Workbook:
     return wb
 
 
+#: A cell of a small block: its value, role and number format.
+_Small: TypeAlias = tuple[object, CellRole, NumberFormat]
+
+
 @dataclass(frozen=True)
 class _Rows:
-    """A block of small rows (a heading, key/value rows, a blank row) as (value, role) pairs."""
+    """A block of small rows (a heading, key/value rows, a blank row) as (value, role,
+    format) cells."""
 
     first_row: int
-    rows: tuple[tuple[tuple[object, CellRole], ...], ...]
+    rows: tuple[tuple[_Small, ...], ...]
 
 
 @dataclass(frozen=True)
@@ -456,6 +500,8 @@ class _Layout:
     fitted: dict[int, float] = field(default_factory=dict)
     fixed: dict[int, float] = field(default_factory=dict)
     freeze: str | None = None
+    title_rows: str | None = None
+    print_area: str | None = None
     auto_filter: str | None = None
     data_bars: list[str] = field(default_factory=list)
 
@@ -526,14 +572,20 @@ class SheetWriter:
 
     def heading(self, text: str) -> None:
         """A row with ``text`` in a bold, larger font (not counted in column widths)."""
-        self._add_rows(((text, "heading"),))
+        self._add_rows(((text, "heading", "text"),))
 
-    def key_values(self, rows: Sequence[tuple[str, object]]) -> None:
-        """Rows of a bold label in column A and its value in column B."""
-        for label, value in rows:
+    def key_values(
+        self, rows: Sequence[tuple[str, object] | tuple[str, object, NumberFormat]]
+    ) -> None:
+        """Rows of a bold label in column A and its value in column B, in the row's number
+        format (default: whole numbers ``integer``, other numbers ``number``)."""
+        cells = []
+        for label, value, *given in rows:
+            fmt: NumberFormat = given[0] if given else _default_format(value)
             self._layout.fit(1, value_width(clean_value(label), "text"))
-            self._layout.fit(2, value_width(clean_value(value), "text"))
-        self._add_rows(*(((label, "label"), (value, "body")) for label, value in rows))
+            self._layout.fit(2, value_width(clean_value(value), fmt))
+            cells.append(((label, "label", "text"), (value, "body", fmt)))
+        self._add_rows(*cells)
 
     def blank(self) -> None:
         """An empty row."""
@@ -550,6 +602,8 @@ class SheetWriter:
         totals: Mapping[str, object] | None = None,
         total_label: str = "Total",
         main: bool = False,
+        freeze_columns: int = 0,
+        print_columns: int | None = None,
     ) -> None:
         """A table: a styled header row, one row per frame row, an optional total row.
 
@@ -569,13 +623,21 @@ class SheetWriter:
         data_bar
             Key of a numeric column to draw an Excel data bar over.
         totals
-            Values of a bold total row under the table, by column key; computed
-            by the caller (never a formula). The first column holds ``total_label``.
+            Values of a bold total row under the table, by column key, computed
+            by the caller, or :data:`LIVE_SUM` for a live sum of the column. The
+            first column holds ``total_label``.
         total_label
             Label of the total row.
         main
-            The sheet's main table: panes freeze below its header row and an
-            auto filter covers it. At most one per sheet.
+            The sheet's main table: panes freeze below its header row, an auto
+            filter covers it and its header row repeats on every printed page.
+            At most one per sheet.
+        freeze_columns
+            Columns of a main table that stay in view when it scrolls sideways
+            (the SKU and its name).
+        print_columns
+            The first columns of a main table that print (the decision, not the
+            numbers behind it); all of them by default.
 
         Raises
         ------
@@ -603,7 +665,11 @@ class SheetWriter:
         if main:
             self._has_main = True
             last = get_column_letter(len(columns))
-            self._layout.freeze = f"A{block.first_row + 1}"
+            self._layout.freeze = f"{get_column_letter(freeze_columns + 1)}{block.first_row + 1}"
+            self._layout.title_rows = f"{block.first_row}:{block.first_row}"
+            if print_columns is not None:
+                last_row = block.last_data_row + (totals is not None)
+                self._layout.print_area = f"A1:{get_column_letter(print_columns)}{last_row}"
             self._layout.auto_filter = f"A{block.first_row}:{last}{block.last_data_row}"
         if data_bar is not None and len(frame) > 0:
             index = next(i for i, column in enumerate(columns, 1) if column.key == data_bar)
@@ -615,14 +681,11 @@ class SheetWriter:
         self._next_row += height
         self._width = max(self._width, len(columns))
 
-    def print_landscape(self) -> None:
-        """Print the sheet landscape, scaled to one page wide (as tall as it needs)."""
+    def portrait(self) -> None:
+        """Print the sheet portrait (a narrow sheet such as a purchase order); the
+        default is landscape."""
         self._check_open()
-        ws = self._ws
-        ws.page_setup.orientation = "landscape"  # type: ignore[attr-defined, unused-ignore]
-        ws.page_setup.fitToWidth = 1  # type: ignore[attr-defined, unused-ignore]
-        ws.page_setup.fitToHeight = 0  # type: ignore[attr-defined, unused-ignore]
-        ws.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[attr-defined, unused-ignore]
+        self._ws.page_setup.orientation = "portrait"  # type: ignore[attr-defined, unused-ignore]
 
     def chart(self, chart: ChartBase, anchor: str) -> None:
         """Place an openpyxl chart with its top-left corner at cell ``anchor`` (e.g. ``"H2"``).
@@ -646,6 +709,9 @@ class SheetWriter:
             return
         self._closed = True
         ws = self._ws
+        _page_setup(ws, self._layout.title_rows)
+        if self._layout.print_area is not None:
+            ws.print_area = self._layout.print_area
         for index, width in sorted(self._layout.widths().items()):
             ws.column_dimensions[  # type: ignore[attr-defined, unused-ignore]
                 get_column_letter(index)
@@ -686,8 +752,8 @@ class SheetWriter:
                 f"{EXCEL_MAX_ROWS:,} rows and {EXCEL_MAX_COLUMNS:,} columns"
             )
 
-    def _add_rows(self, *rows: tuple[tuple[object, CellRole], ...]) -> None:
-        """Buffer rows of (value, role) cells."""
+    def _add_rows(self, *rows: tuple[_Small, ...]) -> None:
+        """Buffer rows of (value, role, format) cells."""
         self._check_open()
         self._check_size(len(rows), max(map(len, rows), default=0))
         self._blocks.append(_Rows(self._next_row, rows))
@@ -707,6 +773,8 @@ class SheetWriter:
             )
             if block.totals is not None:
                 total = block.total_label if index == 1 else block.totals.get(column.key)
+                if total is LIVE_SUM:  # sized as the sum it will show
+                    total = float(pd.to_numeric(block.frame[column.key], errors="coerce").sum())
                 content = max(content, value_width(clean_value(total), column.fmt))
             self._layout.fit(index, content)
 
@@ -731,13 +799,25 @@ class SheetWriter:
             cell = self._templates[(column, key)] = styled_cell(self._ws, key)
         return set_value(cell, clean)
 
+    def _formula_cell(
+        self, column: int, formula: str, fmt: NumberFormat, role: CellRole, highlight: bool = False
+    ) -> WriteOnlyCell:
+        """A cell holding one of forecaster's own formulas (never text from the data)."""
+        key: StyleKey = (role, fmt, highlight, False)
+        cell = self._templates.get((column, key))
+        if cell is None:
+            cell = self._templates[(column, key)] = styled_cell(self._ws, key)
+        cell.value = formula
+        cell.data_type = "f"
+        return cell
+
     def _block_rows(self, block: _Rows | _Table) -> Iterator[list[WriteOnlyCell | None]]:
         """The rows of one block, as cells ready for ``ws.append``."""
         if isinstance(block, _Rows):
             for cells in block.rows:
                 yield [
-                    self._cell(index, value, "text", role)
-                    for index, (value, role) in enumerate(cells, 1)
+                    self._cell(index, value, fmt, role)
+                    for index, (value, role, fmt) in enumerate(cells, 1)
                 ]
             return
         yield [
@@ -747,15 +827,17 @@ class SheetWriter:
         yield from self._data_rows(block)
         if block.totals is not None:
             values = [block.total_label] + [block.totals.get(c.key) for c in block.columns[1:]]
+            first, last = block.first_row + 1, block.last_data_row
             yield [
-                self._cell(index, value, column.fmt, "total")
+                self._formula_cell(index, live_sum(index, first, last), column.fmt, "total")
+                if value is LIVE_SUM
+                else self._cell(index, value, column.fmt, "total")
                 for index, (value, column) in enumerate(zip(values, block.columns, strict=True), 1)
             ]
 
     def _data_rows(self, block: _Table) -> Iterator[list[WriteOnlyCell | None]]:
         """The data rows of a table, converted a chunk of frame rows at a time."""
-        fmts = [column.fmt for column in block.columns]
-        wraps = [column.wrap for column in block.columns]
+        formulas = row_formulas(block.columns)
         for start in range(0, len(block.frame), CHUNK_ROWS):
             chunk = block.frame.iloc[start : start + CHUNK_ROWS]
             values = [column_values(chunk[column.key]) for column in block.columns]
@@ -764,17 +846,85 @@ class SheetWriter:
                 "total" if sub else "body"
                 for sub in _chunk_flags(block.subtotal, start, len(chunk))
             ]
+            number = block.first_row + start
             for flagged, role, row in zip(flags, roles, zip(*values, strict=True), strict=True):
-                cells = zip(row, fmts, wraps, strict=True)
-                yield [
-                    self._cell(index, value, fmt, _wrapped(role, wrap), flagged)
-                    for index, (value, fmt, wrap) in enumerate(cells, 1)
-                ]
+                number += 1
+                cells = []
+                for index, (value, column) in enumerate(zip(row, block.columns, strict=True), 1):
+                    own = _cell_role(role, column)
+                    formula = formulas.get(index)
+                    cells.append(
+                        self._formula_cell(index, formula(number), column.fmt, own, flagged)
+                        if formula is not None and role == "body"
+                        else self._cell(index, value, column.fmt, own, flagged)
+                    )
+                yield cells
 
 
-def _wrapped(role: CellRole, wrap: bool) -> CellRole:
-    """A body cell of a wrapping column wraps; totals and the rest keep their role."""
-    return "wrapped" if wrap and role == "body" else role
+def _default_format(value: object) -> NumberFormat:
+    """A key/value row's format when none is given: whole numbers with thousands, other
+    numbers with one decimal, the rest as they are."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return "text"
+    return "integer" if isinstance(value, numbers.Integral) else "number"
+
+
+def _cell_role(role: CellRole, column: Column) -> CellRole:
+    """A body cell of an input column is an input, of a wrapping column wraps; totals and
+    the rest keep their role."""
+    if role != "body":
+        return role
+    if column.role == "input":
+        return "input"
+    return "wrapped" if column.wrap else role
+
+
+def row_formulas(columns: Sequence[Column]) -> dict[int, Callable[[int], str]]:
+    """Each formula column's formula for a sheet row, by 1-based column index.
+
+    ``{key}`` becomes the cell of column ``key`` in that row:
+
+    >>> cols = [Column("q", "Qty"), Column("p", "Price"), Column("v", "Value", formula="={q}*{p}")]
+    >>> row_formulas(cols)[3](7)
+    '=A7*B7'
+    """
+    letters = {column.key: get_column_letter(i) for i, column in enumerate(columns, 1)}
+    out: dict[int, Callable[[int], str]] = {}
+    for index, column in enumerate(columns, 1):
+        if column.formula is None:
+            continue
+        pieces = _PLACEHOLDER_RE.split(column.formula)  # literal, key, literal, key, ...
+        literal, keys = pieces[0::2], [letters[k] for k in pieces[1::2]]
+
+        def formula(row: int, literal: list[str] = literal, keys: list[str] = keys) -> str:
+            return literal[0] + "".join(f"{k}{row}{lit}" for k, lit in zip(keys, literal[1:]))
+
+        out[index] = formula
+    return out
+
+
+def live_sum(column: int, first: int, last: int) -> str:
+    """The :data:`LIVE_SUM` formula of column ``column`` over sheet rows ``first..last``.
+
+    >>> live_sum(3, 2, 40)
+    '=SUBTOTAL(109,C2:C40)'
+    """
+    letter = get_column_letter(column)
+    return f"=SUBTOTAL(109,{letter}{first}:{letter}{max(first, last)})"
+
+
+def _page_setup(ws: WriteOnlyWorksheet, title_rows: str | None) -> None:
+    """Every sheet prints landscape on A4, one page wide (as tall as it needs), with the
+    main table's header row on every page."""
+    setup = ws.page_setup  # type: ignore[attr-defined, unused-ignore]
+    setup.orientation = setup.orientation or "landscape"
+    setup.paperSize = PAPER_A4
+    setup.fitToWidth = 1
+    setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[attr-defined, unused-ignore]
+    ws.print_options.horizontalCentered = True  # type: ignore[attr-defined, unused-ignore]
+    if title_rows is not None:
+        ws.print_title_rows = title_rows
 
 
 def _chunk_flags(flags: np.ndarray | None, start: int, size: int) -> list[bool]:
@@ -797,6 +947,10 @@ def _check_table(
     if not frame.columns.is_unique:
         raise ValueError("the frame's column names must be unique")
     keys = [column.key for column in columns]
+    for column in columns:
+        named = _PLACEHOLDER_RE.findall(column.formula or "")
+        if any(key not in keys for key in named):
+            raise ValueError(f"formula of '{column.key}' names columns not in the table: {named}")
     missing = [key for key in keys if key not in frame.columns]
     if missing:
         raise ValueError(f"columns not in the frame: {missing}")
@@ -834,6 +988,8 @@ def write_table(
     data_bar: str | None = None,
     totals: Mapping[str, object] | None = None,
     total_label: str = "Total",
+    freeze_columns: int = 0,
+    print_columns: int | None = None,
 ) -> None:
     """A sheet holding one main table (frozen header row, auto filter).
 
@@ -849,4 +1005,6 @@ def write_table(
             totals=totals,
             total_label=total_label,
             main=True,
+            freeze_columns=freeze_columns,
+            print_columns=print_columns,
         )

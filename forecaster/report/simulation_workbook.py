@@ -90,7 +90,6 @@ def write_simulation_workbook(
     first = replay.start + pd.Timedelta(days=1)
     unmet = label("backorder" if replay.backorder else "lost", lang)
     with SheetWriter(wb, "Overall") as sheet:
-        sheet.print_landscape()
         sheet.heading(
             f"{label('simulation_title', lang)}: {first:%Y-%m-%d} – {replay.end:%Y-%m-%d}"
         )

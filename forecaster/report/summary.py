@@ -10,6 +10,7 @@ import pandas as pd
 
 from forecaster.config import STAGES
 from forecaster.inventory.alerts import ALERT_KINDS, SEVERITY_ORDER
+from forecaster.inventory.flags import FLAGS
 
 if TYPE_CHECKING:
     from forecaster.pipeline import Plan
@@ -44,6 +45,9 @@ class Summary:
         ``expected_recovery``.
     lifecycle
         Planning units per lifecycle stage: ``lifecycle``, ``count``, ``stock_value``.
+    flags
+        Order lines per flag (:data:`~forecaster.inventory.flags.FLAGS`): ``flag``,
+        ``lines`` (all of them), ``ordered`` (those with a suggested order).
     """
 
     skus: int
@@ -60,6 +64,7 @@ class Summary:
     suppliers: pd.DataFrame
     grades: pd.DataFrame
     lifecycle: pd.DataFrame
+    flags: pd.DataFrame
 
 
 def summarise(plan: Plan) -> Summary:
@@ -83,7 +88,18 @@ def summarise(plan: Plan) -> Summary:
         suppliers=_supplier_totals(plan.supplier_orders),
         grades=_grades(plan),
         lifecycle=_lifecycle(health),
+        flags=_flags(lines),
     )
+
+
+def _flags(lines: pd.DataFrame) -> pd.DataFrame:
+    """Lines per flag; a text flag (the promotions ahead) counts where it is not blank."""
+    ordered = lines["suggested_order"] > 0
+    rows = []
+    for flag in FLAGS:
+        raised = lines[flag].astype(bool) if flag in lines else pd.Series(False, index=lines.index)
+        rows.append({"flag": flag, "lines": int(raised.sum()), "ordered": int((raised & ordered).sum())})
+    return pd.DataFrame(rows, columns=["flag", "lines", "ordered"])
 
 
 def _alerts_by_kind(alerts: pd.DataFrame) -> pd.DataFrame:

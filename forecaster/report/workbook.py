@@ -8,6 +8,7 @@ health, and ``days_of_cover`` carries a data bar.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,10 +17,11 @@ import pandas as pd
 from openpyxl import Workbook
 
 from forecaster.config import Lang
-from forecaster.glossary import in_words, label
+from forecaster.glossary import header, in_words, label
 from forecaster.models.distributions import count_quantiles
 from forecaster.models.engine import QUANTILES
-from forecaster.report.excel import Column, SheetWriter, new_workbook, write_table
+from forecaster.inventory.flags import FLAGS
+from forecaster.report.excel import LIVE_SUM, Column, SheetWriter, new_workbook, write_table
 from forecaster.report.headers import columns
 from forecaster.report.summary import Summary
 
@@ -81,14 +83,20 @@ def _summary_sheet(wb: Workbook, plan: Plan, summary: Summary, lang: Lang) -> No
                 (label("per_warehouse", lang), label("yes" if ds.per_warehouse else "no", lang)),
                 (label("skus_planned", lang), summary.skus),
                 (label("planning_units", lang), summary.units),
-                (label("stock_value", lang), round(summary.stock_value, 2)),
-                (label("median_cover", lang), round(summary.median_cover, 1)),
+                (label("stock_value", lang), round(summary.stock_value, 2), "money"),
+                (label("median_cover", lang), round(summary.median_cover, 1), "days"),
                 (label("order_lines", lang), summary.order_lines),
-                (label("order_value", lang), round(summary.order_value, 2)),
-                (label("slow_value", lang), round(summary.slow_value, 2)),
-                (label("expected_recovery", lang), round(summary.expected_recovery, 2)),
+                (label("order_value", lang), round(summary.order_value, 2), "money"),
+                (label("slow_value", lang), round(summary.slow_value, 2), "money"),
+                (label("expected_recovery", lang), round(summary.expected_recovery, 2), "money"),
                 (label("dq_warnings", lang), summary.warnings),
             ]
+        )
+        sheet.blank()
+        sheet.heading(label("flags_title", lang))
+        sheet.table(
+            summary.flags.assign(flag=[header(f, lang) for f in summary.flags["flag"]]),
+            columns(["flag", "lines", "ordered"], lang),
         )
         sheet.blank()
         sheet.heading(label("alerts_by_kind", lang))
@@ -138,21 +146,17 @@ def _summary_sheet(wb: Workbook, plan: Plan, summary: Summary, lang: Lang) -> No
         )
 
 
-def _replenishment_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
-    lines = plan.replenishment.assign(
-        _ordered=plan.replenishment["suggested_order"] > 0,
-        final_order=plan.replenishment["suggested_order"],  # the planner edits this one
-        moq=plan.units["moq"],
-        case_pack=plan.units["case_pack"],
-        lead_time_days=plan.units["lead_time_days"],
-        unit_cost=plan.units["unit_cost"],
-    )
-    highlight = _stockout_units(plan)
-    order = lines.sort_values(
-        ["_ordered", "supplier", "order_value", "sku"],
-        ascending=[False, True, False, True],
-        kind="stable",
-    ).index
+#: The Replenishment sheet's live cells: cases and value follow the Final order the planner
+#: types (a blank Final order is no order).
+CASES_FORMULA = '=IF(ISNUMBER({final_order}),{final_order}/MAX({case_pack},1),"")'
+VALUE_FORMULA = "=IF(ISNUMBER({final_order}),{final_order}*{unit_cost},0)"
+#: Columns of the Replenishment sheet that stay in view when it scrolls sideways.
+FROZEN_COLUMNS = ("sku", "name")
+
+
+def replenishment_columns(plan: Plan, lang: Lang) -> list[Column]:
+    """The Replenishment sheet's columns: the decision first (what to order, from whom, by
+    when, the flags and why), then the numbers behind it."""
     keys = _keys(
         plan,
         [
@@ -160,6 +164,13 @@ def _replenishment_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
             "name",
             "supplier",
             "warehouse",
+            "suggested_order",
+            "final_order",
+            "cases",
+            "order_value",
+            "order_by",
+            *FLAGS,
+            "why",
             "on_hand",
             "on_order",
             "position",
@@ -170,30 +181,49 @@ def _replenishment_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
             "demand_over_p",
             "safety_stock",
             "order_up_to",
-            "suggested_order",
-            "final_order",
             "moq",
             "case_pack",
-            "cases",
             "unit_cost",
-            "order_value",
-            "order_by",
             "expected_arrival",
-            "why",
         ],
     )
+    live = {
+        "final_order": {"role": "input"},
+        "cases": {"formula": CASES_FORMULA, "fmt": "number"},
+        "order_value": {"formula": VALUE_FORMULA},
+    }
+    table = columns(keys, lang, why=90, name=30, promotion_ahead=16, wrap=("why",))
+    return [replace(c, **live.get(c.key, {})) for c in table]  # type: ignore[arg-type]
+
+
+def _replenishment_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
+    yes = label("yes", lang)
+    lines = plan.replenishment.assign(
+        _ordered=plan.replenishment["suggested_order"] > 0,
+        final_order=plan.replenishment["suggested_order"],  # the planner edits this one
+        moq=plan.units["moq"],
+        case_pack=plan.units["case_pack"],
+        lead_time_days=plan.units["lead_time_days"],
+        unit_cost=plan.units["unit_cost"],
+        **{f: plan.replenishment[f].map({True: yes, False: ""}) for f in FLAGS[:-1]},
+    )
+    highlight = _stockout_units(plan)
+    order = lines.sort_values(
+        ["_ordered", "supplier", "order_value", "sku"],
+        ascending=[False, True, False, True],
+        kind="stable",
+    ).index
+    table = replenishment_columns(plan, lang)
     write_table(
         wb,
         "Replenishment",
         lines.loc[order],
-        columns(keys, lang, why=100, name=30),
+        table,
         highlight=highlight.loc[order],
-        totals={
-            "suggested_order": lines["suggested_order"].sum(),
-            "final_order": lines["final_order"].sum(),
-            "order_value": lines["order_value"].sum(),
-        },
+        totals={key: LIVE_SUM for key in ("suggested_order", "final_order", "order_value")},
         total_label=label("total", lang),
+        freeze_columns=len(FROZEN_COLUMNS),
+        print_columns=next(i for i, c in enumerate(table, 1) if c.key == "why"),
     )
 
 
@@ -344,4 +374,3 @@ def _quality_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
             highlight=frame["severity"] == "warning",
             main=True,
         )
-        sheet.print_landscape()
