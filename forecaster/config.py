@@ -17,10 +17,18 @@ from typing import Annotated, Any, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from forecaster.errors import ConfigError
-from forecaster.io.schema import TABLES, TableName
+from forecaster.io.schema import FIRST_DATE, LAST_DATE, TABLES, TableName
 
 Grade = Literal["S", "A", "B", "C"]
 Lang = Literal["en", "zh"]
@@ -31,8 +39,40 @@ Share = Annotated[float, Field(ge=0.0, le=1.0)]
 MonthDay = Annotated[str, Field(pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
 
 
+def planning_date(day: date) -> date:
+    """``day`` if forecaster can plan on it (:data:`~forecaster.io.schema.FIRST_DATE` ..
+    :data:`~forecaster.io.schema.LAST_DATE`); else ``ValueError`` saying so."""
+    if not FIRST_DATE <= day <= LAST_DATE:
+        raise ValueError(
+            f"{day:%Y-%m-%d} is outside the dates forecaster plans for "
+            f"({FIRST_DATE:%Y-%m-%d} .. {LAST_DATE:%Y-%m-%d})"
+        )
+    return day
+
+
+PlanningDate = Annotated[date, AfterValidator(planning_date)]
+
+
+def month_day(text: str) -> str:
+    """``text`` if the "MM-DD" day exists in every year; else ``ValueError`` saying why.
+
+    02-29 is refused too: a festival on it would vanish three years out of four.
+
+    >>> month_day("06-18")
+    '06-18'
+    """
+    month, day = (int(part) for part in text.split("-"))
+    try:
+        date(2023, month, day)  # a common year: 02-29 does not exist
+    except ValueError:
+        leap = " (it exists only in leap years)" if (month, day) == (2, 29) else ""
+        raise ValueError(f"{text!r} is not a day of every year{leap}") from None
+    return text
+
+
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # NaN and infinity are no setting: every number must compare and add as a number.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 # --------------------------------------------------------------------------- grading rules
@@ -175,7 +215,7 @@ class OutputSettings(_Section):
 
 
 class PlanningSettings(_Section):
-    as_of: date | None = None  # planning date; None = the last sales date
+    as_of: PlanningDate | None = None  # planning date; None = the last sales date
     sales_window_days: Days = 30  # trailing window of avg_daily_sales, sell-through, movement rate
     cover_cap_days: Days = 365  # days_of_cover is capped here
 
@@ -230,6 +270,19 @@ class PromotionSettings(_Section):
     # the recurring festivals instead of the market's ("MM-DD" first and last day), added to
     # the promotions table for each year it has no promotion of that name; None: the market's
     recurring: dict[str, tuple[MonthDay, MonthDay]] | None = None
+
+    @field_validator("recurring")
+    @classmethod
+    def _real_days(
+        cls, recurring: dict[str, tuple[str, str]] | None
+    ) -> dict[str, tuple[str, str]] | None:
+        for name, days in (recurring or {}).items():
+            for which, text in zip(("first", "last"), days, strict=True):
+                try:
+                    month_day(text)
+                except ValueError as exc:
+                    raise ValueError(f"festival {name!r}, {which} day: {exc}") from None
+        return recurring
 
     @property
     def festivals(self) -> dict[str, tuple[str, str]]:
@@ -475,19 +528,31 @@ class Settings(_Section):
         lang: Lang | None = None,
         budget: float | None = None,
     ) -> Settings:
-        """Return a copy with command-line values replacing the file's."""
+        """Return a copy with command-line values replacing the file's.
+
+        The values are validated as the file's are (a budget must be a finite number, an
+        as-of date within the dates forecaster plans for).
+
+        Raises
+        ------
+        ConfigError
+            Naming the setting and what is wrong with the value.
+        """
+        changes: dict[str, dict[str, object]] = {
+            "replenishment": {"budget": budget},
+            "data": {"dir": data_dir},
+            "output": {"dir": out_dir, "lang": lang},
+            "planning": {"as_of": as_of},
+        }
         update: dict[str, BaseModel] = {}
-        if budget is not None:
-            update["replenishment"] = self.replenishment.model_copy(update={"budget": budget})
-        if data_dir is not None:
-            update["data"] = self.data.model_copy(update={"dir": data_dir})
-        if out_dir is not None or lang is not None:
-            out = {"dir": out_dir, "lang": lang}
-            update["output"] = self.output.model_copy(
-                update={k: v for k, v in out.items() if v is not None}
-            )
-        if as_of is not None:
-            update["planning"] = self.planning.model_copy(update={"as_of": as_of})
+        for name, values in changes.items():
+            given = {key: value for key, value in values.items() if value is not None}
+            if given:
+                section: BaseModel = getattr(self, name)
+                try:
+                    update[name] = type(section).model_validate(section.model_dump() | given)
+                except ValidationError as exc:
+                    raise ConfigError(f"{name}.{_describe(exc)}") from exc
         return self.model_copy(update=update)
 
 
