@@ -393,7 +393,9 @@ def promo(settings: Settings, name: str, progress: Progress | None = None) -> Pr
         raise PlanError(problems)
     with OutputStage(Path(settings.output.dir)) as stage:
         path = stage.path(promo_workbook_name(name, ds.as_of))
-        write_promo_workbook(check, ds.as_of, ds.per_warehouse, path, settings.output.lang)
+        write_promo_workbook(
+            check, ds.as_of, ds.per_warehouse, ds.quality, path, settings.output.lang
+        )
         files = stage.commit()
     return PromoResult(ds, check, files)
 
