@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from forecaster import __version__
-from forecaster.config import Lang, Settings, load_settings, planning_date
+from forecaster.config import MAX_WEEKS, Lang, Settings, load_settings, planning_date
 from forecaster.errors import ForecasterError
 from forecaster.models.periods import Freq
 
@@ -341,7 +341,10 @@ def simulate(
     weeks: Annotated[
         int | None,
         typer.Option(
-            "--weeks", min=1, help="Weekly reviews to replay. Default: the config's (20)."
+            "--weeks",
+            min=1,
+            max=MAX_WEEKS,
+            help="Weekly reviews to replay. Default: the config's (20).",
         ),
     ] = None,
     backorder: Annotated[

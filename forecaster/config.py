@@ -28,13 +28,21 @@ from pydantic import (
 )
 
 from forecaster.errors import ConfigError
-from forecaster.io.schema import FIRST_DATE, LAST_DATE, TABLES, TableName
+from forecaster.io.schema import FIRST_DATE, LAST_DATE, MAX_DAYS, TABLES, TableName
+
+#: Longest span in weeks a setting or option may hold (MAX_DAYS in whole weeks).
+MAX_WEEKS = MAX_DAYS // 7
 
 Grade = Literal["S", "A", "B", "C"]
 Lang = Literal["en", "zh"]
 Status = Literal["active", "discontinued"]
 
-Days = Annotated[int, Field(ge=1)]
+#: A span in days (or a count of things) of at least 1; spans beyond MAX_DAYS would make
+#: arrays too large to hold, so no setting may reach them.
+Days = Annotated[int, Field(ge=1, le=MAX_DAYS)]
+DaysOrZero = Annotated[int, Field(ge=0, le=MAX_DAYS)]
+#: A span in weeks of at least 1, within MAX_DAYS days.
+Weeks = Annotated[int, Field(ge=1, le=MAX_WEEKS)]
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 MonthDay = Annotated[str, Field(pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
 
@@ -223,7 +231,7 @@ class PlanningSettings(_Section):
 class ForecastSettings(_Section):
     history_days: Days = 728  # days of sales history the models see (104 weeks: two seasons)
     validation_origins: Days = 2  # rolling origins each model is validated on per SKU
-    validation_weeks: Days = 13  # periods held out after each origin (weeks for daily sales)
+    validation_weeks: Weeks = 13  # periods held out after each origin (weeks for daily sales)
     combine: Days = 2  # best-validated models averaged per SKU (1: the best alone)
     # mean units per period (week) below which a smooth SKU skips the statsmodels fits
     smooth_min_units: Annotated[float, Field(ge=0)] = 20.0
@@ -233,13 +241,13 @@ class ForecastSettings(_Section):
     # estimated from how much the SKUs' profiles differ beyond sampling noise)
     weekday_prior_units: Annotated[float, Field(ge=0)] | Literal["auto"] = "auto"
     workers: Annotated[int, Field(ge=0)] = 0  # processes for the statsmodels fits (0: one per core)
-    sheet_weeks: Days = 13  # weeks of forecast shown on the Forecast sheet
+    sheet_weeks: Weeks = 13  # weeks of forecast shown on the Forecast sheet
 
 
 class AlertSettings(_Section):
     overstock_cover_days: Days = 90  # OVERSTOCK when days_of_cover exceeds this
     low_sell_through: Share = 0.2  # LOW_SELL_THROUGH when sell_through_30d is below this ...
-    low_sell_through_min_age_days: Annotated[int, Field(ge=0)] = 30  # ... for stock older than this
+    low_sell_through_min_age_days: DaysOrZero = 30  # ... for stock older than this
     dead_stock_days: Days = 90  # DEAD_STOCK: stock on hand and no sale in this many days
 
 
@@ -262,7 +270,7 @@ MARKET_FESTIVALS: dict[str, dict[str, tuple[str, str]]] = {
 
 class PromotionSettings(_Section):
     baseline_days: Days = 28  # normal days each side of a past promotion that set its baseline
-    guard_days: Annotated[int, Field(ge=0)] = 7  # days next to any promotion that are not normal
+    guard_days: DaysOrZero = 7  # days next to any promotion that are not normal
     # expected promotion units at which a SKU's own uplift weighs as much as its category's
     uplift_prior_units: Annotated[float, Field(ge=0)] = 30.0
     # the market whose shopping festivals recur every year (MARKET_FESTIVALS)
@@ -344,7 +352,7 @@ class ReplenishmentSettings(_Section):
     max_cover_days: Days = 180  # flag an order whose resulting cover exceeds this
     # intermittent and lumpy units: days of forecast origins whose errors over the
     # protection period give its distribution (0: the normal model for every unit)
-    error_window_days: Annotated[int, Field(ge=0)] = 365
+    error_window_days: DaysOrZero = 365
     # "class": safety stock placed where it serves most within each ABC class, the class
     # meeting its target; "sku": every SKU meets its own class's target
     allocation: Literal["class", "sku"] = "class"
@@ -487,13 +495,13 @@ def _default_rule_safety_days() -> tuple[int, ...]:
 
 
 class SimulationSettings(_Section):
-    weeks: Days = 20  # weekly reviews replayed by ``forecaster simulate``
+    weeks: Weeks = 20  # weekly reviews replayed by ``forecaster simulate``
     # demand that finds no stock: "lost" (the customer buys elsewhere) or "backorder"
     unmet_demand: Literal["lost", "backorder"] = "lost"
     # the reference rule: order up to the trailing average of this many days ...
     rule_window_days: Days = 28
     # ... times (lead + review + k) days, for each safety cover k in days
-    rule_safety_days: tuple[Annotated[int, Field(ge=0)], ...] = Field(
+    rule_safety_days: tuple[DaysOrZero, ...] = Field(
         default_factory=_default_rule_safety_days, min_length=1
     )
     seed: Annotated[int, Field(ge=0)] = 0  # draws of the lead-time spread, shared by all policies
@@ -501,7 +509,7 @@ class SimulationSettings(_Section):
     # most of a plan's time); the reviews in between validate, choose and refit every other
     # model on the data up to the review and forecast ETS and Theta from their fitted states
     # (forecaster.models.rolling). 1: estimate them at every review
-    refit_weeks: Days = 8
+    refit_weeks: Weeks = 8
 
 
 class Settings(_Section):

@@ -26,7 +26,7 @@ from forecaster.inventory.promo_check import PromoCheck, promo_check
 from forecaster.inventory.replenishment import replenish, supplier_orders
 from forecaster.io.dataset import Dataset, load_dataset, load_sales_file
 from forecaster.io.quality import QualityReport, examples
-from forecaster.io.schema import TABLES
+from forecaster.io.schema import MAX_DAYS, TABLES
 from forecaster.models.backtest import Backtest, backtest
 from forecaster.models.engine import forecast_table, forecast_units
 from forecaster.models.forecast import Forecast
@@ -329,6 +329,7 @@ def forecast_file(
 
     ``cutoff`` defaults to the last sales date; later sales are not used.
     """
+    check_horizon(horizon, freq)
     daily, _ = load_sales_file(sales, settings)
     first, last = daily["date"].min(), daily["date"].max()
     cutoff = last if cutoff is None else cutoff
@@ -338,6 +339,21 @@ def forecast_file(
     with OutputStage(out.parent) as stage:
         table.to_csv(stage.path(out.name), index=False, float_format="%.4f", date_format="%Y-%m-%d")
     return table
+
+
+#: Days a period of each frequency spans at most.
+_PERIOD_DAYS: dict[str, int] = {"D": 1, "W": 7, "M": 31}
+
+
+def check_horizon(horizon: int, freq: Freq) -> None:
+    """Refuse a horizon beyond :data:`~forecaster.io.schema.MAX_DAYS` days: its dates would
+    run past the calendar forecaster plans on (and its arrays past memory)."""
+    days = horizon * _PERIOD_DAYS[freq]
+    if days > MAX_DAYS:
+        raise ConfigError(
+            f"--horizon {horizon} at --freq {freq} spans up to {days:,} days, more than the "
+            f"{MAX_DAYS:,} forecaster forecasts; choose a shorter horizon"
+        )
 
 
 def backtest_file(
@@ -354,6 +370,7 @@ def backtest_file(
     With ``out`` it writes the metrics CSV there and one row per SKU beside it
     (``<name>_skus.csv``, :data:`forecaster.models.backtest.SKU_COLUMNS`), both or neither.
     """
+    check_horizon(horizon, freq)
     daily, _ = load_sales_file(sales, settings)
     result = backtest(daily, horizon, folds, freq, settings)
     if out is not None:

@@ -595,3 +595,49 @@ def test_a_sku_master_of_random_values_loads_or_raises_a_forecaster_error(
         return
     assert np.isfinite(ds.skus["lead_time_days"]).all()
     assert ds.skus["launch_date"].dropna().between(_FIRST, _LAST).all()
+
+
+# --------------------------------------------------------------------------- spans of settings
+
+
+@pytest.mark.parametrize(
+    ("command", "message"),
+    [
+        (
+            ["forecast", "--out", "OUT/f.csv", "--horizon", "5000", "--freq", "M"],
+            "--horizon 5000 at --freq M spans up to 155,000 days, more than the 10,000 "
+            "forecaster forecasts",
+        ),
+        (
+            ["backtest", "--horizon", "20000"],
+            "--horizon 20000 at --freq D spans up to 20,000 days, more than the 10,000",
+        ),
+        (
+            ["simulate", "--weeks", "100000", "--out", "OUT"],
+            "Invalid value for '--weeks': Input should be less than or equal to 1428",
+        ),
+    ],
+    ids=lambda c: c[0] if isinstance(c, list) else "",
+)
+def test_a_span_beyond_the_calendar_is_refused(
+    tmp_path: Path, command: list[str], message: str
+) -> None:
+    sales = write_tables(tmp_path / "data", MINIMAL) / "sales.csv"
+    out = tmp_path / "out"
+    args = [part.replace("OUT", str(out)) for part in command]
+    if command[0] == "simulate":
+        args += ["--data", str(sales.parent)]
+    else:
+        args += ["--sales", str(sales)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert message in flat(result.output)
+    assert "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_a_setting_in_days_beyond_the_bound_is_a_config_error(tmp_path: Path) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text("[planning]\ncover_cap_days = 3650000\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"planning\.cover_cap_days: Input should be less"):
+        load_settings(config)
