@@ -34,7 +34,7 @@ from forecaster.config import ColumnSettings
 from forecaster.errors import InputError
 from forecaster.io.files import RawTable
 from forecaster.io.parse import to_date, to_number, to_text
-from forecaster.io.quality import QualityReport
+from forecaster.io.quality import EXAMPLES_SHOWN, QualityReport
 from forecaster.io.schema import FIRST_DATE, LAST_DATE, ColumnSpec, TableName
 
 #: Internal column holding each row's number as the user sees it in the file.
@@ -229,7 +229,12 @@ def _dates_outside(
         f"dates outside {span} read as blank (ERP placeholders for 'no date' such as "
         "0001-01-01 and 9999-12-31)",
         column=label,
-        sample=[f"row {r} ({v})" for r, v in zip(rows[outside], values[outside], strict=True)],
+        sample=[
+            f"row {r} ({v})"
+            for r, v in zip(
+                rows[outside][:EXAMPLES_SHOWN], values[outside][:EXAMPLES_SHOWN], strict=True
+            )
+        ],
     )
     return []
 
