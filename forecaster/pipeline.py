@@ -122,7 +122,13 @@ def plan_dataset(
 ) -> Plan:
     """Every planning stage after loading: forecast, health, replenishment.
 
-    ``engine`` forecasts the units (default: a full fit of the engine).
+    ``engine`` forecasts the units (default: a full fit of the engine). Orders far beyond
+    a unit's year of sales are warned about on ``quality``.
+
+    Raises
+    ------
+    PlanError
+        A number of the orders or the forecast is not finite (:func:`check_plan_numbers`).
     """
     progress = progress or Silent()
     with progress.stage("Forecasting demand", total=1) as advance:
