@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from forecaster import __version__
-from forecaster.config import Lang, Settings, load_settings
+from forecaster.config import MAX_WEEKS, Lang, Settings, load_settings, planning_date
 from forecaster.errors import ForecasterError
 from forecaster.models.periods import Freq
 
@@ -48,11 +48,24 @@ OutOption = Annotated[
     Path | None,
     typer.Option("--out", help="Output folder. Default: the config's output.dir (out)."),
 ]
+
+
+def _plannable(value: datetime | None) -> datetime | None:
+    """Refuse a date option outside the dates forecaster plans for (a usage error, exit 2)."""
+    if value is not None:
+        try:
+            planning_date(value.date())
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc)) from None
+    return value
+
+
 AsOfOption = Annotated[
     datetime | None,
     typer.Option(
         "--as-of",
         formats=["%Y-%m-%d"],
+        callback=_plannable,
         help="Planning date YYYY-MM-DD: later sales are ignored. Default: the last sales date.",
     ),
 ]
@@ -189,7 +202,10 @@ def forecast(
     cutoff: Annotated[
         datetime | None,
         typer.Option(
-            "--cutoff", formats=["%Y-%m-%d"], help="Last day of data used. Default: the last date."
+            "--cutoff",
+            formats=["%Y-%m-%d"],
+            callback=_plannable,
+            help="Last day of data used. Default: the last date.",
         ),
     ] = None,
     config: ConfigOption = None,
@@ -271,13 +287,16 @@ def promo_check(
     Writes out/promo_<name>_<as-of>.xlsx.
     """
     from forecaster.pipeline import promo as run_promo
-    from forecaster.report.console import RichProgress, render_promo
+    from forecaster.report.console import RichProgress, render_promo, render_quality
 
     with _user_errors():
         settings = _settings(config, data, out, as_of, lang)
         with RichProgress(Console(stderr=True)) as progress:
             result = run_promo(settings, promo, progress)
-    render_promo(Console(), result.check, result.files)
+    console = Console()
+    if result.dataset.quality.warnings:
+        render_quality(console, result.dataset.quality, warnings_only=True)
+    render_promo(console, result.check, result.files)
 
 
 @app.command("po")
@@ -315,13 +334,17 @@ def simulate(
         typer.Option(
             "--from",
             formats=["%Y-%m-%d"],
+            callback=_plannable,
             help="First review date YYYY-MM-DD. Default: --weeks weeks before the last sale.",
         ),
     ] = None,
     weeks: Annotated[
         int | None,
         typer.Option(
-            "--weeks", min=1, help="Weekly reviews to replay. Default: the config's (20)."
+            "--weeks",
+            min=1,
+            max=MAX_WEEKS,
+            help="Weekly reviews to replay. Default: the config's (20).",
         ),
     ] = None,
     backorder: Annotated[

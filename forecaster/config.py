@@ -17,22 +17,70 @@ from typing import Annotated, Any, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from forecaster.errors import ConfigError
-from forecaster.io.schema import TABLES, TableName
+from forecaster.io.schema import FIRST_DATE, LAST_DATE, MAX_DAYS, TABLES, TableName
+
+#: Longest span in weeks a setting or option may hold (MAX_DAYS in whole weeks).
+MAX_WEEKS = MAX_DAYS // 7
 
 Grade = Literal["S", "A", "B", "C"]
 Lang = Literal["en", "zh"]
 Status = Literal["active", "discontinued"]
 
-Days = Annotated[int, Field(ge=1)]
+#: A span in days (or a count of things) of at least 1; spans beyond MAX_DAYS would make
+#: arrays too large to hold, so no setting may reach them.
+Days = Annotated[int, Field(ge=1, le=MAX_DAYS)]
+DaysOrZero = Annotated[int, Field(ge=0, le=MAX_DAYS)]
+#: A span in weeks of at least 1, within MAX_DAYS days.
+Weeks = Annotated[int, Field(ge=1, le=MAX_WEEKS)]
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 MonthDay = Annotated[str, Field(pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
 
 
+def planning_date(day: date) -> date:
+    """``day`` if forecaster can plan on it (:data:`~forecaster.io.schema.FIRST_DATE` ..
+    :data:`~forecaster.io.schema.LAST_DATE`); else ``ValueError`` saying so."""
+    if not FIRST_DATE <= day <= LAST_DATE:
+        raise ValueError(
+            f"{day:%Y-%m-%d} is outside the dates forecaster plans for "
+            f"({FIRST_DATE:%Y-%m-%d} .. {LAST_DATE:%Y-%m-%d})"
+        )
+    return day
+
+
+PlanningDate = Annotated[date, AfterValidator(planning_date)]
+
+
+def month_day(text: str) -> str:
+    """``text`` if the "MM-DD" day exists in every year; else ``ValueError`` saying why.
+
+    02-29 is refused too: a festival on it would vanish three years out of four.
+
+    >>> month_day("06-18")
+    '06-18'
+    """
+    month, day = (int(part) for part in text.split("-"))
+    try:
+        date(2023, month, day)  # a common year: 02-29 does not exist
+    except ValueError:
+        leap = " (it exists only in leap years)" if (month, day) == (2, 29) else ""
+        raise ValueError(f"{text!r} is not a day of every year{leap}") from None
+    return text
+
+
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # NaN and infinity are no setting: every number must compare and add as a number.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 # --------------------------------------------------------------------------- grading rules
@@ -175,7 +223,7 @@ class OutputSettings(_Section):
 
 
 class PlanningSettings(_Section):
-    as_of: date | None = None  # planning date; None = the last sales date
+    as_of: PlanningDate | None = None  # planning date; None = the last sales date
     sales_window_days: Days = 30  # trailing window of avg_daily_sales, sell-through, movement rate
     cover_cap_days: Days = 365  # days_of_cover is capped here
 
@@ -183,7 +231,7 @@ class PlanningSettings(_Section):
 class ForecastSettings(_Section):
     history_days: Days = 728  # days of sales history the models see (104 weeks: two seasons)
     validation_origins: Days = 2  # rolling origins each model is validated on per SKU
-    validation_weeks: Days = 13  # periods held out after each origin (weeks for daily sales)
+    validation_weeks: Weeks = 13  # periods held out after each origin (weeks for daily sales)
     combine: Days = 2  # best-validated models averaged per SKU (1: the best alone)
     # mean units per period (week) below which a smooth SKU skips the statsmodels fits
     smooth_min_units: Annotated[float, Field(ge=0)] = 20.0
@@ -193,13 +241,13 @@ class ForecastSettings(_Section):
     # estimated from how much the SKUs' profiles differ beyond sampling noise)
     weekday_prior_units: Annotated[float, Field(ge=0)] | Literal["auto"] = "auto"
     workers: Annotated[int, Field(ge=0)] = 0  # processes for the statsmodels fits (0: one per core)
-    sheet_weeks: Days = 13  # weeks of forecast shown on the Forecast sheet
+    sheet_weeks: Weeks = 13  # weeks of forecast shown on the Forecast sheet
 
 
 class AlertSettings(_Section):
     overstock_cover_days: Days = 90  # OVERSTOCK when days_of_cover exceeds this
     low_sell_through: Share = 0.2  # LOW_SELL_THROUGH when sell_through_30d is below this ...
-    low_sell_through_min_age_days: Annotated[int, Field(ge=0)] = 30  # ... for stock older than this
+    low_sell_through_min_age_days: DaysOrZero = 30  # ... for stock older than this
     dead_stock_days: Days = 90  # DEAD_STOCK: stock on hand and no sale in this many days
 
 
@@ -222,7 +270,7 @@ MARKET_FESTIVALS: dict[str, dict[str, tuple[str, str]]] = {
 
 class PromotionSettings(_Section):
     baseline_days: Days = 28  # normal days each side of a past promotion that set its baseline
-    guard_days: Annotated[int, Field(ge=0)] = 7  # days next to any promotion that are not normal
+    guard_days: DaysOrZero = 7  # days next to any promotion that are not normal
     # expected promotion units at which a SKU's own uplift weighs as much as its category's
     uplift_prior_units: Annotated[float, Field(ge=0)] = 30.0
     # the market whose shopping festivals recur every year (MARKET_FESTIVALS)
@@ -230,6 +278,19 @@ class PromotionSettings(_Section):
     # the recurring festivals instead of the market's ("MM-DD" first and last day), added to
     # the promotions table for each year it has no promotion of that name; None: the market's
     recurring: dict[str, tuple[MonthDay, MonthDay]] | None = None
+
+    @field_validator("recurring")
+    @classmethod
+    def _real_days(
+        cls, recurring: dict[str, tuple[str, str]] | None
+    ) -> dict[str, tuple[str, str]] | None:
+        for name, days in (recurring or {}).items():
+            for which, text in zip(("first", "last"), days, strict=True):
+                try:
+                    month_day(text)
+                except ValueError as exc:
+                    raise ValueError(f"festival {name!r}, {which} day: {exc}") from None
+        return recurring
 
     @property
     def festivals(self) -> dict[str, tuple[str, str]]:
@@ -291,7 +352,7 @@ class ReplenishmentSettings(_Section):
     max_cover_days: Days = 180  # flag an order whose resulting cover exceeds this
     # intermittent and lumpy units: days of forecast origins whose errors over the
     # protection period give its distribution (0: the normal model for every unit)
-    error_window_days: Annotated[int, Field(ge=0)] = 365
+    error_window_days: DaysOrZero = 365
     # "class": safety stock placed where it serves most within each ABC class, the class
     # meeting its target; "sku": every SKU meets its own class's target
     allocation: Literal["class", "sku"] = "class"
@@ -434,13 +495,13 @@ def _default_rule_safety_days() -> tuple[int, ...]:
 
 
 class SimulationSettings(_Section):
-    weeks: Days = 20  # weekly reviews replayed by ``forecaster simulate``
+    weeks: Weeks = 20  # weekly reviews replayed by ``forecaster simulate``
     # demand that finds no stock: "lost" (the customer buys elsewhere) or "backorder"
     unmet_demand: Literal["lost", "backorder"] = "lost"
     # the reference rule: order up to the trailing average of this many days ...
     rule_window_days: Days = 28
     # ... times (lead + review + k) days, for each safety cover k in days
-    rule_safety_days: tuple[Annotated[int, Field(ge=0)], ...] = Field(
+    rule_safety_days: tuple[DaysOrZero, ...] = Field(
         default_factory=_default_rule_safety_days, min_length=1
     )
     seed: Annotated[int, Field(ge=0)] = 0  # draws of the lead-time spread, shared by all policies
@@ -448,7 +509,7 @@ class SimulationSettings(_Section):
     # most of a plan's time); the reviews in between validate, choose and refit every other
     # model on the data up to the review and forecast ETS and Theta from their fitted states
     # (forecaster.models.rolling). 1: estimate them at every review
-    refit_weeks: Days = 8
+    refit_weeks: Weeks = 8
 
 
 class Settings(_Section):
@@ -475,19 +536,31 @@ class Settings(_Section):
         lang: Lang | None = None,
         budget: float | None = None,
     ) -> Settings:
-        """Return a copy with command-line values replacing the file's."""
+        """Return a copy with command-line values replacing the file's.
+
+        The values are validated as the file's are (a budget must be a finite number, an
+        as-of date within the dates forecaster plans for).
+
+        Raises
+        ------
+        ConfigError
+            Naming the setting and what is wrong with the value.
+        """
+        changes: dict[str, dict[str, object]] = {
+            "replenishment": {"budget": budget},
+            "data": {"dir": data_dir},
+            "output": {"dir": out_dir, "lang": lang},
+            "planning": {"as_of": as_of},
+        }
         update: dict[str, BaseModel] = {}
-        if budget is not None:
-            update["replenishment"] = self.replenishment.model_copy(update={"budget": budget})
-        if data_dir is not None:
-            update["data"] = self.data.model_copy(update={"dir": data_dir})
-        if out_dir is not None or lang is not None:
-            out = {"dir": out_dir, "lang": lang}
-            update["output"] = self.output.model_copy(
-                update={k: v for k, v in out.items() if v is not None}
-            )
-        if as_of is not None:
-            update["planning"] = self.planning.model_copy(update={"as_of": as_of})
+        for name, values in changes.items():
+            given = {key: value for key, value in values.items() if value is not None}
+            if given:
+                section: BaseModel = getattr(self, name)
+                try:
+                    update[name] = type(section).model_validate(section.model_dump() | given)
+                except ValidationError as exc:
+                    raise ConfigError(f"{name}.{_describe(exc)}") from exc
         return self.model_copy(update=update)
 
 

@@ -74,6 +74,22 @@ class OutputError(ForecasterError):
     """An output file or folder cannot be written."""
 
 
+class PlanError(ForecasterError):
+    """A number of the plan is NaN or infinite; nothing is written.
+
+    The input bounds (:mod:`forecaster.io.schema`) should make this impossible;
+    if it happens, ``problems`` lists each ``table.column`` with the SKUs concerned.
+    """
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = list(problems)
+        lines = "\n".join(f"  - {p}" for p in self.problems)
+        super().__init__(
+            "the plan holds numbers that are not finite (NaN or infinity), so nothing is "
+            f"written; check the inputs of these SKUs:\n{lines}"
+        )
+
+
 def describe_rows(rows: Sequence[int], values: Sequence[object] = ()) -> str:
     """Describe offending rows: ``row 3 ('x')`` or ``rows 3 ('x'), 7 ('y') and 4 more``."""
     shown = []

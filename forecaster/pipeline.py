@@ -7,7 +7,7 @@ files appear together, or none does).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,18 +15,19 @@ import numpy as np
 import pandas as pd
 
 from forecaster.config import Lang, Settings
-from forecaster.errors import ConfigError
+from forecaster.errors import ConfigError, PlanError
 from forecaster.glossary import say
 from forecaster.inventory.abc import abc_classes
 from forecaster.inventory.assessment import assess_inventory, lifecycle_stages
 from forecaster.inventory.budget import fit_budget
 from forecaster.inventory.flags import below_minimum, promotions_ahead
 from forecaster.inventory.minimum_order import top_up_to_minimum
+from forecaster.inventory.plausibility import ORDER_TO_YEAR_SALES, YEAR_DAYS, oversized_orders
 from forecaster.inventory.promo_check import PromoCheck, promo_check
 from forecaster.inventory.replenishment import replenish, supplier_orders
 from forecaster.io.dataset import Dataset, load_dataset, load_sales_file
-from forecaster.io.quality import QualityReport
-from forecaster.io.schema import TABLES
+from forecaster.io.quality import QualityReport, examples
+from forecaster.io.schema import MAX_DAYS, TABLES
 from forecaster.models.backtest import Backtest, backtest
 from forecaster.models.engine import forecast_table, forecast_units
 from forecaster.models.forecast import Forecast
@@ -122,7 +123,13 @@ def plan_dataset(
 ) -> Plan:
     """Every planning stage after loading: forecast, health, replenishment.
 
-    ``engine`` forecasts the units (default: a full fit of the engine).
+    ``engine`` forecasts the units (default: a full fit of the engine). Orders far beyond
+    a unit's year of sales are warned about on ``quality``.
+
+    Raises
+    ------
+    PlanError
+        A number of the orders or the forecast is not finite (:func:`check_plan_numbers`).
     """
     progress = progress or Silent()
     with progress.stage("Forecasting demand", total=1) as advance:
@@ -138,7 +145,9 @@ def plan_dataset(
         lines, totals = _replenishment(ds, units, forecast, stage, settings)
         advance(1)
 
-    return Plan(
+    quality = forecast_notes(ds.quality, forecast, units, settings.promotions)
+    _note_oversized_orders(quality, lines, units, ds)
+    result = Plan(
         settings,
         ds,
         units,
@@ -149,8 +158,81 @@ def plan_dataset(
         assessment.slow_movers,
         lines,
         totals,
-        forecast_notes(ds.quality, forecast, units, settings.promotions),
+        quality,
     )
+    check_plan_numbers(result)
+    return result
+
+
+def _note_oversized_orders(
+    quality: QualityReport, lines: pd.DataFrame, units: pd.DataFrame, ds: Dataset
+) -> None:
+    """Warn about suggested orders beyond a few years' sales
+    (:mod:`forecaster.inventory.plausibility`)."""
+    oversized, unchecked = oversized_orders(lines, units, ds.sales, ds.as_of)
+    if oversized.empty:
+        return
+    where = oversized["sku"] + np.where(
+        oversized["warehouse"] != "", " @ " + oversized["warehouse"], ""
+    )
+    shorter = (
+        f"; {unchecked} ordered SKU(s) with under a year of sales are not checked"
+        if unchecked
+        else ""
+    )
+    quality.add(
+        "warning",
+        ds.sources.get("skus", ""),
+        "order_beyond_sales",
+        len(oversized),
+        f"suggested order above {ORDER_TO_YEAR_SALES:g} times the units sold in the last "
+        f"{YEAR_DAYS} days: check the lead time, the stock and the sales export{shorter}",
+        sample=[
+            f"{w} (order {o:,.0f}, sold {y:,.0f})"
+            for w, o, y in zip(
+                where, oversized["suggested_order"], oversized["year_sales"], strict=True
+            )
+        ],
+    )
+
+
+def check_plan_numbers(plan: Plan) -> None:
+    """The invariant checked before anything is written: every number of the order lines,
+    the supplier totals and the forecast is finite.
+
+    Raises
+    ------
+    PlanError
+        Naming each ``table.column`` holding NaN or infinity and its SKUs (or suppliers).
+    """
+    lines, totals, forecast = plan.replenishment, plan.supplier_orders, plan.forecast
+    problems = [
+        *_non_finite("replenishment", _numbers(lines), lines["sku"]),
+        *_non_finite("supplier_orders", _numbers(totals), totals["supplier"]),
+        *_non_finite(
+            "forecast", {"mean": forecast.mean, "variance": forecast.cum_var}, plan.units["sku"]
+        ),
+    ]
+    if problems:
+        raise PlanError(problems)
+
+
+def _numbers(frame: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Every numeric column of ``frame`` as floats."""
+    return {c: frame[c].to_numpy(dtype=float) for c in frame.select_dtypes("number").columns}
+
+
+def _non_finite(what: str, columns: Mapping[str, np.ndarray], keys: pd.Series) -> list[str]:
+    """``what.column: key, key, …`` for each column (or matrix, one row per key) holding
+    NaN or infinity."""
+    found = []
+    for name, values in columns.items():
+        bad = ~np.isfinite(values)
+        if bad.ndim > 1:
+            bad = bad.any(axis=tuple(range(1, bad.ndim)))
+        if bad.any():
+            found.append(f"{what}.{name}: {examples(keys.to_numpy()[bad], int(bad.sum()))}")
+    return found
 
 
 @dataclass(frozen=True)
@@ -267,6 +349,7 @@ def forecast_file(
 
     ``cutoff`` defaults to the last sales date; later sales are not used.
     """
+    check_horizon(horizon, freq)
     daily, _ = load_sales_file(sales, settings)
     first, last = daily["date"].min(), daily["date"].max()
     cutoff = last if cutoff is None else cutoff
@@ -276,6 +359,21 @@ def forecast_file(
     with OutputStage(out.parent) as stage:
         table.to_csv(stage.path(out.name), index=False, float_format="%.4f", date_format="%Y-%m-%d")
     return table
+
+
+#: Days a period of each frequency spans at most.
+_PERIOD_DAYS: dict[str, int] = {"D": 1, "W": 7, "M": 31}
+
+
+def check_horizon(horizon: int, freq: Freq) -> None:
+    """Refuse a horizon beyond :data:`~forecaster.io.schema.MAX_DAYS` days: its dates would
+    run past the calendar forecaster plans on (and its arrays past memory)."""
+    days = horizon * _PERIOD_DAYS[freq]
+    if days > MAX_DAYS:
+        raise ConfigError(
+            f"--horizon {horizon} at --freq {freq} spans up to {days:,} days, more than the "
+            f"{MAX_DAYS:,} forecaster forecasts; choose a shorter horizon"
+        )
 
 
 def backtest_file(
@@ -292,6 +390,7 @@ def backtest_file(
     With ``out`` it writes the metrics CSV there and one row per SKU beside it
     (``<name>_skus.csv``, :data:`forecaster.models.backtest.SKU_COLUMNS`), both or neither.
     """
+    check_horizon(horizon, freq)
     daily, _ = load_sales_file(sales, settings)
     result = backtest(daily, horizon, folds, freq, settings)
     if out is not None:
@@ -323,9 +422,17 @@ def promo(settings: Settings, name: str, progress: Progress | None = None) -> Pr
     with progress.stage(f"Checking stock for {name}", total=1) as advance:
         check = promo_check(ds, planning_units(ds), settings, name)
         advance(1)
+    # The invariant of a plan (check_plan_numbers): the cover after the promotion may be
+    # NaN (no stock, nothing inbound, no demand), the quantities and values may not.
+    numbers = _numbers(check.table.drop(columns="cover_after_days"))
+    problems = _non_finite("promo_check", numbers, check.table["sku"])
+    if problems:
+        raise PlanError(problems)
     with OutputStage(Path(settings.output.dir)) as stage:
         path = stage.path(promo_workbook_name(name, ds.as_of))
-        write_promo_workbook(check, ds.as_of, ds.per_warehouse, path, settings.output.lang)
+        write_promo_workbook(
+            check, ds.as_of, ds.per_warehouse, ds.quality, path, settings.output.lang
+        )
         files = stage.commit()
     return PromoResult(ds, check, files)
 

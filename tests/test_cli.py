@@ -333,7 +333,7 @@ def test_promo_check_on_the_sample_shop(sample_shop: Path) -> None:
     assert result.exit_code == 0, result.output
     path = sample_shop / "out" / "promo_1111_2026-10-18.xlsx"
     wb = load_workbook(path, read_only=True)
-    assert wb.sheetnames == ["Summary", "Promo check"]
+    assert wb.sheetnames == ["Summary", "Promo check", "Data quality"]
     rows = list(wb["Promo check"].iter_rows(values_only=True))
     lines = [dict(zip(rows[0], row, strict=True)) for row in rows[1:] if row[0] != "Total"]
     assert {line["Status"] for line in lines} == {"OK", "ORDER NOW", "TOO LATE"}

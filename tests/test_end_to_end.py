@@ -174,7 +174,10 @@ def live_cells(ws: Worksheet, sku: str) -> tuple[str, str]:
         return f"{get_column_letter(headers.index(name) + 1)}{row}"
 
     final, pack, cost = at("Final order"), at("Case pack"), at("Unit cost")
-    return f'=IF(ISNUMBER({final}),{final}/MAX({pack},1),"")', f"=IF(ISNUMBER({final}),{final}*{cost},0)"
+    return (
+        f'=IF(ISNUMBER({final}),{final}/MAX({pack},1),"")',
+        f"=IF(ISNUMBER({final}),{final}*{cost},0)",
+    )
 
 
 def test_replenishment_numbers(result: Path) -> None:
@@ -187,7 +190,12 @@ def test_replenishment_numbers(result: Path) -> None:
     assert (a["ABC class"], a["Fill-rate target"]) == ("A", 0.98)
     assert a["Safety stock"] == pytest.approx(8.348, abs=0.01)
     assert a["Order-up-to"] == pytest.approx(78.35, abs=0.01)
-    assert (a["Suggested order"], a["Final order"], a["Case pack"], a["Unit cost"]) == (108, 108, 12, 4)
+    assert (a["Suggested order"], a["Final order"], a["Case pack"], a["Unit cost"]) == (
+        108,
+        108,
+        12,
+        4,
+    )
     assert (a["Cases"], a["Order value"]) == live_cells(ws, "A")  # 9 cases, 432
     assert "topped up by 48 to reach S1's minimum order value 1,000" in str(a["Why"])
     assert a["Order by"] == datetime(2026, 3, 28)
@@ -197,7 +205,12 @@ def test_replenishment_numbers(result: Path) -> None:
     assert (d["ABC class"], d["Fill-rate target"]) == ("B", 0.95)
     assert d["Safety stock"] == pytest.approx(3.943, abs=0.01)
     assert "safety 4 → expected fill 95.0% (class B target 95%)" in str(d["Why"])
-    assert (d["Suggested order"], d["Final order"], d["Case pack"], d["Unit cost"]) == (72, 72, 6, 8)
+    assert (d["Suggested order"], d["Final order"], d["Case pack"], d["Unit cost"]) == (
+        72,
+        72,
+        6,
+        8,
+    )
     assert (d["Cases"], d["Order value"]) == live_cells(ws, "D")  # 12 cases, 576
     assert "→ 6 cases of 6 = 36; topped up by 36 to reach S1's minimum" in str(d["Why"])
 

@@ -231,19 +231,24 @@ def test_safe_filename_examples(name: str, expected: str) -> None:
     assert safe_filename(name) == expected
 
 
-def test_safe_filename_length() -> None:
-    assert safe_filename("x" * 200) == "x" * 80
-    assert safe_filename("供" * 200, max_length=10) == "供" * 10
-    assert safe_filename("ab.cd", max_length=3) == "ab"
+def test_safe_filename_length_is_counted_in_bytes() -> None:
+    """A cut name keeps whole characters and ends in ~ and a hash of the whole name."""
+    long = safe_filename("x" * 200)
+    assert len(long.encode()) == 120 and long.startswith("x" * 111 + "~")
+    chinese = safe_filename("供" * 200, max_bytes=20)
+    assert chinese.startswith("供" * 3 + "~") and len(chinese.encode()) == 18
+    assert safe_filename("ab.cd", max_bytes=3) == "ab"
+    assert safe_filename("供" * 30) == "供" * 30  # 90 bytes: fits
     with pytest.raises(ValueError):
-        safe_filename("x", max_length=0)
+        safe_filename("x", max_bytes=0)
 
 
 def test_unique_names() -> None:
     assert unique_names(["A/B", "A:B", "a b", "A/B"]) == ["A_B", "A_B_2", "a_b_3", "A_B"]
     assert unique_names(["Acme", "Beta"]) == ["Acme", "Beta"]
     assert unique_names(["x", ".x", "x_2"]) == ["x", "x_3", "x_2"]
-    assert unique_names(["a" * 100, "a" * 100 + "!"]) == ["a" * 80, "a" * 78 + "_2"]
+    first, second = unique_names(["a" * 200, "a" * 200 + "!"])
+    assert first != second and first[:100] == second[:100] == "a" * 100
 
 
 NAME_SETTINGS = settings(
@@ -252,11 +257,11 @@ NAME_SETTINGS = settings(
 
 
 @NAME_SETTINGS
-@given(name=st.text(max_size=120), max_length=st.integers(min_value=1, max_value=100))
-def test_safe_filename_stays_in_the_folder(tmp_path: Path, name: str, max_length: int) -> None:
-    result = safe_filename(name, max_length=max_length)
+@given(name=st.text(max_size=120), max_bytes=st.integers(min_value=1, max_value=100))
+def test_safe_filename_stays_in_the_folder(tmp_path: Path, name: str, max_bytes: int) -> None:
+    result = safe_filename(name, max_bytes=max_bytes)
     assert result
-    assert len(result) <= max_length
+    assert len(result.encode()) <= max_bytes
     assert not result.startswith(".")
     assert not any(char in result for char in '/\\:*?"<>|\x00')
     assert (tmp_path / result).resolve().parent == tmp_path.resolve()

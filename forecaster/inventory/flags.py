@@ -63,6 +63,5 @@ def promotions_ahead(
         for i in np.flatnonzero(covered):
             if one["name"].iloc[0] not in names[i]:
                 names[i].append(str(one["name"].iloc[0]))
-    for i, found in enumerate(names):
-        out[i] = ", ".join(found)
+    out[:] = [", ".join(found) for found in names]
     return out

@@ -207,7 +207,10 @@ def promo_check(ds: Dataset, units: pd.DataFrame, settings: Settings, name: str)
         }
     )
     active = (units["status"] == "active").to_numpy()
-    table = table[in_scope & active].reset_index(drop=True)
+    covered = in_scope & active
+    if not covered.any():
+        raise InvalidInput([_covers_nothing(ds, target, name)])
+    table = table[covered].reset_index(drop=True)
     order_rank = table["status"].map({"TOO LATE": 0, "ORDER NOW": 1, "OK": 2})
     table = (
         table.assign(_rank=order_rank)
@@ -216,6 +219,25 @@ def promo_check(ds: Dataset, units: pd.DataFrame, settings: Settings, name: str)
         .reset_index(drop=True)
     )
     return PromoCheck(name, start, end, table[COLUMNS])
+
+
+def _covers_nothing(ds: Dataset, target: pd.DataFrame, name: str) -> InputError:
+    """The error for a promotion whose rows cover no active SKU: say what limits them."""
+    file = ds.sources.get("promotions", "promotions.csv")
+    limits = [
+        f"{label} {', '.join(repr(v) for v in sorted(set(target[column]) - {''}))}"
+        for column, label in (("sku", "SKU"), ("category", "category"))
+        if (target[column] != "").any()
+    ]
+    column = "sku" if (target["sku"] != "").any() else "category"
+    scope = f"it is limited to {' and '.join(limits)}" if limits else "every SKU is discontinued"
+    return InputError(
+        file,
+        f"promotion {name!r} from {target['start'].iloc[0]:%Y-%m-%d} covers no active SKU of "
+        f"{ds.sources.get('skus', 'skus.csv')}: {scope}",
+        column=column,
+        hint="Correct the SKU or category of the promotion rows, or add the SKUs to the master",
+    )
 
 
 def shortfall_by_supplier(check: PromoCheck) -> pd.DataFrame:

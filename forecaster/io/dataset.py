@@ -18,6 +18,8 @@ Decisions made here (each reported on the data-quality sheet when it applies):
   the next day (before it: reported as overdue).
 * **Unknown SKUs** -- rows for SKUs missing from ``skus`` cannot be planned
   (no supplier, cost or lead time); they are left out and reported.
+* **Promotion scope** -- a promotion row limited to a SKU or a category that
+  ``skus`` does not hold covers nothing; it is kept and reported.
 """
 
 from __future__ import annotations
@@ -228,7 +230,7 @@ def _assemble(
     )
     receipts = _receipts(tables.get("receipts"), frames.get("receipts"), as_of, known, report)
     suppliers = _suppliers(tables.get("suppliers"), frames.get("suppliers"), skus, settings, report)
-    promotions = frames.get("promotions", _empty("promotions")).drop(columns=ROW)
+    promotions = _promotions(tables.get("promotions"), frames.get("promotions"), skus, report)
 
     # isin with the distinct values: pandas' Arrow-string isin walks its argument in Python.
     sold = skus["sku"].isin(sales["sku"].unique())
@@ -480,6 +482,34 @@ def _receipts(
     frame = _drop_after(table, frame, as_of, report, "note", "receipts")
     frame = frame[frame["sku"].isin(known) & (frame["qty"] > 0)]
     return frame[columns].sort_values(["sku", "warehouse", "date"]).reset_index(drop=True)
+
+
+def _promotions(
+    table: ParsedTable | None,
+    frame: pd.DataFrame | None,
+    skus: pd.DataFrame,
+    report: QualityReport,
+) -> pd.DataFrame:
+    """The promotions, with a warning for rows limited to a SKU or a category that the
+    SKU master does not hold: such a row covers nothing (kept, it does no harm)."""
+    if table is None or frame is None:
+        return _empty("promotions").drop(columns=ROW)
+    for column, known in (("sku", skus["sku"]), ("category", skus["category"])):
+        scope = frame[column]
+        unknown = ((scope != "") & ~scope.isin(known.unique())).to_numpy()
+        if unknown.any():
+            pairs = frame[unknown].drop_duplicates(["name", column])
+            report.add(
+                "warning",
+                table.file,
+                f"promotion_unknown_{column}",
+                int(unknown.sum()),
+                f"promotion rows limited to a {'SKU' if column == 'sku' else 'category'} "
+                "missing from the SKU master: they cover nothing",
+                column=table.header(column),
+                sample=[f"{n}: {v}" for n, v in zip(pairs["name"], pairs[column], strict=True)],
+            )
+    return frame.drop(columns=ROW)
 
 
 def _suppliers(

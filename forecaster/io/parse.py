@@ -13,10 +13,13 @@ import re
 import numpy as np
 import pandas as pd
 
+from forecaster.io.schema import FIRST_DATE, LAST_DATE
+
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
 _CURRENCY = re.compile(r"^[¥￥$]\s*")
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _SERIAL = re.compile(r"^\d{5}(\.\d+)?$")
+_FIRST, _LAST = pd.Timestamp(FIRST_DATE), pd.Timestamp(LAST_DATE)
 
 
 def to_text(values: pd.Series) -> pd.Series:
@@ -73,38 +76,48 @@ def to_number(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     return parsed, bad
 
 
-def to_date(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """Parse calendar dates (the time of day is dropped).
+def to_date(values: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+    """Parse calendar dates (the time of day is dropped), bounded to the dates forecaster plans.
 
     Accepted: ISO ``2024-03-05`` (with or without a time), ``2024/3/5``,
     ``2024.03.05``, ``20240305``, ``2024年3月5日``, Excel serial day numbers
     (``45356``) and typed date cells. Day-first or month-first dates such as
-    ``05/03/2024`` are ambiguous and rejected.
+    ``05/03/2024`` are ambiguous and rejected. Dates before
+    :data:`~forecaster.io.schema.FIRST_DATE` or after
+    :data:`~forecaster.io.schema.LAST_DATE` (the ERP placeholders 0001-01-01,
+    1900-01-01, 9999-12-31 for "no date") are marked ``outside``.
 
     Returns
     -------
     parsed
-        ``datetime64[ns]`` values at midnight, NaT where blank or bad.
+        ``datetime64[ns]`` values at midnight, NaT where blank, bad or outside.
     bad
         True where the cell holds something that is not such a date.
+    outside
+        True where the cell holds a date outside ``FIRST_DATE .. LAST_DATE``.
     """
     blank = blank_mask(values)
     if pd.api.types.is_datetime64_any_dtype(values):
-        parsed = pd.Series(values)
-        if getattr(parsed.dt, "tz", None) is not None:
-            parsed = parsed.dt.tz_localize(None)
-        return parsed.dt.normalize().astype("datetime64[ns]"), np.zeros(len(values), dtype=bool)
-    # Dates repeat a lot (one per day across thousands of SKUs): parse each distinct value once.
-    codes, uniques = pd.factorize(values.astype("string").str.strip(), use_na_sentinel=True)
-    parsed_uniques = _parse_date_strings(pd.Series(uniques, dtype="string"))
-    taken = parsed_uniques.to_numpy()[np.where(codes >= 0, codes, 0)]
-    parsed = pd.Series(taken, index=values.index, dtype="datetime64[ns]")
-    parsed[codes < 0] = pd.NaT
-    bad = parsed.isna().to_numpy() & ~blank
-    return parsed, bad
+        typed = pd.Series(values)
+        if getattr(typed.dt, "tz", None) is not None:
+            typed = typed.dt.tz_localize(None)
+        wide = typed.dt.normalize().astype("datetime64[s]")
+    else:
+        # Dates repeat a lot (one per day across thousands of SKUs): parse each distinct value once.
+        codes, uniques = pd.factorize(values.astype("string").str.strip(), use_na_sentinel=True)
+        parsed_uniques = _parse_date_strings(pd.Series(uniques, dtype="string"))
+        taken = parsed_uniques.to_numpy()[np.where(codes >= 0, codes, 0)]
+        wide = pd.Series(taken, index=values.index, dtype="datetime64[s]")
+        wide[codes < 0] = pd.NaT
+    found = wide.notna().to_numpy()
+    bad = ~found & ~blank
+    outside = found & ~wide.between(_FIRST, _LAST).to_numpy()
+    parsed = wide.where(~outside).astype("datetime64[ns]")
+    return parsed, bad, outside
 
 
 def _parse_date_strings(text: pd.Series) -> pd.Series:
+    """Dates of distinct date strings, at a resolution of seconds (any year, NaT where none)."""
     cleaned = (
         text.str.replace(r"\s*[年月]\s*", "-", regex=True)
         .str.replace(r"\s*日", "", regex=True)
@@ -114,7 +127,7 @@ def _parse_date_strings(text: pd.Series) -> pd.Series:
             r"(\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(?:Z|[+-]\d{2}:?\d{2})$", r"\1", regex=True
         )
     )
-    parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[s]")
     serial = cleaned.str.match(_SERIAL).fillna(False).astype(bool)
     if serial.any():
         days = pd.to_numeric(cleaned[serial], errors="coerce")
@@ -122,5 +135,5 @@ def _parse_date_strings(text: pd.Series) -> pd.Series:
     rest = ~serial
     if rest.any():
         as_dates = pd.to_datetime(cleaned[rest], format="ISO8601", errors="coerce")
-        parsed[rest] = as_dates.dt.normalize().to_numpy()
+        parsed[rest] = as_dates.dt.normalize().astype("datetime64[s]").to_numpy()
     return parsed

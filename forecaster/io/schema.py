@@ -11,12 +11,31 @@ the first data row is row 2.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from datetime import date
+from typing import Final, Literal
 
 TableName = Literal[
     "sales", "inventory", "skus", "purchase_orders", "receipts", "suppliers", "promotions"
 ]
 ColumnKind = Literal["text", "number", "date"]
+
+# Bounds of what a cell may hold. A number beyond its bound is no real quantity (an
+# export glitch, a unit mix-up, an overflowing formula) and stops the run; it would
+# otherwise overflow the sums behind the forecast and reach the plan as NaN.
+
+#: Largest number of units a cell may hold (a sales line, stock, an open PO, MOQ, case pack).
+MAX_UNITS: Final = 1e9
+#: Largest amount of money a cell may hold (a unit cost or price, a minimum order value).
+MAX_MONEY: Final = 1e9
+#: Longest span in days a cell may hold (a lead time, a review period, a return window).
+MAX_DAYS: Final = 10_000
+#: Largest promotion uplift (multiplier of normal daily demand).
+MAX_UPLIFT: Final = 1_000
+#: Earliest and latest date forecaster reads or plans for. Dates outside are ERP
+#: placeholders for "no date" (0001-01-01, 1900-01-01, 9999-12-31) or typing errors: in an
+#: optional column they read as blank, with a warning; in a required column they stop the run.
+FIRST_DATE: Final = date(1990, 1, 1)
+LAST_DATE: Final = date(2100, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -34,6 +53,9 @@ class ColumnSpec:
     minimum
         Smallest allowed value of a number column (inclusive); smaller values
         stop the run. ``None``: any value.
+    maximum
+        Largest allowed magnitude of a number column (``abs(value) <= maximum``);
+        larger values stop the run. Every number column has one (:data:`MAX_UNITS` ...).
     default
         Value used for a blank cell or an absent optional column.
     description
@@ -46,6 +68,7 @@ class ColumnSpec:
     description: str
     minimum: float | None = None
     default: object = None
+    maximum: float | None = None
 
 
 @dataclass(frozen=True)
@@ -71,8 +94,9 @@ def _c(
     required: bool = False,
     minimum: float | None = None,
     default: object = None,
+    maximum: float | None = None,
 ) -> ColumnSpec:
-    return ColumnSpec(name, kind, required, description, minimum, default)
+    return ColumnSpec(name, kind, required, description, minimum, default, maximum)
 
 
 SKU = _c("sku", "text", "SKU code (kept as text: leading zeros survive)", required=True)
@@ -86,9 +110,15 @@ TABLES: dict[TableName, TableSpec] = {
             (
                 SKU,
                 _c("date", "date", "sales date", required=True),
-                _c("qty", "number", "units sold; negative = returns", required=True),
+                _c(
+                    "qty",
+                    "number",
+                    "units sold; negative = returns",
+                    required=True,
+                    maximum=MAX_UNITS,
+                ),
                 WAREHOUSE,
-                _c("price", "number", "unit selling price", minimum=0),
+                _c("price", "number", "unit selling price", minimum=0, maximum=MAX_MONEY),
                 _c("order_id", "text", "order number (order-line exports)", default=""),
             ),
             required=True,
@@ -99,7 +129,7 @@ TABLES: dict[TableName, TableSpec] = {
             "inventory",
             (
                 SKU,
-                _c("on_hand", "number", "units in stock", required=True),
+                _c("on_hand", "number", "units in stock", required=True, maximum=MAX_UNITS),
                 WAREHOUSE,
                 _c(
                     "allocated",
@@ -107,6 +137,7 @@ TABLES: dict[TableName, TableSpec] = {
                     "units reserved for unshipped orders",
                     minimum=0,
                     default=0.0,
+                    maximum=MAX_UNITS,
                 ),
                 _c("last_receipt_date", "date", "date of the last goods receipt"),
             ),
@@ -119,14 +150,29 @@ TABLES: dict[TableName, TableSpec] = {
             (
                 SKU,
                 _c("supplier", "text", "supplier code", required=True),
-                _c("unit_cost", "number", "purchase cost per unit", required=True, minimum=0),
-                _c("unit_price", "number", "selling price per unit", required=True, minimum=0),
+                _c(
+                    "unit_cost",
+                    "number",
+                    "purchase cost per unit",
+                    required=True,
+                    minimum=0,
+                    maximum=MAX_MONEY,
+                ),
+                _c(
+                    "unit_price",
+                    "number",
+                    "selling price per unit",
+                    required=True,
+                    minimum=0,
+                    maximum=MAX_MONEY,
+                ),
                 _c(
                     "lead_time_days",
                     "number",
                     "days from order to arrival",
                     required=True,
                     minimum=0,
+                    maximum=MAX_DAYS,
                 ),
                 _c("name", "text", "product name", default=""),
                 _c("category", "text", "product category", default=""),
@@ -136,14 +182,23 @@ TABLES: dict[TableName, TableSpec] = {
                     "standard deviation of the lead time, days",
                     minimum=0,
                     default=0.0,
+                    maximum=MAX_DAYS,
                 ),
-                _c("moq", "number", "minimum order quantity, units", minimum=0, default=0.0),
+                _c(
+                    "moq",
+                    "number",
+                    "minimum order quantity, units",
+                    minimum=0,
+                    default=0.0,
+                    maximum=MAX_UNITS,
+                ),
                 _c(
                     "case_pack",
                     "number",
                     "units per case; orders are whole cases (0 or blank: 1)",
                     minimum=0,
                     default=1.0,
+                    maximum=MAX_UNITS,
                 ),
                 _c("status", "text", "active or discontinued", default="active"),
                 _c("launch_date", "date", "date the SKU went on sale"),
@@ -156,7 +211,14 @@ TABLES: dict[TableName, TableSpec] = {
             "purchase_orders",
             (
                 SKU,
-                _c("qty", "number", "units still to arrive", required=True, minimum=0),
+                _c(
+                    "qty",
+                    "number",
+                    "units still to arrive",
+                    required=True,
+                    minimum=0,
+                    maximum=MAX_UNITS,
+                ),
                 _c("eta", "date", "expected arrival date", required=True),
                 WAREHOUSE,
                 _c("po_id", "text", "purchase-order number", default=""),
@@ -170,7 +232,14 @@ TABLES: dict[TableName, TableSpec] = {
             (
                 SKU,
                 _c("date", "date", "receipt date", required=True),
-                _c("qty", "number", "units received", required=True, minimum=0),
+                _c(
+                    "qty",
+                    "number",
+                    "units received",
+                    required=True,
+                    minimum=0,
+                    maximum=MAX_UNITS,
+                ),
                 WAREHOUSE,
             ),
             required=False,
@@ -187,6 +256,7 @@ TABLES: dict[TableName, TableSpec] = {
                     "number",
                     "days between two orders to this supplier",
                     minimum=1,
+                    maximum=MAX_DAYS,
                 ),
                 _c(
                     "min_order_value",
@@ -194,6 +264,7 @@ TABLES: dict[TableName, TableSpec] = {
                     "smallest order value the supplier accepts",
                     minimum=0,
                     default=0.0,
+                    maximum=MAX_MONEY,
                 ),
                 _c("contact", "text", "contact person, phone or e-mail", default=""),
                 _c(
@@ -203,6 +274,7 @@ TABLES: dict[TableName, TableSpec] = {
                     "(0 or blank: no returns)",
                     minimum=0,
                     default=0.0,
+                    maximum=MAX_DAYS,
                 ),
             ),
             required=False,
@@ -220,6 +292,7 @@ TABLES: dict[TableName, TableSpec] = {
                     "number",
                     "multiplier of normal daily demand (3.0 = three times)",
                     minimum=0,
+                    maximum=MAX_UPLIFT,
                 ),
                 _c("category", "text", "limit the promotion to this category", default=""),
                 _c("sku", "text", "limit the promotion to this SKU", default=""),

@@ -6,15 +6,20 @@ problems the run can work around go to the :class:`QualityReport`.
 
 Stops the run:
     a blank cell in a required column; text in a number column; a date that
-    cannot be read; a value below the column's minimum (negative lead time,
-    MOQ, case pack, cost …); an unknown SKU status; a SKU (or supplier) listed
-    twice with different values; a promotion that ends before it starts.
+    cannot be read; a date outside ``FIRST_DATE .. LAST_DATE`` in a required
+    column; a value below the column's minimum (negative lead time, MOQ, case
+    pack, cost …) or beyond its largest magnitude (:data:`~forecaster.io.schema.MAX_UNITS`
+    and the other bounds); an unknown SKU status; a SKU, supplier or promotion
+    (name, start and scope) listed twice with different values; a promotion
+    that ends before it starts.
 
 Reported and worked around:
     identical duplicate rows in master tables and in id-carrying tables
     (dropped); identical rows elsewhere (kept: order lines and stock locations
     are summed); returns (negative sales, netted); case pack 0 (read as 1);
-    selling price at or below cost.
+    selling price at or below cost; a lead time beyond :data:`LONG_LEAD_DAYS`;
+    a date outside ``FIRST_DATE .. LAST_DATE`` in an optional column (read as
+    blank: ERP placeholders such as 0001-01-01 and 9999-12-31 mean "no date").
 """
 
 from __future__ import annotations
@@ -29,11 +34,15 @@ from forecaster.config import ColumnSettings
 from forecaster.errors import InputError
 from forecaster.io.files import RawTable
 from forecaster.io.parse import to_date, to_number, to_text
-from forecaster.io.quality import QualityReport
-from forecaster.io.schema import ColumnSpec, TableName
+from forecaster.io.quality import EXAMPLES_SHOWN, QualityReport
+from forecaster.io.schema import FIRST_DATE, LAST_DATE, ColumnSpec, TableName
 
 #: Internal column holding each row's number as the user sees it in the file.
 ROW = "_row"
+
+#: A lead time longer than this many days (a year) is warned about: plausible for few
+#: goods, and an order covering it is large.
+LONG_LEAD_DAYS = 365
 
 #: Tables whose identical duplicate rows are dropped (master data), and tables
 #: where a row id makes identical rows duplicates of one line.
@@ -81,7 +90,7 @@ def parse_table(
     frame = pd.DataFrame({ROW: rows})
     errors: list[InputError] = []
     for spec in raw.spec.columns:
-        parsed, problems = _parse_column(raw, spec, rows)
+        parsed, problems = _parse_column(raw, spec, rows, report)
         frame[spec.name] = parsed
         errors.extend(problems)
     if raw.spec.name == "skus" and not errors:
@@ -99,7 +108,7 @@ def parse_table(
 
 
 def _parse_column(
-    raw: RawTable, spec: ColumnSpec, rows: np.ndarray
+    raw: RawTable, spec: ColumnSpec, rows: np.ndarray, report: QualityReport
 ) -> tuple[pd.Series | object, list[InputError]]:
     if spec.name not in raw.frame.columns:
         if spec.kind == "date":
@@ -117,25 +126,18 @@ def _parse_column(
         parsed = to_text(values).reset_index(drop=True)
         blank = (parsed == "").to_numpy()
     else:
+        outside = np.zeros(len(values), dtype=bool)
         if spec.kind == "number":
             parsed, bad = to_number(values)
             problem, hint = "text in a number column", "Numbers only, without units or notes"
         else:
-            parsed, bad = to_date(values)
+            parsed, bad, outside = to_date(values)
             problem, hint = "cannot read the date", "Write dates as YYYY-MM-DD"
         parsed = parsed.reset_index(drop=True)
-        if bad.any():
-            errors.append(
-                InputError(
-                    raw.file,
-                    problem,
-                    column=label,
-                    rows=rows[bad],
-                    values=values[bad].tolist(),
-                    hint=hint,
-                )
-            )
-        blank = parsed.isna().to_numpy() & ~bad
+        errors += _cells_error(raw, label, rows, values, bad, problem, hint)
+        if outside.any():
+            errors.extend(_dates_outside(raw, spec, label, rows, values, outside, report))
+        blank = parsed.isna().to_numpy() & ~bad & ~outside
 
     if spec.required and blank.any():
         errors.append(
@@ -143,16 +145,98 @@ def _parse_column(
         )
     elif spec.default is not None and blank.any():
         parsed = parsed.where(~blank, spec.default)
-    if spec.kind == "number" and spec.minimum is not None:
-        below = (parsed < spec.minimum).to_numpy()
-        if below.any():
-            problem = "negative values" if spec.minimum == 0 else f"values below {spec.minimum:g}"
-            errors.append(
-                InputError(
-                    raw.file, problem, column=label, rows=rows[below], values=parsed[below].tolist()
-                )
-            )
+    if spec.kind == "number":
+        errors.extend(_out_of_bounds(raw, spec, label, rows, parsed))
     return parsed, errors
+
+
+def _cells_error(
+    raw: RawTable,
+    label: str,
+    rows: np.ndarray,
+    values: pd.Series,
+    marked: np.ndarray,
+    problem: str,
+    hint: str | None = None,
+) -> list[InputError]:
+    """One error naming the ``marked`` cells of a column (rows and values); none if none."""
+    if not marked.any():
+        return []
+    return [
+        InputError(
+            raw.file,
+            problem,
+            column=label,
+            rows=rows[marked],
+            values=values[marked].tolist(),
+            hint=hint,
+        )
+    ]
+
+
+def _out_of_bounds(
+    raw: RawTable, spec: ColumnSpec, label: str, rows: np.ndarray, parsed: pd.Series
+) -> list[InputError]:
+    """Errors for numbers below the column's minimum or beyond its largest magnitude."""
+    errors = []
+    if spec.minimum is not None:
+        problem = "negative values" if spec.minimum == 0 else f"values below {spec.minimum:g}"
+        below = (parsed < spec.minimum).to_numpy()
+        errors += _cells_error(raw, label, rows, parsed, below, problem)
+    if spec.maximum is not None:
+        huge = (parsed.abs() > spec.maximum).to_numpy()
+        errors += _cells_error(
+            raw,
+            label,
+            rows,
+            parsed,
+            huge,
+            f"implausibly large values (the limit is {spec.maximum:,.0f})",
+            "No real quantity is that large: check the export for a unit mix-up, "
+            "a broken formula or a misplaced column",
+        )
+    return errors
+
+
+def _dates_outside(
+    raw: RawTable,
+    spec: ColumnSpec,
+    label: str,
+    rows: np.ndarray,
+    values: pd.Series,
+    outside: np.ndarray,
+    report: QualityReport,
+) -> list[InputError]:
+    """Dates outside FIRST_DATE .. LAST_DATE: an error in a required column, else a warning
+    (the cells are read as blank: ERP exports write 0001-01-01 or 9999-12-31 for "no date")."""
+    span = f"{FIRST_DATE:%Y-%m-%d} .. {LAST_DATE:%Y-%m-%d}"
+    if spec.required:
+        return _cells_error(
+            raw,
+            label,
+            rows,
+            values,
+            outside,
+            f"dates outside {span}",
+            "Placeholders such as 0001-01-01 or 9999-12-31 mean 'no date' in ERP exports: "
+            "enter the real date",
+        )
+    report.add(
+        "warning",
+        raw.file,
+        "date_out_of_range",
+        int(outside.sum()),
+        f"dates outside {span} read as blank (ERP placeholders for 'no date' such as "
+        "0001-01-01 and 9999-12-31)",
+        column=label,
+        sample=[
+            f"row {r} ({v})"
+            for r, v in zip(
+                rows[outside][:EXAMPLES_SHOWN], values[outside][:EXAMPLES_SHOWN], strict=True
+            )
+        ],
+    )
+    return []
 
 
 def _status_key(value: str) -> str:
@@ -226,26 +310,8 @@ def _table_rules(
                 sample=frame[ROW][identical].tolist(),
             )
 
-    if name in ("skus", "suppliers"):
-        key = "sku" if name == "skus" else "supplier"
-        clash = frame.duplicated(subset=[key], keep=False).to_numpy()
-        if clash.any():
-            first = frame[key][clash].iloc[0]
-            errors.append(
-                InputError(
-                    file,
-                    f"{'SKU' if key == 'sku' else 'supplier'} {first!r} is listed twice "
-                    "with different values",
-                    column=table.header(key),
-                    rows=frame[ROW][frame[key] == first].tolist(),
-                    hint=f"Keep one row per {key}"
-                    + (
-                        f" ({int(frame[key][clash].nunique())} keys are affected)"
-                        if frame[key][clash].nunique() > 1
-                        else ""
-                    ),
-                )
-            )
+    if name in _MASTER_TABLES:
+        errors.extend(_key_clashes(table, frame))
 
     if name == "skus" and not errors:
         frame = _sku_rules(table, frame, report)
@@ -276,6 +342,52 @@ def _table_rules(
     return frame, errors
 
 
+#: What one row of a master table is, in words, for messages.
+_ROW_NOUN: dict[TableName, str] = {
+    "skus": "SKU",
+    "suppliers": "supplier",
+    "promotions": "promotion",
+}
+
+
+def _key_clashes(table: ParsedTable, frame: pd.DataFrame) -> list[InputError]:
+    """A master-table key (a SKU, a supplier, a promotion's name, start and scope) listed
+    twice with different values: the numbers contradict, so which row holds is not guessed.
+
+    Run after identical rows are dropped. The error names the first such key, its rows
+    and the columns that differ; the hint counts the other keys affected.
+    """
+    key = list(table.raw.spec.key)
+    clash = frame.duplicated(subset=key, keep=False).to_numpy()
+    if not clash.any():
+        return []
+    clashing = frame[clash]
+    first = clashing.iloc[0]
+    same = (clashing[key] == first[key]).all(axis=1).to_numpy()
+    group = clashing[same]
+    data = [c for c in frame.columns if c not in (ROW, *key)]
+    differ = [c for c in data if group[c].nunique(dropna=False) > 1]
+    what = f"{_ROW_NOUN[table.name]} {first[key[0]]!r}"
+    if "start" in key:
+        what += f" starting {first['start']:%Y-%m-%d}"
+    keys = clashing[key].drop_duplicates()
+    nouns = key[0] if len(key) == 1 else f"{', '.join(key[:-1])} and {key[-1]}"
+    hint = f"Keep one row per {nouns}" + (
+        f" ({len(keys)} keys are affected)" if len(keys) > 1 else ""
+    )
+    if differ:
+        hint += f"; the rows differ in {', '.join(table.header(c) for c in differ)}"
+    return [
+        InputError(
+            table.file,
+            f"{what} is listed twice with different values",
+            column=table.header(key[0]),
+            rows=group[ROW].tolist(),
+            hint=hint,
+        )
+    ]
+
+
 def _sku_rules(table: ParsedTable, frame: pd.DataFrame, report: QualityReport) -> pd.DataFrame:
     file = table.file
     zero_pack = (frame["case_pack"] == 0).to_numpy()
@@ -302,6 +414,23 @@ def _sku_rules(table: ParsedTable, frame: pd.DataFrame, report: QualityReport) -
         )
         frame["case_pack"] = np.ceil(frame["case_pack"])
         frame["moq"] = np.ceil(frame["moq"])
+    long_lead = (frame["lead_time_days"] > LONG_LEAD_DAYS).to_numpy()
+    if long_lead.any():
+        report.add(
+            "warning",
+            file,
+            "long_lead_time",
+            int(long_lead.sum()),
+            f"lead time beyond {LONG_LEAD_DAYS} days: the order covers all that time; "
+            "check the unit (days, not hours) and the export",
+            column=table.header("lead_time_days"),
+            sample=[
+                f"{sku} ({days:g} days)"
+                for sku, days in zip(
+                    frame["sku"][long_lead], frame["lead_time_days"][long_lead], strict=True
+                )
+            ],
+        )
     no_margin = (frame["unit_price"] <= frame["unit_cost"]).to_numpy()
     if no_margin.any():
         report.add(

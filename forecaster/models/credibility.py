@@ -201,7 +201,9 @@ def group_prior(
     return Prior(out[0], out[1], out[2], out[3], pooled)
 
 
-def pooled_spread(figures: dict[object, tuple[float, float, float]], sizes: dict[object, int]) -> float:
+def pooled_spread(
+    figures: dict[object, tuple[float, float, float]], sizes: dict[object, int]
+) -> float:
     """The variance of rates relative to their group's squared mean, pooled over the groups.
 
     ``figures`` holds each group's ``(rate, EPV, VHM)``, ``sizes`` its established

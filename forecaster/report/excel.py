@@ -579,7 +579,7 @@ class SheetWriter:
     ) -> None:
         """Rows of a bold label in column A and its value in column B, in the row's number
         format (default: whole numbers ``integer``, other numbers ``number``)."""
-        cells = []
+        cells: list[tuple[_Small, ...]] = []
         for label, value, *given in rows:
             fmt: NumberFormat = given[0] if given else _default_format(value)
             self._layout.fit(1, value_width(clean_value(label), "text"))
@@ -897,7 +897,9 @@ def row_formulas(columns: Sequence[Column]) -> dict[int, Callable[[int], str]]:
         literal, keys = pieces[0::2], [letters[k] for k in pieces[1::2]]
 
         def formula(row: int, literal: list[str] = literal, keys: list[str] = keys) -> str:
-            return literal[0] + "".join(f"{k}{row}{lit}" for k, lit in zip(keys, literal[1:]))
+            return literal[0] + "".join(
+                f"{k}{row}{lit}" for k, lit in zip(keys, literal[1:], strict=True)
+            )
 
         out[index] = formula
     return out

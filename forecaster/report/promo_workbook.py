@@ -1,4 +1,4 @@
-"""The workbook of ``forecaster promo-check``: Summary and Promo check sheets."""
+"""The workbook of ``forecaster promo-check``: Summary, Promo check and Data quality sheets."""
 
 from __future__ import annotations
 
@@ -9,9 +9,11 @@ import pandas as pd
 from forecaster.config import Lang
 from forecaster.glossary import in_words, label
 from forecaster.inventory.promo_check import COLUMNS, PromoCheck, shortfall_by_supplier
+from forecaster.io.quality import QualityReport
 from forecaster.report.excel import SheetWriter, new_workbook, write_table
 from forecaster.report.headers import columns
 from forecaster.report.staging import safe_filename
+from forecaster.report.workbook import write_quality_sheet
 
 
 def promo_workbook_name(name: str, as_of: pd.Timestamp) -> str:
@@ -19,8 +21,15 @@ def promo_workbook_name(name: str, as_of: pd.Timestamp) -> str:
 
 
 def write_promo_workbook(
-    check: PromoCheck, as_of: pd.Timestamp, per_warehouse: bool, path: Path, lang: Lang
+    check: PromoCheck,
+    as_of: pd.Timestamp,
+    per_warehouse: bool,
+    quality: QualityReport,
+    path: Path,
+    lang: Lang,
 ) -> None:
+    """The check of one promotion; ``quality`` (what validation found in the tables) becomes
+    its Data quality sheet, as in the planner's workbook."""
     table = check.table.assign(
         excess_after=check.table["excess_after"].map(
             {True: label("EXCESS AFTER", lang), False: ""}
@@ -65,4 +74,5 @@ def write_promo_workbook(
         },
         total_label=label("total", lang),
     )
+    write_quality_sheet(wb, quality, lang)
     wb.save(path)

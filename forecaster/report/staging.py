@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import os
 import re
 import secrets
@@ -36,14 +37,19 @@ from typing import Final, Literal
 
 from forecaster.errors import OutputError
 
-__all__ = ["OutputStage", "safe_filename", "unique_names"]
+__all__ = ["OutputStage", "fit_bytes", "safe_filename", "unique_names"]
 
 StageState = Literal["open", "committed", "discarded"]
 
-#: Default longest file name made by :func:`safe_filename`, in characters.
-MAX_FILENAME: Final = 80
-#: Characters of the final name kept in a temporary name (keeps it under 255 bytes).
-TEMP_NAME_CHARS: Final = 40
+#: Default longest file name made by :func:`safe_filename`, in bytes of UTF-8. File
+#: systems cap a name at 255 bytes (not characters: a Chinese character takes 3); the
+#: fixed parts callers add around it (``PO_``, the date, ``.xlsx``) and the temporary
+#: name's additions fit in the rest.
+MAX_NAME_BYTES: Final = 120
+#: Bytes of the final name kept in a temporary name (keeps it under 255 bytes).
+TEMP_NAME_BYTES: Final = 120
+#: Hex digits of the hash that ends a name cut to fit, so two long names never collide.
+HASH_DIGITS: Final = 8
 #: Name used when nothing of a name survives :func:`safe_filename`.
 UNNAMED: Final = "unnamed"
 #: Device names Windows reserves, with or without an extension, in any case.
@@ -272,7 +278,9 @@ class OutputStage:
 
 def _hidden_sibling(path: Path, suffix: Literal["tmp", "bak"]) -> Path:
     """A new hidden name next to ``path``: ``.<name>.<random>.<suffix>``."""
-    return path.with_name(f".{path.name[:TEMP_NAME_CHARS]}.{secrets.token_hex(8)}.{suffix}")
+    return path.with_name(
+        f".{fit_bytes(path.name, TEMP_NAME_BYTES)}.{secrets.token_hex(8)}.{suffix}"
+    )
 
 
 def _replace_keeping_backup(entry: _Entry) -> Path | None:
@@ -329,32 +337,60 @@ def _reason(error: OSError) -> str:
     return error.strerror or str(error)
 
 
-def safe_filename(name: str, *, max_length: int = MAX_FILENAME) -> str:
-    """A file name built from data (a supplier name) that is safe on every system.
+def fit_bytes(text: str, max_bytes: int) -> str:
+    """The longest start of ``text`` that takes at most ``max_bytes`` bytes of UTF-8,
+    cut between characters (never inside one).
+
+    >>> fit_bytes("供应商A", 7)
+    '供应'
+    """
+    encoded = text.encode("utf-8", errors="surrogatepass")
+    if len(encoded) <= max_bytes:
+        return text
+    return encoded[:max_bytes].decode("utf-8", errors="ignore")
+
+
+def _utf8_size(text: str) -> int:
+    return len(text.encode("utf-8", errors="surrogatepass"))
+
+
+def safe_filename(name: str, *, max_bytes: int = MAX_NAME_BYTES) -> str:
+    """A file name built from data (a supplier code, a promotion name) that is safe on
+    every system.
 
     Letters, digits and marks of any script, ``-``, ``_`` and ``.`` are kept;
     every other character (path separators, ``:*?"<>|``, quotes, control
     characters, spaces) becomes ``_``. Repeated ``_`` collapse; leading ``.``,
-    ``_`` and ``-`` and trailing ``.`` (which Windows drops) are removed; the
-    name is cut to ``max_length`` characters. Windows device names (``CON``,
-    ``nul.txt``, ``COM1`` ...) get a leading ``_``. Nothing left: ``unnamed``.
+    ``_`` and ``-`` and trailing ``.`` (which Windows drops) are removed.
+    Windows device names (``CON``, ``nul.txt``, ``COM1`` ...) get a leading
+    ``_``. Nothing left: ``unnamed``.
+
+    The name takes at most ``max_bytes`` bytes of UTF-8. A longer one is cut
+    between characters and ends in ``~`` and :data:`HASH_DIGITS` hex digits of
+    a hash of the whole name, so two long names that start alike stay apart.
 
     >>> safe_filename("../../x")
     'x'
     >>> safe_filename("供应商/A")
     '供应商_A'
+    >>> safe_filename("供应商" * 20, max_bytes=24)
+    '供应商供应~186c1751'
     """
-    if max_length < 1:
-        raise ValueError("max_length must be at least 1")
-    text = unicodedata.normalize("NFC", name)
-    text = "".join(char if _is_kept(char) else "_" for char in text)
-    text = _REPEATED_UNDERSCORES.sub("_", text).lstrip("._-")
-    text = text[:max_length].rstrip(".")
+    if max_bytes < 1:
+        raise ValueError("max_bytes must be at least 1")
+    whole = unicodedata.normalize("NFC", name)
+    text = "".join(char if _is_kept(char) else "_" for char in whole)
+    text = _REPEATED_UNDERSCORES.sub("_", text).lstrip("._-").rstrip(".")
     if not text:
-        return UNNAMED[:max_length]
+        return fit_bytes(UNNAMED, max_bytes)
     if text.split(".")[0].upper() in WINDOWS_RESERVED:
-        text = f"_{text}"[:max_length].rstrip(".")
-    return text
+        text = f"_{text}"
+    if _utf8_size(text) <= max_bytes:
+        return text
+    tag = "~" + hashlib.sha256(whole.encode("utf-8", "surrogatepass")).hexdigest()[:HASH_DIGITS]
+    if max_bytes <= len(tag):
+        return fit_bytes(text, max_bytes).rstrip(".") or fit_bytes(UNNAMED, max_bytes)
+    return fit_bytes(text, max_bytes - len(tag)).rstrip(".") + tag
 
 
 def _is_kept(char: str) -> bool:
@@ -362,18 +398,18 @@ def _is_kept(char: str) -> bool:
     return char in "-_." or unicodedata.category(char)[0] in "LNM"
 
 
-def unique_names(names: Sequence[str], *, max_length: int = MAX_FILENAME) -> list[str]:
+def unique_names(names: Sequence[str], *, max_bytes: int = MAX_NAME_BYTES) -> list[str]:
     """:func:`safe_filename` of each name, made unique (case-insensitively).
 
     Equal inputs get equal names. When different inputs collapse to the same
     name, the first keeps it and the others get ``_2``, ``_3`` ... (cut to fit
-    ``max_length``), never clashing with another input's name.
+    ``max_bytes``), never clashing with another input's name.
 
     >>> unique_names(["A/B", "A:B", "a b", "A/B"])
     ['A_B', 'A_B_2', 'a_b_3', 'A_B']
     """
     distinct = list(dict.fromkeys(names))
-    base = {name: safe_filename(name, max_length=max_length) for name in distinct}
+    base = {name: safe_filename(name, max_bytes=max_bytes) for name in distinct}
     owner: dict[str, str] = {}
     for name in distinct:
         owner.setdefault(base[name].casefold(), name)
@@ -386,9 +422,9 @@ def unique_names(names: Sequence[str], *, max_length: int = MAX_FILENAME) -> lis
         number = 2
         while True:
             suffix = f"_{number}"
-            if len(suffix) >= max_length:
-                raise ValueError(f"max_length {max_length} leaves no room to tell names apart")
-            candidate = base[name][: max(max_length - len(suffix), 0)] + suffix
+            if len(suffix) >= max_bytes:
+                raise ValueError(f"max_bytes {max_bytes} leaves no room to tell names apart")
+            candidate = fit_bytes(base[name], max_bytes - len(suffix)) + suffix
             if candidate.casefold() not in taken:
                 break
             number += 1

@@ -98,7 +98,9 @@ def _flags(lines: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for flag in FLAGS:
         raised = lines[flag].astype(bool) if flag in lines else pd.Series(False, index=lines.index)
-        rows.append({"flag": flag, "lines": int(raised.sum()), "ordered": int((raised & ordered).sum())})
+        rows.append(
+            {"flag": flag, "lines": int(raised.sum()), "ordered": int((raised & ordered).sum())}
+        )
     return pd.DataFrame(rows, columns=["flag", "lines", "ordered"])
 
 

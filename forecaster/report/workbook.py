@@ -18,9 +18,10 @@ from openpyxl import Workbook
 
 from forecaster.config import Lang
 from forecaster.glossary import header, in_words, label
+from forecaster.inventory.flags import FLAGS
+from forecaster.io.quality import QualityReport
 from forecaster.models.distributions import count_quantiles
 from forecaster.models.engine import QUANTILES
-from forecaster.inventory.flags import FLAGS
 from forecaster.report.excel import LIVE_SUM, Column, SheetWriter, new_workbook, write_table
 from forecaster.report.headers import columns
 from forecaster.report.summary import Summary
@@ -47,7 +48,7 @@ def write_planner_workbook(plan: Plan, summary: Summary, path: Path, lang: Lang)
     _slow_movers_sheet(wb, plan, summary, lang)
     _forecast_sheet(wb, plan, lang)
     _suppliers_sheet(wb, plan, lang)
-    _quality_sheet(wb, plan, lang)
+    write_quality_sheet(wb, plan.quality, lang)
     wb.save(path)
 
 
@@ -363,9 +364,10 @@ def _suppliers_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
     write_table(wb, "Suppliers", suppliers, columns(keys, lang))
 
 
-def _quality_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
-    """The tables' findings and the forecast's notes; the sentences wrap, it prints landscape."""
-    frame = plan.quality.to_frame()
+def write_quality_sheet(wb: Workbook, quality: QualityReport, lang: Lang) -> None:
+    """The Data quality sheet: what validation found in the tables (and a plan's forecast
+    notes), warnings first; the sentences wrap, it prints landscape."""
+    frame = quality.to_frame()
     keys = ["severity", "file", "column", "check", "count", "message", "examples"]
     with SheetWriter(wb, "Data quality") as sheet:
         sheet.table(
