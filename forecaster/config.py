@@ -220,6 +220,8 @@ class DataSettings(_Section):
 class OutputSettings(_Section):
     dir: Path = Path("out")
     lang: Lang = "en"
+    # SKUs charted on the Charts sheet: the top N by order value and the top N by stock-out risk
+    chart_skus: Annotated[int, Field(ge=0, le=100)] = 10
 
 
 class PlanningSettings(_Section):

@@ -88,6 +88,9 @@ TERMS: dict[str, Term] = {
     "line_value": Term("Line value", "金额", "money"),
     "why": Term("Why", "计算依据"),
     "flag": Term("Flag", "标记"),
+    "weekly_sales": Term("Sales", "销量", "integer"),
+    "weekly_forecast": Term("Forecast", "预测", "number"),
+    "weekly_p90": Term("Forecast p90", "预测P90", "number"),
     "ordered": Term("Ordered lines", "有采购的行", "integer"),
     # flags of an order line (forecaster.inventory.flags)
     "over_cover_cap": Term("Over cover cap", "超出库存天数上限"),
@@ -185,6 +188,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "exchange_curve": ("Exchange curve: stock against fill rate", "库存-满足率权衡曲线"),
     "all_units": ("all", "全部"),
     "yes": ("yes", "是"),
+    "cover_spread": ("Units with stock by days of cover", "有库存商品的可售天数分布"),
+    "charts_title": (
+        "Sales, forecast and p90 of the top {n} SKUs by order value and by stock-out risk",
+        "按采购金额与缺货风险排名前 {n} 的商品:销量、预测与P90",
+    ),
+    "top_order_value": ("top order value", "采购金额靠前"),
+    "top_stockout_risk": ("top stock-out risk", "缺货风险靠前"),
+    "nothing_to_chart": ("no orders and no stock-out risk this week", "本周无采购、无缺货风险"),
     "flags_title": (
         "Lines to look at (filter the Replenishment sheet on these columns)",
         "需要关注的行(可在补货表按这些列筛选)",

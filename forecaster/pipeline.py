@@ -285,7 +285,9 @@ def _replenishment(
     if terms.budget is not None:
         lines = fit_budget(lines, units, terms.budget, lang)
     totals = supplier_orders(lines, ds.suppliers)
+    ordered = lines["suggested_order"].to_numpy() > 0
     lines = _flag_minimum_order_value(lines, totals, lang).assign(
+        over_cover_cap=lines["over_cover_cap"].to_numpy() & ordered,
         new_sku=forecast.borrowed,
         below_minimum=below_minimum(lines, totals),
         budget_cut=wanted > lines["suggested_order"].to_numpy(),

@@ -78,7 +78,7 @@ __all__ = [
     "write_table",
 ]
 
-CellRole = Literal["body", "wrapped", "input", "header", "total", "label", "heading"]
+CellRole = Literal["body", "wrapped", "input", "header", "total", "label", "value", "heading"]
 """What a cell is for, which decides its font, fill and border."""
 
 Scalar: TypeAlias = str | int | float | bool | datetime | date | None
@@ -429,6 +429,8 @@ def styled_cell(ws: WriteOnlyWorksheet, key: StyleKey) -> WriteOnlyCell:
         cell.border = Border(top=_THIN)
     elif role == "label":
         cell.font = Font(bold=True)
+    elif role == "value":  # next to its label, whatever the width of the column
+        cell.alignment = Alignment(horizontal="left")
     elif role == "heading":
         cell.font = Font(bold=True, size=HEADING_FONT_SIZE)
     if role == "input":  # stays an input on a highlighted row too
@@ -584,7 +586,7 @@ class SheetWriter:
             fmt: NumberFormat = given[0] if given else _default_format(value)
             self._layout.fit(1, value_width(clean_value(label), "text"))
             self._layout.fit(2, value_width(clean_value(value), fmt))
-            cells.append(((label, "label", "text"), (value, "body", fmt)))
+            cells.append(((label, "label", "text"), (value, "value", fmt)))
         self._add_rows(*cells)
 
     def blank(self) -> None:

@@ -10,19 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-from openpyxl.chart import Reference, ScatterChart, Series
-from openpyxl.chart.marker import Marker
-from openpyxl.chart.shapes import GraphicalProperties
 
 from forecaster.config import Lang
 from forecaster.glossary import header, label
+from forecaster.report.charts import exchange_chart
 from forecaster.report.excel import SheetWriter, new_workbook, write_table
 from forecaster.report.headers import columns
 from forecaster.simulation.outcome import Outcome, verdict
 from forecaster.simulation.replay import FORECASTER, Replay
-
-RULE_COLOR = "7F7F7F"
-FORECASTER_COLOR = "C00000"
 
 POLICY_KEYS = [
     "policy",
@@ -112,7 +107,16 @@ def write_simulation_workbook(
         sheet.heading(label("exchange_curve", lang))
         top = sheet.next_row
         sheet.table(outcome.policies, columns(POLICY_KEYS, lang))
-        chart = _exchange_chart(sheet.title, top, len(outcome.policies), lang)
+        chart = exchange_chart(
+            label("exchange_curve", lang),
+            sheet.title,
+            top,
+            len(outcome.policies),
+            stock=POLICY_KEYS.index("stock_value") + 1,
+            fill=POLICY_KEYS.index("fill_rate") + 1,
+            names=(label("rule", lang), "forecaster"),
+            axes=(header("stock_value", lang), header("fill_rate", lang)),
+        )
         sheet.chart(chart, f"A{top + len(outcome.policies) + 2}")
     curves = outcome.class_curves
     write_table(
@@ -126,38 +130,3 @@ def write_simulation_workbook(
     write_table(wb, "SKUs", outcome.skus, columns(SKU_KEYS, lang, name=30), highlight=highlight)
     write_table(wb, "Weeks", outcome.weeks, columns(WEEK_KEYS, lang))
     wb.save(path)
-
-
-def _exchange_chart(title: str, header_row: int, rows: int, lang: Lang) -> ScatterChart:
-    """Fill rate against stock: the rule's variants as a line, forecaster as one big point.
-
-    The policies table starts at ``header_row`` with forecaster on the first
-    data row; its stock value is column D and its fill rate column C.
-    """
-    sheet = "'" + title.replace("'", "''") + "'"
-    first, last = header_row + 1, header_row + rows
-
-    def ref(column: str, lo: int, hi: int) -> Reference:
-        return Reference(range_string=f"{sheet}!${column}${lo}:${column}${hi}")
-
-    chart = ScatterChart()
-    chart.title = label("exchange_curve", lang)
-    chart.style = 13
-    chart.x_axis.title = header("stock_value", lang)
-    chart.y_axis.title = header("fill_rate", lang)
-    chart.y_axis.number_format = "0%"
-    chart.x_axis.number_format = "#,##0"
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
-    chart.height, chart.width = 9, 16
-    rule = Series(ref("C", first + 1, last), ref("D", first + 1, last), title=label("rule", lang))
-    rule.marker = Marker(symbol="circle", size=6)
-    rule.marker.graphicalProperties = GraphicalProperties(solidFill=RULE_COLOR)
-    rule.graphicalProperties.line.solidFill = RULE_COLOR
-    ours = Series(ref("C", first, first), ref("D", first, first), title="forecaster")
-    ours.marker = Marker(symbol="diamond", size=14)
-    ours.marker.graphicalProperties = GraphicalProperties(solidFill=FORECASTER_COLOR)
-    ours.marker.graphicalProperties.line.solidFill = FORECASTER_COLOR
-    ours.graphicalProperties.line.noFill = True
-    chart.series.extend([rule, ours])
-    return chart

@@ -1,9 +1,12 @@
-"""The planner's workbook: Summary, Replenishment, Inventory health, Alerts,
-Slow movers, Forecast and Data quality.
+"""The planner's workbook: Summary, Dashboard, Replenishment, Inventory health, Alerts,
+Slow movers, Forecast, Charts, Suppliers and Data quality.
 
-Every sheet is a styled table with a frozen header row and filters; rows of
-units with a stock-out alert are highlighted on Replenishment and Inventory
-health, and ``days_of_cover`` carries a data bar.
+Every table sheet has a frozen header row and filters and prints landscape, one page
+wide, with its header row on every page; rows of units with a stock-out alert are
+highlighted on Replenishment and Inventory health, and ``days_of_cover`` carries a
+data bar. Replenishment puts the decision first (SKU and name stay in view), its Final
+order is the input cell, and its cases, value and totals are formulas over it.
+The Dashboard and Charts sheets are :mod:`forecaster.report.dashboard`.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from forecaster.inventory.flags import FLAGS
 from forecaster.io.quality import QualityReport
 from forecaster.models.distributions import count_quantiles
 from forecaster.models.engine import QUANTILES
+from forecaster.report.dashboard import charts_sheet, dashboard_sheet
 from forecaster.report.excel import LIVE_SUM, Column, SheetWriter, new_workbook, write_table
 from forecaster.report.headers import columns
 from forecaster.report.summary import Summary
@@ -42,11 +46,13 @@ def write_planner_workbook(plan: Plan, summary: Summary, path: Path, lang: Lang)
     """Write the planner's workbook to ``path``."""
     wb = new_workbook()
     _summary_sheet(wb, plan, summary, lang)
+    dashboard_sheet(wb, plan, summary, lang)
     _replenishment_sheet(wb, plan, lang)
     _health_sheet(wb, plan, lang)
     _alerts_sheet(wb, plan, lang)
     _slow_movers_sheet(wb, plan, summary, lang)
     _forecast_sheet(wb, plan, lang)
+    charts_sheet(wb, plan, lang)
     _suppliers_sheet(wb, plan, lang)
     write_quality_sheet(wb, plan.quality, lang)
     wb.save(path)
