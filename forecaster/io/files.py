@@ -139,11 +139,14 @@ def read_table(
     if size == 0:
         raise InputError(path.name, "the file is empty")
     suffix = path.suffix.casefold()
-    if suffix == ".csv":
-        return _read_csv(path, spec, aliases, table_aliases)
-    if suffix == ".xlsx":
-        return _read_xlsx(path, spec, aliases, table_aliases)
-    return _read_parquet(path, spec, aliases, table_aliases)
+    try:
+        if suffix == ".csv":
+            return _read_csv(path, spec, aliases, table_aliases)
+        if suffix == ".xlsx":
+            return _read_xlsx(path, spec, aliases, table_aliases)
+        return _read_parquet(path, spec, aliases, table_aliases)
+    except OSError as exc:  # unreadable after all: permissions, a disk or network error
+        raise InputError(path.name, f"cannot be read ({exc.strerror or exc})") from exc
 
 
 # --------------------------------------------------------------------------- CSV
@@ -181,20 +184,21 @@ def detect_encoding(path: Path) -> str:
 
 
 def _utf16_without_bom(head: bytes) -> str | None:
-    """``utf-16-le`` or ``-be`` when zero bytes fill one byte position of each pair.
+    """``utf-16-le`` or ``-be`` when zero bytes sit on one side of the byte pairs.
 
-    In UTF-16 every ASCII character has a zero high byte; text in any 8-bit
-    encoding has no zero bytes at all. A third of the pairs with their zero on
-    the same side, and none on the other, is taken as UTF-16.
+    In UTF-16 every ASCII character (digits, commas, line ends) has a zero high
+    byte; text in an 8-bit encoding has no zero bytes at all. An eighth of the
+    pairs with their zero on one side, and at most an eighth as many on the other
+    (a Chinese character such as 一, U+4E00, has a zero low byte), is UTF-16.
     """
     pairs = len(head) // 2
     if pairs == 0 or b"\x00" not in head:
         return None
     even = head[0 : 2 * pairs : 2].count(0)
     odd = head[1 : 2 * pairs : 2].count(0)
-    if odd >= pairs / 3 and even == 0:
+    if odd >= pairs / 8 and even <= odd / 8:
         return "utf-16-le"
-    if even >= pairs / 3 and odd == 0:
+    if even >= pairs / 8 and odd <= even / 8:
         return "utf-16-be"
     return None
 
@@ -412,11 +416,17 @@ def _disagree(first: pd.Series, second: pd.Series, kind: str) -> np.ndarray:
     """Cells where two columns hold different values, compared as ``kind`` where they parse."""
     differ = (to_text(first) != to_text(second)).to_numpy()
     if kind != "text" and differ.any():
-        parse = to_number if kind == "number" else to_date
-        (a, bad_a), (b, bad_b) = parse(first), parse(second)
+        (a, bad_a), (b, bad_b) = _parsed(first, kind), _parsed(second, kind)
         same = (a == b).to_numpy() & ~bad_a & ~bad_b
         differ = differ & ~same
     return np.asarray(differ, dtype=bool)
+
+
+def _parsed(values: pd.Series, kind: str) -> tuple[pd.Series, np.ndarray]:
+    """Values parsed as numbers or dates, and the mask of cells that do not parse."""
+    if kind == "number":
+        return to_number(values)[:2]
+    return to_date(values)[:2]
 
 
 def _first_sentence(exc: BaseException) -> str:

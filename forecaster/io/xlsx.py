@@ -110,10 +110,11 @@ def read_workbook(path: Path, names: Sequence[str] | None = None) -> Workbook:
         worksheet, or a sheet read is absurdly large.
     """
     try:
-        with warnings.catch_warnings():
+        # A handle, not the name: the content decides, not the extension (.xlsm reads too).
+        with path.open("rb") as handle, warnings.catch_warnings():
             # openpyxl warns about unsupported extensions and styles: not the planner's concern.
             warnings.simplefilter("ignore")
-            book = load_workbook(path, read_only=True, data_only=True, keep_links=False)
+            book = load_workbook(handle, read_only=True, data_only=True, keep_links=False)
             try:
                 worksheets = list(book.worksheets)
                 hidden = tuple(ws.title for ws in worksheets if ws.sheet_state != "visible")
@@ -149,8 +150,12 @@ def _reason(path: Path, exc: BaseException) -> str:
     detail = _first_line(exc)
     if isinstance(exc, DefusedXmlException):
         return "it declares XML entities, which are refused as a possible XML bomb"
-    if isinstance(exc, zipfile.BadZipFile) and _starts_with(path, _OLE2_MAGIC):
-        return "it is an old .xls workbook or protected by a password"
+    if isinstance(exc, zipfile.BadZipFile) and not zipfile.is_zipfile(path):
+        if _starts_with(path, _OLE2_MAGIC):
+            return "it is an old .xls workbook or protected by a password"
+        if not _starts_with(path, b"PK"):
+            return "it is not an .xlsx workbook"
+        return "the file is damaged or incomplete: its zip directory is missing"
     if isinstance(exc, zipfile.BadZipFile | zlib.error | EOFError):
         return f"the file is damaged: its zip data cannot be unpacked: {detail}"
     if isinstance(exc, ParseError | ExpatError) or type(exc).__module__.startswith("lxml"):

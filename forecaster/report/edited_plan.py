@@ -8,10 +8,10 @@ workbook alone is enough to regenerate the supplier files: ``forecaster po
 
 A blank ``final_order`` means no order. A line ordered by hand (no suggestion,
 so no expected arrival) is requested for the planning date plus its lead time.
-Text, a negative or a fractional quantity, or an ordered line without its SKU
-or supplier, stops with an error naming the file, the column and the rows; a
-quantity that breaks the MOQ or the case pack is kept and reported as a warning,
-and so is a hidden sheet. The workbook is read through
+Text, a negative or a fractional quantity, an expected arrival that is not a
+date, or an ordered line without its SKU or supplier, stops with an error naming
+the file, the column and the rows; a quantity that breaks the MOQ or the case
+pack is kept and reported as a warning, and so is a hidden sheet. The workbook is read through
 :func:`forecaster.io.xlsx.read_workbook`: bounded in memory, and a damaged file
 is an error, never a traceback.
 """
@@ -27,7 +27,8 @@ import pandas as pd
 
 from forecaster.errors import InputError, InvalidInput
 from forecaster.glossary import LABELS, TERMS
-from forecaster.io.parse import blank_mask, to_number
+from forecaster.io.columns import column_label
+from forecaster.io.parse import blank_mask, to_date, to_number
 from forecaster.io.xlsx import cell_text, read_workbook
 
 #: Columns of the Replenishment sheet the round trip needs (``warehouse`` and ``name`` may
@@ -122,20 +123,49 @@ def _keyed(
     """The sheet's table with the headers of ``needed`` and ``optional`` turned back into
     keys (from English or Chinese), and the header each key had in the file.
 
-    Only those keys are looked up: some Chinese headers are shared by several keys.
+    Only those keys are looked up: some Chinese headers are shared by several keys. A
+    key under two headers is read once when both agree.
+
+    Raises
+    ------
+    InputError
+        A needed column is missing, or two columns of one key disagree.
     """
     keys = {TERMS[key].en: key for key in (*needed, *optional)} | {
         TERMS[key].zh: key for key in (*needed, *optional)
     }
     headers = [cell_text(h).strip() for h in raw.iloc[0]] if len(raw) else []
-    shown = {keys.get(h, h): h for h in headers}
-    # The index stays the sheet's row numbers: messages name them.
-    frame = raw.iloc[1:].set_axis([keys.get(h, h) for h in headers], axis=1)
-    missing = [key for key in needed if key not in frame.columns]
+    data = raw.iloc[1:]  # the index stays the sheet's row numbers: messages name them
+    where: dict[str, int] = {}
+    for position, header in enumerate(headers):
+        key = keys.get(header)
+        if key is not None and key in where:
+            pair = (where[key], position)
+            _same_values(data, headers, pair, key, f"{path.name}, sheet {sheet}")
+        elif key is not None:
+            where[key] = position
+    missing = [key for key in needed if key not in where]
     if missing:
         names = ", ".join(f"'{TERMS[key].en}' ({TERMS[key].zh})" for key in missing)
         raise InputError(f"{path.name}, sheet {sheet}", f"missing column {names}")
-    return frame, shown
+    frame = data.iloc[:, list(where.values())].set_axis(list(where), axis=1)
+    return frame, {key: headers[p] for key, p in where.items()}
+
+
+def _same_values(
+    data: pd.DataFrame, headers: list[str], pair: tuple[int, int], key: str, where: str
+) -> None:
+    """Stop unless the columns at positions ``pair``, both of ``key``, hold the same values."""
+    first, second = pair
+    differ = (data.iloc[:, first].map(cell_text) != data.iloc[:, second].map(cell_text)).to_numpy()
+    if differ.any():
+        both = f"{column_label(headers[first], first)} and {column_label(headers[second], second)}"
+        raise InputError(
+            where,
+            f"columns {both} both hold '{TERMS[key].en}' but disagree",
+            rows=data.index[differ].tolist(),
+            hint="Delete one of them",
+        )
 
 
 def _planning_date(path: Path, summary: pd.DataFrame) -> pd.Timestamp:
@@ -192,9 +222,19 @@ def _final_lines(path: Path, raw: pd.DataFrame, as_of: pd.Timestamp) -> tuple[pd
                     hint="Fill them in, or set the line's final order to 0",
                 )
             )
+    arrival, bad = to_date(frame["expected_arrival"])[:2]
+    if bad.any():
+        problems.append(
+            InputError(
+                f"{path.name}, sheet Replenishment",
+                "not a date",
+                column=shown["expected_arrival"],
+                rows=frame.index[bad].tolist(),
+                values=frame["expected_arrival"][bad].map(cell_text).tolist(),
+            )
+        )
     if problems:
         raise InvalidInput(problems)
-    arrival = pd.to_datetime(frame["expected_arrival"], errors="coerce")
     if "lead_time_days" in frame:
         lead, _ = to_number(frame["lead_time_days"])
         arrival = arrival.fillna(as_of + pd.to_timedelta(np.ceil(lead), unit="D"))
