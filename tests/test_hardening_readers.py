@@ -365,7 +365,7 @@ def test_a_hidden_first_sheet_is_skipped_and_reported(tmp_path: Path) -> None:
     out = tmp_path / "out"
     code, output = run(data, out)
     assert code == 0, output
-    message = "hidden sheet(s) 'old' not read: the first visible sheet 'Sales' is"
+    message = "the first visible sheet 'Sales' is read, hidden sheet(s) 'old' skipped"
     assert message in output
     assert message in quality_messages(out)
     ds = load_dataset(Settings().with_overrides(data_dir=data))

@@ -298,8 +298,8 @@ def _read_xlsx(
             path.name,
             "hidden_sheet",
             len(book.hidden),
-            f"hidden sheet(s) {names} not read: the first visible sheet '{sheet.name}' is; "
-            "if the data is on a hidden sheet, unhide it and move it first",
+            f"the first visible sheet '{sheet.name}' is read, hidden sheet(s) {names} "
+            "skipped: if the data is on a hidden sheet, unhide it and move it first",
         )
     return replace(raw, sheet=sheet.name)
 
