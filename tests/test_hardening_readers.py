@@ -253,6 +253,18 @@ def test_a_sheet_of_too_many_cells_is_refused(
     )
 
 
+def test_a_workbook_unpacking_to_too_much_is_refused_unparsed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(xlsx, "MAX_UNPACKED", 1 << 10)
+    path = workbook(tmp_path / "sales.xlsx", {"Sheet1": table_rows("sales")})
+    with pytest.raises(InputError) as caught:
+        read_workbook(path)
+    text = str(caught.value)
+    assert text.startswith("sales.xlsx: it unpacks to ") and "a table may take" in text
+    assert text.endswith("Export the table as CSV")
+
+
 # --------------------------------------------------------------------------- UTF-16 without BOM
 
 

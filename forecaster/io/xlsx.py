@@ -9,7 +9,8 @@ workbook (:mod:`forecaster.report.edited_plan`) read Excel through
   a sheet declares is not trusted: a stray cell at XFD1048576 costs one row, not
   a million padded ones. A sheet that uses a column beyond :data:`MAX_COLUMNS`
   or a row beyond Excel's last is refused, naming the cell, and so is one of
-  more than :data:`MAX_CELLS` cells (a zip bomb inflates to that).
+  more than :data:`MAX_CELLS` cells, and a workbook that unpacks to more than
+  :data:`MAX_UNPACKED` bytes (a zip bomb) is refused before it is parsed.
 * **No traceback from a damaged file.** Damaged zip data, malformed XML, an
   XML entity bomb (openpyxl parses through ``defusedxml``, which refuses
   entity declarations), an old ``.xls`` or a password-protected workbook all
@@ -29,7 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from xml.etree.ElementTree import ParseError
 from xml.parsers.expat import ExpatError
 
@@ -47,6 +48,9 @@ MAX_ROWS = 1_048_576
 #: Most cells kept from one sheet (each row counted up to its last filled cell): a full
 #: sheet of a dozen columns, and a few GB of memory at most, whatever the zip inflates to.
 MAX_CELLS = 20_000_000
+#: Most bytes a workbook may unpack to (its zip members' declared sizes, which unpacking
+#: enforces): a full sheet of a dozen columns is a few hundred MB of XML.
+MAX_UNPACKED = 2 << 30
 #: How an old binary .xls (or an encrypted .xlsx, which Excel stores the same way) begins.
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HINT = "Save it from Excel as .xlsx (Excel Workbook), or export CSV"
@@ -114,6 +118,7 @@ def read_workbook(path: Path, names: Sequence[str] | None = None) -> Workbook:
         with path.open("rb") as handle, warnings.catch_warnings():
             # openpyxl warns about unsupported extensions and styles: not the planner's concern.
             warnings.simplefilter("ignore")
+            _refuse_bomb(handle, path.name)
             book = load_workbook(handle, read_only=True, data_only=True, keep_links=False)
             try:
                 worksheets = list(book.worksheets)
@@ -134,6 +139,20 @@ def read_workbook(path: Path, names: Sequence[str] | None = None) -> Workbook:
     except Exception as exc:  # a damaged file can raise almost anything inside openpyxl
         raise _unreadable(path, exc) from exc
     return Workbook(sheets, hidden)
+
+
+def _refuse_bomb(handle: BinaryIO, file: str) -> None:
+    """Stop before parsing when the zip members would unpack to more than MAX_UNPACKED."""
+    with zipfile.ZipFile(handle) as archive:
+        unpacked = sum(info.file_size for info in archive.infolist())
+    handle.seek(0)
+    if unpacked > MAX_UNPACKED:
+        raise InputError(
+            file,
+            f"it unpacks to {unpacked / (1 << 30):,.1f} GiB, more than the "
+            f"{MAX_UNPACKED / (1 << 30):,.0f} GiB a table may take",
+            hint="Export the table as CSV",
+        )
 
 
 def _unreadable(path: Path, exc: BaseException) -> InputError:
