@@ -10,6 +10,7 @@ import pytest
 
 from forecaster.config import Settings
 from forecaster.errors import InputError, InvalidInput
+from forecaster.io.columns import Duplicate, resolve_columns
 from forecaster.io.dataset import load_dataset
 from forecaster.io.files import detect_encoding, find_table, read_table
 from forecaster.io.schema import TABLES
@@ -119,16 +120,14 @@ def test_find_table_matches_any_case_and_rejects_two_formats(tmp_path: Path) -> 
         find_table(tmp_path, "sales")
 
 
-def test_alias_precedence(tmp_path: Path) -> None:
-    """A canonical header wins over an alias; among aliases, the first listed wins."""
-    path = tmp_path / "sales.csv"
-    path.write_text(
-        "数量,qty,日期,下单日期,商品编码\n9,1,2026-03-01,2026-01-01,A\n", encoding="utf-8"
-    )
-    s = Settings().columns
-    raw = read_table(path, TABLES["sales"], s.aliases, {})
-    assert raw.columns.source == {"sku": "商品编码", "date": "日期", "qty": "qty"}
-    assert raw.columns.ignored == {"数量": "qty", "下单日期": "date"}
+def test_alias_precedence() -> None:
+    """A canonical header wins over an alias; among aliases, the first listed wins; the
+    other headers of a mapped column are kept as duplicates, for the reader to compare."""
+    headers = ["数量", "qty", "日期", "下单日期", "商品编码"]
+    columns = resolve_columns(headers, TABLES["sales"], Settings().columns.aliases, {}, file="x")
+    assert columns.source == {"sku": "商品编码", "date": "日期", "qty": "qty"}
+    assert columns.positions == {"sku": 4, "date": 2, "qty": 1}
+    assert columns.ignored == (Duplicate("数量", 0, "qty"), Duplicate("下单日期", 3, "date"))
 
 
 def test_full_width_and_case_variants_of_headers_match(tmp_path: Path) -> None:

@@ -209,5 +209,5 @@ def test_not_a_planner_workbook(tmp_path: Path) -> None:
     text = tmp_path / "notes.xlsx"
     text.write_text("not a workbook", encoding="utf-8")
     code, output = po_from(text, tmp_path / "out")
-    assert code == 2 and "cannot read it as an Excel workbook" in output
+    assert code == 2 and "cannot be read as an Excel workbook" in output
     assert not (tmp_path / "out").exists()

@@ -32,13 +32,12 @@ import pandas as pd
 
 from forecaster.config import Settings
 from forecaster.errors import InputError, InvalidInput
-from forecaster.io.files import find_table, read_table
+from forecaster.io.files import ENCODING_LABELS, RawTable, find_table, read_table
 from forecaster.io.quality import QualityReport, Severity
 from forecaster.io.schema import EXTENSIONS, TABLES, TableName
 from forecaster.io.validate import ROW, ParsedTable, parse_table
 
 _LOCATION_TABLES: tuple[TableName, ...] = ("sales", "inventory", "purchase_orders", "receipts")
-_ENCODING_LABEL = {"utf-8-sig": "UTF-8", "utf-16": "UTF-16", "gb18030": "GBK/GB18030"}
 
 
 @dataclass(frozen=True)
@@ -136,7 +135,7 @@ def load_dataset(settings: Settings, on_table: OnTable | None = None) -> Dataset
         table, errors = parse_table(raw, settings.columns, report)
         problems.extend(errors)
         tables[name] = table
-        _note_reading(raw.file, raw.encoding, raw.columns.source, raw.columns.ignored, report)
+        _note_reading(raw, report)
     if problems:
         raise InvalidInput(problems)
     return _assemble(tables, settings, report)
@@ -174,34 +173,25 @@ def load_sales_file(path: Path, settings: Settings) -> tuple[pd.DataFrame, Quali
     table, errors = parse_table(raw, settings.columns, report)
     if errors:
         raise InvalidInput(errors)
+    _note_reading(raw, report)
     daily = table.frame.groupby(["sku", "date"], sort=True)["qty"].sum().reset_index()
     return daily, report
 
 
-def _note_reading(
-    file: str,
-    encoding: str | None,
-    source: dict[str, str],
-    ignored: dict[str, str],
-    report: QualityReport,
-) -> None:
+def _note_reading(raw: RawTable, report: QualityReport) -> None:
+    """Say how a table was read (encoding, sheet, renamed columns) and what reading noticed."""
+    source = raw.columns.source
     renamed = {canonical: header for canonical, header in source.items() if header != canonical}
     parts = []
-    if encoding is not None and encoding != "utf-8-sig":
-        parts.append(f"encoding {_ENCODING_LABEL.get(encoding, encoding)}")
+    if raw.encoding is not None and raw.encoding != "utf-8-sig":
+        parts.append(f"encoding {ENCODING_LABELS.get(raw.encoding, raw.encoding)}")
+    if raw.sheet is not None:
+        parts.append(f"sheet '{raw.sheet}'")
     if renamed:
         parts.append("columns " + ", ".join(f"{h} → {c}" for c, h in renamed.items()))
     if parts:
-        report.add("note", file, "read_as", len(renamed), "read with " + "; ".join(parts))
-    for header, canonical in ignored.items():
-        report.add(
-            "note",
-            file,
-            "alias_ignored",
-            1,
-            f"column '{header}' also matches '{canonical}' but '{source[canonical]}' is used",
-            column=header,
-        )
+        report.add("note", raw.file, "read_as", len(renamed), "read with " + "; ".join(parts))
+    report.issues.extend(raw.quality.issues)
 
 
 # --------------------------------------------------------------------------- assembly

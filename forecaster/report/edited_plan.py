@@ -8,9 +8,12 @@ workbook alone is enough to regenerate the supplier files: ``forecaster po
 
 A blank ``final_order`` means no order. A line ordered by hand (no suggestion,
 so no expected arrival) is requested for the planning date plus its lead time.
- Text, a negative or a fractional
-quantity stops with an error naming the file, the column and the rows; a
-quantity that breaks the MOQ or the case pack is kept and reported as a warning.
+Text, a negative or a fractional quantity, an expected arrival that is not a
+date, or an ordered line without its SKU or supplier, stops with an error naming
+the file, the column and the rows; a quantity that breaks the MOQ or the case
+pack is kept and reported as a warning, and so is a hidden sheet. The workbook is read through
+:func:`forecaster.io.xlsx.read_workbook`: bounded in memory, and a damaged file
+is an error, never a traceback.
 """
 
 from __future__ import annotations
@@ -24,7 +27,9 @@ import pandas as pd
 
 from forecaster.errors import InputError, InvalidInput
 from forecaster.glossary import LABELS, TERMS
-from forecaster.io.parse import to_number
+from forecaster.io.columns import column_label
+from forecaster.io.parse import blank_mask, to_date, to_number
+from forecaster.io.xlsx import cell_text, read_workbook
 
 #: Columns of the Replenishment sheet the round trip needs (``warehouse`` and ``name`` may
 #: be absent).
@@ -50,7 +55,8 @@ class EditedPlan:
     per_warehouse
         Whether the Replenishment sheet has a warehouse column.
     warnings
-        One sentence per line whose quantity breaks its MOQ or case pack.
+        One sentence per hidden sheet, and per line whose quantity breaks its MOQ
+        or case pack.
     """
 
     as_of: pd.Timestamp
@@ -66,9 +72,9 @@ def read_edited_plan(path: Path) -> EditedPlan:
     Raises
     ------
     InputError, InvalidInput
-        The file or a sheet or column is missing, or a quantity is invalid.
+        The file or a sheet or column is missing, or a line is invalid.
     """
-    sheets = _read_sheets(path, ("Summary", "Replenishment", "Suppliers"))
+    sheets, notes = _read_sheets(path, ("Summary", "Replenishment", "Suppliers"))
     as_of = _planning_date(path, sheets["Summary"])
     lines, per_warehouse = _final_lines(path, sheets["Replenishment"], as_of)
     suppliers, _ = _keyed(
@@ -81,30 +87,30 @@ def read_edited_plan(path: Path) -> EditedPlan:
     suppliers = suppliers.rename(columns={"supplier_name": "name"}).reindex(
         columns=["supplier", "name", "contact", "min_order_value"]
     )
-    suppliers["supplier"] = suppliers["supplier"].astype(str)
-    suppliers[["name", "contact"]] = suppliers[["name", "contact"]].fillna("").astype(str)
+    suppliers[["supplier", "name", "contact"]] = suppliers[["supplier", "name", "contact"]].map(
+        cell_text
+    )
     suppliers["min_order_value"] = to_number(suppliers["min_order_value"])[0].fillna(0.0)
-    return EditedPlan(as_of, lines, suppliers, per_warehouse, _rule_breaks(lines))
+    return EditedPlan(as_of, lines, suppliers, per_warehouse, notes + _rule_breaks(lines))
 
 
-def _read_sheets(path: Path, names: tuple[str, ...]) -> dict[str, pd.DataFrame]:
-    try:
-        book = pd.ExcelFile(path, engine="openpyxl")
-    except FileNotFoundError:
-        raise InputError(path.name, "file not found") from None
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise InputError(path.name, f"cannot read it as an Excel workbook ({exc})") from None
-    with book:
-        missing = [name for name in names if name not in book.sheet_names]
-        if missing:
-            raise InputError(
-                path.name,
-                f"no sheet named {', '.join(missing)}",
-                hint="Pass the workbook written by `forecaster run` (replenishment_<date>.xlsx)",
-            )
-        return {
-            name: pd.read_excel(book, sheet_name=name, header=None, dtype=object) for name in names
-        }
+def _read_sheets(path: Path, names: tuple[str, ...]) -> tuple[dict[str, pd.DataFrame], list[str]]:
+    """The sheets ``names`` (index: sheet row numbers), and a warning per hidden sheet."""
+    book = read_workbook(path, names)
+    missing = [name for name in names if name not in book.sheets]
+    if missing:
+        raise InputError(
+            path.name,
+            f"no sheet named {', '.join(missing)}",
+            hint="Pass the workbook written by `forecaster run` (replenishment_<date>.xlsx)",
+        )
+    notes = [
+        f"sheet {name} is hidden: it is read all the same; check that it is the one you edited"
+        if name in names
+        else f"hidden sheet {name} is not read"
+        for name in book.hidden
+    ]
+    return {name: book.sheets[name].frame() for name in names}, notes
 
 
 def _keyed(
@@ -117,20 +123,49 @@ def _keyed(
     """The sheet's table with the headers of ``needed`` and ``optional`` turned back into
     keys (from English or Chinese), and the header each key had in the file.
 
-    Only those keys are looked up: some Chinese headers are shared by several keys.
+    Only those keys are looked up: some Chinese headers are shared by several keys. A
+    key under two headers is read once when both agree.
+
+    Raises
+    ------
+    InputError
+        A needed column is missing, or two columns of one key disagree.
     """
     keys = {TERMS[key].en: key for key in (*needed, *optional)} | {
         TERMS[key].zh: key for key in (*needed, *optional)
     }
-    headers = [str(h).strip() for h in raw.iloc[0]] if len(raw) else []
-    shown = {keys.get(h, h): h for h in headers}
-    frame = raw.iloc[1:].set_axis([keys.get(h, h) for h in headers], axis=1)
-    missing = [key for key in needed if key not in frame.columns]
+    headers = [cell_text(h).strip() for h in raw.iloc[0]] if len(raw) else []
+    data = raw.iloc[1:]  # the index stays the sheet's row numbers: messages name them
+    where: dict[str, int] = {}
+    for position, header in enumerate(headers):
+        key = keys.get(header)
+        if key is not None and key in where:
+            pair = (where[key], position)
+            _same_values(data, headers, pair, key, f"{path.name}, sheet {sheet}")
+        elif key is not None:
+            where[key] = position
+    missing = [key for key in needed if key not in where]
     if missing:
         names = ", ".join(f"'{TERMS[key].en}' ({TERMS[key].zh})" for key in missing)
         raise InputError(f"{path.name}, sheet {sheet}", f"missing column {names}")
-    frame.index = pd.RangeIndex(2, len(frame) + 2)  # spreadsheet row numbers
-    return frame, shown
+    frame = data.iloc[:, list(where.values())].set_axis(list(where), axis=1)
+    return frame, {key: headers[p] for key, p in where.items()}
+
+
+def _same_values(
+    data: pd.DataFrame, headers: list[str], pair: tuple[int, int], key: str, where: str
+) -> None:
+    """Stop unless the columns at positions ``pair``, both of ``key``, hold the same values."""
+    first, second = pair
+    differ = (data.iloc[:, first].map(cell_text) != data.iloc[:, second].map(cell_text)).to_numpy()
+    if differ.any():
+        both = f"{column_label(headers[first], first)} and {column_label(headers[second], second)}"
+        raise InputError(
+            where,
+            f"columns {both} both hold '{TERMS[key].en}' but disagree",
+            rows=data.index[differ].tolist(),
+            hint="Delete one of them",
+        )
 
 
 def _planning_date(path: Path, summary: pd.DataFrame) -> pd.Timestamp:
@@ -152,8 +187,7 @@ def _final_lines(path: Path, raw: pd.DataFrame, as_of: pd.Timestamp) -> tuple[pd
         raw, path, "Replenishment", NEEDED, ("name", "warehouse", "lead_time_days")
     )
     total_labels = set(LABELS["total"])
-    frame = frame[~(frame["sku"].astype(str).isin(total_labels) & frame["supplier"].isna())]
-    frame = frame[frame["sku"].notna()]
+    frame = frame[~(frame["sku"].map(cell_text).isin(total_labels) & frame["supplier"].isna())]
     problems: list[InputError] = []
     numbers = {}
     for key in _NUMBERS:
@@ -174,10 +208,33 @@ def _final_lines(path: Path, raw: pd.DataFrame, as_of: pd.Timestamp) -> tuple[pd
                 )
             )
         numbers[key] = parsed
+    quantity = numbers["final_order"].fillna(0.0)
+    ordered = quantity.gt(0).to_numpy()
+    for key in ("sku", "supplier"):
+        blank = blank_mask(frame[key]) & ordered
+        if blank.any():
+            problems.append(
+                InputError(
+                    f"{path.name}, sheet Replenishment",
+                    "empty cells on a line with a final order",
+                    column=shown[key],
+                    rows=frame.index[blank].tolist(),
+                    hint="Fill them in, or set the line's final order to 0",
+                )
+            )
+    arrival, bad = to_date(frame["expected_arrival"])[:2]
+    if bad.any():
+        problems.append(
+            InputError(
+                f"{path.name}, sheet Replenishment",
+                "not a date",
+                column=shown["expected_arrival"],
+                rows=frame.index[bad].tolist(),
+                values=frame["expected_arrival"][bad].map(cell_text).tolist(),
+            )
+        )
     if problems:
         raise InvalidInput(problems)
-    quantity = numbers["final_order"].fillna(0.0)
-    arrival = pd.to_datetime(frame["expected_arrival"], errors="coerce")
     if "lead_time_days" in frame:
         lead, _ = to_number(frame["lead_time_days"])
         arrival = arrival.fillna(as_of + pd.to_timedelta(np.ceil(lead), unit="D"))
@@ -185,10 +242,10 @@ def _final_lines(path: Path, raw: pd.DataFrame, as_of: pd.Timestamp) -> tuple[pd
     per_warehouse = "warehouse" in frame.columns
     lines = pd.DataFrame(
         {
-            "supplier": frame["supplier"].astype(str),
-            "sku": frame["sku"].astype(str),
-            "name": frame["name"].fillna("").astype(str) if "name" in frame else "",
-            "warehouse": frame["warehouse"].fillna("").astype(str) if per_warehouse else "",
+            "supplier": frame["supplier"].map(cell_text),
+            "sku": frame["sku"].map(cell_text),
+            "name": frame["name"].map(cell_text) if "name" in frame else "",
+            "warehouse": frame["warehouse"].map(cell_text) if per_warehouse else "",
             "quantity": quantity,
             "cases": quantity / case_pack,
             "case_pack": case_pack,
