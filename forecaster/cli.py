@@ -94,14 +94,27 @@ def _main(
 
 @contextmanager
 def _user_errors() -> Iterator[None]:
-    """Turn a :class:`ForecasterError` into a message on stderr and its exit code."""
+    """Turn a :class:`ForecasterError` into a message on stderr and its exit code; running
+    out of memory and Ctrl-C end with a message too (outputs are staged, so nothing is
+    half-written)."""
     try:
         yield
     except ForecasterError as error:
-        Console(stderr=True).print(
-            f"[bold red]error:[/bold red] {escape(str(error))}", soft_wrap=True
-        )
+        _error(str(error))
         raise typer.Exit(error.exit_code) from None
+    except MemoryError:
+        _error(
+            "not enough memory for this run: the tables are larger than this machine can plan "
+            "in one go (split the shop, or run on a machine with more memory); nothing was written"
+        )
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        _error("interrupted; nothing was written")
+        raise typer.Exit(130) from None
+
+
+def _error(message: str) -> None:
+    Console(stderr=True).print(f"[bold red]error:[/bold red] {escape(message)}", soft_wrap=True)
 
 
 def _settings(

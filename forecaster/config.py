@@ -224,6 +224,20 @@ class OutputSettings(_Section):
     chart_skus: Annotated[int, Field(ge=0, le=100)] = 10
 
 
+#: A short text setting (a currency code) and an address printed on a PO.
+ShortText = Annotated[str, Field(max_length=20)]
+Address = Annotated[str, Field(max_length=500)]
+
+
+class PurchaseOrderSettings(_Section):
+    # currency of the amounts on the POs, for suppliers whose terms give none
+    currency: ShortText = "CNY"
+    # delivery address per warehouse code, printed as the PO's ship-to
+    ship_to: dict[str, Address] = {}
+    # ship-to of the warehouses not listed in ship_to (a shop with one warehouse: its address)
+    ship_to_default: Address = ""
+
+
 class PlanningSettings(_Section):
     as_of: PlanningDate | None = None  # planning date; None = the last sales date
     sales_window_days: Days = 30  # trailing window of avg_daily_sales, sell-through, movement rate
@@ -446,6 +460,9 @@ def _default_aliases() -> dict[str, list[str]]:
         "review_period_days": ["补货周期", "下单周期", "订货周期"],
         "min_order_value": ["最小订单金额", "起订金额", "最低订单金额"],
         "contact": ["联系人", "联系方式", "联系电话"],
+        "currency": ["币种", "货币", "结算币种"],
+        "payment_terms": ["付款方式", "付款条件", "结算方式", "账期"],
+        "delivery_terms": ["交货条件", "交货方式", "交付条款"],
         "return_window_days": ["退货期限", "退货期限(天)", "可退货天数", "退货天数"],
         "start": ["开始日期", "活动开始", "开始时间"],
         "end": ["结束日期", "活动结束", "结束时间"],
@@ -527,6 +544,7 @@ class Settings(_Section):
     slow_movers: SlowMoverSettings = SlowMoverSettings()
     replenishment: ReplenishmentSettings = ReplenishmentSettings()
     simulation: SimulationSettings = SimulationSettings()
+    purchase_orders: PurchaseOrderSettings = PurchaseOrderSettings()
     columns: ColumnSettings = ColumnSettings()
 
     def with_overrides(

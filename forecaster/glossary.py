@@ -34,6 +34,9 @@ TERMS: dict[str, Term] = {
     "supplier": Term("Supplier", "供应商"),
     "supplier_name": Term("Supplier name", "供应商名称"),
     "contact": Term("Contact", "联系人"),
+    "currency": Term("Currency", "币种"),
+    "payment_terms": Term("Payment terms", "付款方式"),
+    "delivery_terms": Term("Delivery terms", "交货条件"),
     "review_period_days": Term("Review period (days)", "补货周期(天)", "integer"),
     "return_window_days": Term("Return window (days)", "退货期限(天)", "integer"),
     "warehouse": Term("Warehouse", "仓库"),
@@ -188,6 +191,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "exchange_curve": ("Exchange curve: stock against fill rate", "库存-满足率权衡曲线"),
     "all_units": ("all", "全部"),
     "yes": ("yes", "是"),
+    "po_number": ("PO number", "采购单号"),
+    "ship_to": ("Ship to", "收货地址"),
     "cover_spread": ("Units with stock by days of cover", "有库存商品的可售天数分布"),
     "charts_title": (
         "Sales, forecast and p90 of the top {n} SKUs by order value and by stock-out risk",

@@ -461,6 +461,7 @@ def purchase_orders_from(workbook: Path, settings: Settings) -> PoResult:
             edited.as_of,
             edited.per_warehouse,
             stage,
+            settings.purchase_orders,
             settings.output.lang,
         )
         files = stage.commit()

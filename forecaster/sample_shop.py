@@ -113,6 +113,8 @@ class Supplier:
         Days after receipt within which the supplier takes unsold stock back (0: never).
     moq_choices, case_packs
         Minimum order quantities and case packs its SKUs are drawn from.
+    payment_terms, delivery_terms
+        What its POs say about paying and delivering.
     """
 
     code: str
@@ -125,6 +127,8 @@ class Supplier:
     contact: str
     moq_choices: tuple[int, ...]
     case_packs: tuple[int, ...]
+    payment_terms: str = ""
+    delivery_terms: str = ""
 
 
 SUPPLIERS: tuple[Supplier, ...] = (
@@ -139,6 +143,8 @@ SUPPLIERS: tuple[Supplier, ...] = (
         contact="张经理 135-0000-9753",
         moq_choices=(100, 200, 300, 500),
         case_packs=(12, 24, 48),
+        payment_terms="30% 预付, 70% 见提单副本 / 30% deposit, 70% against B/L copy",
+        delivery_terms="FOB 深圳 / FOB Shenzhen",
     ),
     Supplier(
         code="SUP-NINGBO",
@@ -151,6 +157,8 @@ SUPPLIERS: tuple[Supplier, ...] = (
         contact="李小姐 137-0000-2468",
         moq_choices=(0, 48, 96, 200),
         case_packs=(6, 12, 24),
+        payment_terms="月结 30 天 / net 30 days",
+        delivery_terms="送货到仓 / delivered to the warehouse",
     ),
     Supplier(
         code="SUP-YIWU",
@@ -163,6 +171,8 @@ SUPPLIERS: tuple[Supplier, ...] = (
         contact="王经理 138-0000-1234",
         moq_choices=(0,),
         case_packs=(1, 6, 12),
+        payment_terms="货到付款 / cash on delivery",
+        delivery_terms="送货到仓 / delivered to the warehouse",
     ),
     Supplier(
         code="SUP-YONGKANG",
@@ -175,6 +185,8 @@ SUPPLIERS: tuple[Supplier, ...] = (
         contact="陈总 139-0000-5678",
         moq_choices=(0, 50, 100, 200),
         case_packs=(12, 24),
+        payment_terms="月结 60 天 / net 60 days",
+        delivery_terms="送货到仓, 运费供应商承担 / delivered, freight paid",
     ),
 )
 
@@ -1276,6 +1288,8 @@ def _suppliers_table() -> pd.DataFrame:
             "min_order_value": [s.min_order_value for s in SUPPLIERS],
             "contact": [s.contact for s in SUPPLIERS],
             "return_window_days": [s.return_window_days for s in SUPPLIERS],
+            "payment_terms": [s.payment_terms for s in SUPPLIERS],
+            "delivery_terms": [s.delivery_terms for s in SUPPLIERS],
         }
     )
 
@@ -1504,7 +1518,7 @@ open `purchase_orders`; the stock left at the end is `inventory`.
 - `receipts.csv` — goods receipts `sku,warehouse,date,qty`; the opening stock
   is a receipt dated before {start}.
 - `suppliers.csv` —
-  `supplier,name,review_period_days,min_order_value,contact,return_window_days`;
+  `supplier,name,review_period_days,min_order_value,contact,return_window_days,payment_terms,delivery_terms`;
   two suppliers take unsold stock back within 30 or 60 days of receipt.
 - `promotions.csv` — `name,start,end,uplift,category,sku`: the past 618, 11.11
   and 12.12 (uplift blank: estimate it from the sales), a past 年货节 limited to

@@ -641,3 +641,20 @@ def test_a_setting_in_days_beyond_the_bound_is_a_config_error(tmp_path: Path) ->
     config.write_text("[planning]\ncover_cap_days = 3650000\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"planning\.cover_cap_days: Input should be less"):
         load_settings(config)
+
+
+def test_running_out_of_memory_ends_with_a_message_and_nothing_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A shop too large for the machine ends as a message and exit 1, not a traceback."""
+
+    def exhausted(*args: object, **kwargs: object) -> None:
+        raise MemoryError
+
+    monkeypatch.setattr("forecaster.pipeline.plan_dataset", exhausted)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["run", "--data", "sample_data", "--out", str(out)])
+    assert result.exit_code == 1
+    assert "not enough memory for this run" in result.output
+    assert "Traceback" not in result.output
+    assert not out.exists() or not any(out.rglob("*.xlsx"))

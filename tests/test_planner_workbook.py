@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 
 from forecaster.cli import app
 from forecaster.report.excel import INPUT_FILL_COLOR
+from forecaster.report.purchase_orders import po_number
 from tests.conftest import write_tables
 from tests.test_end_to_end import tiny_shop  # noqa: F401  (the hand-computed shop)
 
@@ -237,3 +238,48 @@ def test_charts_sheet_shows_history_forecast_and_p90_of_the_top_skus(book: Path)
     assert forecast[:26] == [None] * 26
     assert forecast[26:] == pytest.approx([35.0] * 13, rel=1e-6)
     assert all(p > f for p, f in zip(p90[26:], forecast[26:], strict=True))
+
+
+def po_header(path: Path) -> dict[str, Any]:
+    """The label/value block at the top of a supplier PO, and its page setup."""
+    ws = load_workbook(path).worksheets[0]
+    block: dict[str, Any] = {}
+    for row in ws.iter_rows(min_row=2, max_col=2):
+        if row[0].value is None:
+            break
+        block[str(row[0].value)] = (row[1].value, row[1].number_format)
+    return {"block": block, "setup": ws.page_setup, "fit": ws.sheet_properties.pageSetUpPr}
+
+
+def test_supplier_po_carries_number_currency_terms_ship_to_and_prints_one_page_wide(
+    tiny_shop: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    suppliers = pd.read_csv(tiny_shop / "suppliers.csv", dtype=str).fillna("")
+    suppliers["payment_terms"] = ["net 30 days", ""]
+    suppliers["delivery_terms"] = ["FOB Ningbo", ""]
+    suppliers.to_csv(tiny_shop / "suppliers.csv", index=False)
+    config = '[purchase_orders]\ncurrency = "USD"\nship_to_default = "Warehouse 1, Hangzhou"\n'
+    book = run(tiny_shop, tmp_path / "out", config=config)
+    po = book.parent / "suppliers" / "PO_S1_2026-03-28.xlsx"
+    first = po_header(po)
+    block = first["block"]
+    assert block["PO number"][0] == po_number("S1", pd.Timestamp("2026-03-28"))
+    assert block["PO number"][0].startswith("PO-20260328-S1-")
+    assert block["Currency"][0] == "USD"
+    assert block["Payment terms"][0] == "net 30 days"
+    assert block["Delivery terms"][0] == "FOB Ningbo"
+    assert block["Ship to"][0] == "Warehouse 1, Hangzhou"
+    assert block["Order total (USD)"] == (1008, "#,##0.00")  # 432 + 576
+    assert (first["setup"].orientation, first["setup"].fitToWidth) == ("portrait", 1)
+    assert first["fit"].fitToPage
+
+    # po --from the same workbook issues the same PO number and keeps the terms
+    again = tmp_path / "again"
+    result = CliRunner().invoke(app, ["po", "--from", str(book), "--out", str(again)])
+    assert result.exit_code == 0, result.output
+    second = po_header(again / "suppliers" / "PO_S1_2026-03-28.xlsx")["block"]
+    assert second["PO number"] == block["PO number"]
+    assert second["Currency"][0] == "USD"  # the Suppliers sheet states it
+    assert second["Payment terms"][0] == "net 30 days"
+    assert second["Delivery terms"][0] == "FOB Ningbo"

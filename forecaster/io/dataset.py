@@ -525,7 +525,8 @@ def _suppliers(
             sample=missing.tolist(),
         )
     merged["name"] = merged["name"].fillna("")
-    merged["contact"] = merged["contact"].fillna("")
+    for text in ("contact", "currency", "payment_terms", "delivery_terms"):
+        merged[text] = merged[text].fillna("")
     merged["min_order_value"] = merged["min_order_value"].fillna(0.0)
     merged["return_window_days"] = merged["return_window_days"].fillna(0.0)
     merged["review_period_days"] = merged["review_period_days"].fillna(default_review)

@@ -268,6 +268,14 @@ TABLES: dict[TableName, TableSpec] = {
                 ),
                 _c("contact", "text", "contact person, phone or e-mail", default=""),
                 _c(
+                    "currency",
+                    "text",
+                    "currency of its prices (blank: the configured one)",
+                    default="",
+                ),
+                _c("payment_terms", "text", "payment terms printed on its POs", default=""),
+                _c("delivery_terms", "text", "delivery terms printed on its POs", default=""),
+                _c(
                     "return_window_days",
                     "number",
                     "days after receipt within which the supplier takes unsold stock back "

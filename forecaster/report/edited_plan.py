@@ -31,6 +31,8 @@ from forecaster.io.columns import column_label
 from forecaster.io.parse import blank_mask, to_date, to_number
 from forecaster.io.xlsx import cell_text, read_workbook
 
+#: Supplier terms printed on the POs, read from the Suppliers sheet where it has them.
+SUPPLIER_TERMS = ("currency", "payment_terms", "delivery_terms")
 #: Columns of the Replenishment sheet the round trip needs (``warehouse`` and ``name`` may
 #: be absent).
 NEEDED = ("sku", "supplier", "final_order", "moq", "case_pack", "unit_cost", "expected_arrival")
@@ -51,7 +53,8 @@ class EditedPlan:
         ``unit_cost``, ``line_value``, ``requested_delivery``, ``moq``; the
         columns of :func:`forecaster.report.purchase_orders.supplier_lines`.
     suppliers
-        ``supplier``, ``name``, ``contact``, ``min_order_value``.
+        ``supplier``, ``name``, ``contact``, ``currency``, ``payment_terms``,
+        ``delivery_terms`` (blank where the sheet has none), ``min_order_value``.
     per_warehouse
         Whether the Replenishment sheet has a warehouse column.
     warnings
@@ -82,14 +85,13 @@ def read_edited_plan(path: Path) -> EditedPlan:
         path,
         "Suppliers",
         ("supplier",),
-        ("supplier_name", "contact", "min_order_value"),
+        ("supplier_name", "contact", "min_order_value", *SUPPLIER_TERMS),
     )
+    texts = ["supplier", "name", "contact", *SUPPLIER_TERMS]
     suppliers = suppliers.rename(columns={"supplier_name": "name"}).reindex(
-        columns=["supplier", "name", "contact", "min_order_value"]
+        columns=[*texts, "min_order_value"]
     )
-    suppliers[["supplier", "name", "contact"]] = suppliers[["supplier", "name", "contact"]].map(
-        cell_text
-    )
+    suppliers[texts] = suppliers[texts].map(cell_text)
     suppliers["min_order_value"] = to_number(suppliers["min_order_value"])[0].fillna(0.0)
     return EditedPlan(as_of, lines, suppliers, per_warehouse, notes + _rule_breaks(lines))
 

@@ -25,5 +25,8 @@ def write_outputs(plan: Plan, stage: OutputStage, progress: Progress) -> None:
         )
         advance(1)
         ds = plan.dataset
-        write_supplier_workbooks(lines, ds.suppliers, plan.as_of, ds.per_warehouse, stage, lang)
+        terms = plan.settings.purchase_orders
+        write_supplier_workbooks(
+            lines, ds.suppliers, plan.as_of, ds.per_warehouse, stage, terms, lang
+        )
         advance(suppliers)

@@ -1,22 +1,28 @@
 """One purchase-order workbook per supplier, ready to send.
 
-Each file holds a header block (supplier, PO date, contact, order total and a
-note when the order is below the supplier's minimum value) and the order lines
-with their total. Every text cell is stored as text (a name starting with
+Each file holds a header block -- the PO number (stable for a supplier and
+planning date: :func:`po_number`), supplier, PO date, contact, currency,
+payment and delivery terms (the suppliers table's, else the configured
+currency), the ship-to address of each warehouse delivered to (configured per
+warehouse), the order total and a note when the order is below the supplier's
+minimum value -- and the order lines with their total. It prints portrait, one
+page wide, the lines' header on every page. Every text cell is stored as text (a name starting with
 ``=`` never becomes a formula) and file names are made safe from the supplier
 code, so a supplier called ``../../x`` still lands inside ``suppliers/``.
 """
 
 from __future__ import annotations
 
+import hashlib
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from forecaster.config import Lang
+from forecaster.config import Lang, PurchaseOrderSettings
 from forecaster.glossary import header, label
-from forecaster.report.excel import SheetWriter, new_workbook
+from forecaster.report.excel import NumberFormat, SheetWriter, new_workbook
 from forecaster.report.headers import columns
 from forecaster.report.staging import OutputStage, unique_names
 
@@ -53,6 +59,7 @@ def write_supplier_workbooks(
     as_of: pd.Timestamp,
     per_warehouse: bool,
     stage: OutputStage,
+    terms: PurchaseOrderSettings,
     lang: Lang,
 ) -> list[str]:
     """Write one workbook per supplier in ``lines``; return the suppliers written.
@@ -62,33 +69,62 @@ def write_supplier_workbooks(
     lines
         PO lines as :func:`supplier_lines` makes them.
     suppliers
-        Supplier terms: ``supplier``, ``name``, ``contact``, ``min_order_value``;
-        a supplier missing here gets a header without name or contact.
+        Supplier terms: ``supplier``, ``name``, ``contact``, ``min_order_value`` and
+        optionally ``currency``, ``payment_terms``, ``delivery_terms``; a supplier
+        missing here gets a header without them.
     as_of
         The planning date, printed as the PO date and in the file names.
     per_warehouse
         Show the deliver-to warehouse of each line.
+    terms
+        The configured currency and ship-to addresses.
 
     POs of the same planning date already in the folder for suppliers not
     written now are removed when the stage commits.
     """
-    terms = suppliers.set_index("supplier")
+    known = suppliers.set_index("supplier")
     codes = sorted(lines["supplier"].unique())
     names = unique_names(codes)
     for code, safe in zip(codes, names, strict=True):
         path = stage.path(SUPPLIER_DIR / _file_name(safe, as_of))
-        own = terms.loc[code] if code in terms.index else pd.Series(dtype=object)
+        own = known.loc[code] if code in known.index else pd.Series(dtype=object)
         header_block = pd.Series(
             {
                 "name": own.get("name", ""),
                 "contact": own.get("contact", ""),
+                "currency": own.get("currency", "") or terms.currency,
+                "payment_terms": own.get("payment_terms", ""),
+                "delivery_terms": own.get("delivery_terms", ""),
                 "min_order_value": float(own.get("min_order_value", 0.0)),
             },
             name=code,
         )
-        _write_one(lines[lines["supplier"] == code], header_block, as_of, per_warehouse, path, lang)
+        own_lines = lines[lines["supplier"] == code]
+        _write_one(own_lines, header_block, as_of, per_warehouse, terms, path, lang)
     _retire_superseded(stage, {_file_name(safe, as_of) for safe in names}, as_of)
     return codes
+
+
+def po_number(code: str, as_of: pd.Timestamp) -> str:
+    """The PO number of supplier ``code``'s order of ``as_of``: the same every time the
+    plan of that day is written (a rerun or ``po --from`` replaces the PO, it does not
+    issue a new one), different for every supplier.
+
+    The supplier's letters and digits (at most 10) make it readable, four hex digits of
+    its code's hash keep two codes that read alike apart:
+
+    >>> po_number("SUP-HK", pd.Timestamp("2026-10-18"))
+    'PO-20261018-SUPHK-e126'
+    """
+    readable = re.sub(r"[^0-9A-Za-z]", "", code)[:10].upper()
+    digest = hashlib.sha1(code.encode("utf-8")).hexdigest()[:4]
+    return f"PO-{as_of:%Y%m%d}-{readable or 'X'}-{digest}"
+
+
+def ship_to(warehouses: list[str], terms: PurchaseOrderSettings) -> list[tuple[str, str]]:
+    """The delivery address of each warehouse the lines go to, as (warehouse, address);
+    blank where none is configured."""
+    return [(w, terms.ship_to.get(w, terms.ship_to_default)) for w in warehouses]
 
 
 def _file_name(safe_code: str, as_of: pd.Timestamp) -> str:
@@ -111,20 +147,30 @@ def _write_one(
     supplier: pd.Series,
     as_of: pd.Timestamp,
     per_warehouse: bool,
+    terms: PurchaseOrderSettings,
     path: Path,
     lang: Lang,
 ) -> None:
-    """One supplier's PO; ``supplier`` (named by its code) holds its name, contact and
-    minimum order value."""
+    """One supplier's PO; ``supplier`` (named by its code) holds its name, contact,
+    currency, payment and delivery terms and minimum order value."""
     total = float(lines["line_value"].sum())
     minimum = float(supplier["min_order_value"])
-    block = [
+    currency = str(supplier["currency"])
+    block: list[tuple[str, object] | tuple[str, object, NumberFormat]] = [
+        (label("po_number", lang), po_number(str(supplier.name), as_of)),
         (label("supplier_code", lang), str(supplier.name)),
         (header("supplier_name", lang), supplier["name"]),
         (label("po_date", lang), as_of.date()),
         (label("contact", lang), supplier["contact"]),
-        (label("po_total", lang), round(total, 2)),
+        (header("currency", lang), currency),
+        (header("payment_terms", lang), supplier["payment_terms"]),
+        (header("delivery_terms", lang), supplier["delivery_terms"]),
     ]
+    warehouses = sorted(lines["warehouse"].astype(str).unique())
+    for warehouse, address in ship_to(warehouses, terms):
+        where = f" ({warehouse})" if per_warehouse else ""
+        block.append((f"{label('ship_to', lang)}{where}", address))
+    block.append((f"{label('po_total', lang)} ({currency})", round(total, 2), "money"))
     if total < minimum:
         note = label("below_minimum", lang).format(value=total, minimum=minimum)
         block.append((label("note", lang), note))
@@ -143,6 +189,7 @@ def _write_one(
         keys.remove("warehouse")
     wb = new_workbook()
     with SheetWriter(wb, label("purchase_order", lang)) as sheet:
+        sheet.portrait()
         sheet.heading(f"{label('purchase_order', lang)} — {supplier['name'] or supplier.name}")
         sheet.key_values(block)
         sheet.blank()

@@ -357,12 +357,18 @@ def _forecast_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
 
 
 def _suppliers_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
-    """Every supplier's terms: what the PO files of ``forecaster po --from`` are headed with."""
+    """Every supplier's terms: what the PO files of ``forecaster po --from`` are headed with
+    (the currency as the POs state it: the supplier's, else the configured one)."""
     suppliers = plan.dataset.suppliers.rename(columns={"name": "supplier_name"})
+    default = plan.settings.purchase_orders.currency
+    suppliers = suppliers.assign(currency=suppliers["currency"].replace("", default))
     keys = [
         "supplier",
         "supplier_name",
         "contact",
+        "currency",
+        "payment_terms",
+        "delivery_terms",
         "review_period_days",
         "min_order_value",
         "return_window_days",
