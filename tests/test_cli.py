@@ -62,8 +62,8 @@ def test_run_with_no_options_plans_the_sample_shop(sample_shop: Path) -> None:
     assert workbook.is_file()
     wb = load_workbook(workbook, read_only=True)
     assert wb.sheetnames == [
-        "Summary", "Replenishment", "Inventory health", "Alerts", "Slow movers", "Forecast",
-        "Suppliers", "Data quality",
+        "Summary", "Dashboard", "Replenishment", "Inventory health", "Alerts", "Slow movers",
+        "Forecast", "Charts", "Suppliers", "Data quality",
     ]  # fmt: skip
     suppliers = sorted((sample_shop / "out" / "suppliers").glob("PO_*_2026-10-18.xlsx"))
     assert len(suppliers) >= 2

@@ -159,8 +159,8 @@ def test_writes_the_workbook_and_one_po_per_supplier_with_an_order(result: Path)
     assert [p.name for p in (result / "suppliers").iterdir()] == ["PO_S1_2026-03-28.xlsx"]
     wb = load_workbook(result / "replenishment_2026-03-28.xlsx")
     assert wb.sheetnames == [
-        "Summary", "Replenishment", "Inventory health", "Alerts", "Slow movers", "Forecast",
-        "Suppliers", "Data quality",
+        "Summary", "Dashboard", "Replenishment", "Inventory health", "Alerts", "Slow movers",
+        "Forecast", "Charts", "Suppliers", "Data quality",
     ]  # fmt: skip
 
 
@@ -272,10 +272,10 @@ def test_data_quality_sheet(result: Path) -> None:
 def test_supplier_po_file(result: Path) -> None:
     ws = load_workbook(result / "suppliers" / "PO_S1_2026-03-28.xlsx").active
     assert ws is not None
-    cells = {row[0]: row[1] for row in ws.iter_rows(min_row=2, max_row=8, values_only=True)}
+    cells = {row[0]: row[1] for row in ws.iter_rows(min_row=2, max_row=14, values_only=True)}
     assert cells["Supplier"] == "S1" and cells["Supplier name"] == "First Co"
     assert cells["PO date"] == datetime(2026, 3, 28)
-    assert cells["Order total"] == pytest.approx(1008)
+    assert cells["Order total (CNY)"] == pytest.approx(1008)
     assert "Note" not in cells  # the minimum is met
     header_row = next(r for r in range(1, 15) if ws.cell(r, 1).value == "SKU")
     lines = records(ws, header_row)

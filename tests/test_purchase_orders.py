@@ -84,5 +84,5 @@ def test_po_totals_equal_the_sum_of_lines(hostile_shop: Path, tmp_path: Path) ->
         quantity, value = rows[header].index("Quantity"), rows[header].index("Line value")
         assert total[quantity] == sum(r[quantity] for r in lines)
         assert total[value] == pytest.approx(sum(r[value] for r in lines))
-        order_total = next(r[1] for r in rows[:header] if r[0] == "Order total")
+        order_total = next(r[1] for r in rows[:header] if r[0] == "Order total (CNY)")
         assert order_total == pytest.approx(total[value])
