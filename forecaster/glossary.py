@@ -110,6 +110,10 @@ TERMS: dict[str, Term] = {
     "order": Term("Order", "建议采购量", "integer"),
     "cover_after_days": Term("Cover after (days)", "活动后可售天数", "days"),
     "excess_after": Term("Excess after", "活动后积压"),
+    "planned_order": Term("This week's order", "本周建议采购", "integer"),
+    "planned_arrival": Term("It arrives", "本周采购到货日", "date"),
+    "covered_by_plan": Term("Shortfall it covers", "本周采购覆盖缺口", "integer"),
+    "on_top": Term("Still short (on top)", "另需(追加)", "integer"),
     "shortfall_value": Term("Shortfall value", "缺口金额", "money"),
     # forecast
     "forecast_daily": Term("Forecast per day", "日均预测", "number"),
@@ -321,6 +325,10 @@ PHRASES: dict[str, tuple[str, str]] = {
         "; topped up by {qty:,.0f} to reach {supplier}'s minimum order value {minimum:,.0f}",
         ";为达到 {supplier} 的最低起订金额 {minimum:,.0f} 加订 {qty:,.0f}",
     ),
+    "why.promotion": (
+        "; includes {names} (up to ×{uplift:.1f}: +{units:,.0f} of the demand)",
+        ";含 {names}(最高 ×{uplift:.1f}:需求 +{units:,.0f})",
+    ),
     "why.below_minimum": (
         "; {supplier} order total {value:,.0f} is below its minimum {minimum:,.0f} and no "
         "line can take more within the cover cap: add lines or hold",
@@ -412,6 +420,16 @@ PHRASES: dict[str, tuple[str, str]] = {
         "{by:%Y-%m-%d} 前下单 {qty:,.0f}{cases}:缺口 {short:,.0f}",
     ),
     "promo.covered": ("Stock covers the promotion", "库存足以覆盖活动"),
+    "promo.plan_late": (
+        "; this week's order of {qty:,.0f} arrives {at:%Y-%m-%d}, after the start: "
+        "{more:,.0f} on top of it",
+        ";本周建议采购 {qty:,.0f} 于 {at:%Y-%m-%d} 到货,晚于活动开始:另需 {more:,.0f}",
+    ),
+    "promo.plan_covers": (
+        "; this week's order of {qty:,.0f} (arriving {at:%Y-%m-%d}) covers {covered:,.0f} of it: "
+        "{more:,.0f} on top",
+        ";本周建议采购 {qty:,.0f}({at:%Y-%m-%d} 到货)覆盖缺口 {covered:,.0f}:另需 {more:,.0f}",
+    ),
     "promo.excess": (
         "; stock left lasts {cover:.0f} d after it: order less or plan a clearance",
         ";活动后剩余库存可售 {cover:.0f} 天:少订或安排清仓",

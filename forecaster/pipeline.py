@@ -286,20 +286,34 @@ def _replenishment(
         lines = fit_budget(lines, units, terms.budget, lang)
     totals = supplier_orders(lines, ds.suppliers)
     ordered = lines["suggested_order"].to_numpy() > 0
+    ahead = promotions_ahead(
+        units,
+        lines["protection_days"].to_numpy(),
+        ds.promotions,
+        settings.promotions.festivals,
+        ds.as_of,
+    )
     lines = _flag_minimum_order_value(lines, totals, lang).assign(
+        why=_with_promotions(lines, forecast, ahead, lang),
         over_cover_cap=lines["over_cover_cap"].to_numpy() & ordered,
         new_sku=forecast.borrowed,
         below_minimum=below_minimum(lines, totals),
         budget_cut=wanted > lines["suggested_order"].to_numpy(),
-        promotion_ahead=promotions_ahead(
-            units,
-            lines["protection_days"].to_numpy(),
-            ds.promotions,
-            settings.promotions.festivals,
-            ds.as_of,
-        ),
+        promotion_ahead=ahead,
     )
     return lines, totals
+
+
+def _with_promotions(
+    lines: pd.DataFrame, forecast: Forecast, ahead: np.ndarray, lang: Lang
+) -> pd.Series:
+    """The why of each line, saying what the promotions inside its protection period add to
+    the demand it covers (in ``lang``): "includes 1111 ×3.2 (+420 of the demand)"."""
+    added, factor = forecast.promotion_share(lines["protection_days"].to_numpy())
+    why = lines["why"].copy()
+    for i in np.flatnonzero((ahead != "") & (added >= 0.5)):
+        why.iat[i] += say("why.promotion", lang, names=ahead[i], uplift=factor[i], units=added[i])
+    return why
 
 
 def _flag_minimum_order_value(
@@ -421,8 +435,10 @@ def promo(settings: Settings, name: str, progress: Progress | None = None) -> Pr
     progress = progress or Silent()
     with progress.stage("Reading and validating tables", total=len(TABLES)) as advance:
         ds = load_dataset(settings, on_table=lambda _name: advance(1))
-    with progress.stage(f"Checking stock for {name}", total=1) as advance:
-        check = promo_check(ds, planning_units(ds), settings, name)
+    with progress.stage(f"Checking stock for {name}", total=2) as advance:
+        week = plan_orders(ds, settings)  # what this week's run orders
+        advance(1)
+        check = promo_check(ds, week.units, settings, name, week.replenishment)
         advance(1)
     # The invariant of a plan (check_plan_numbers): the cover after the promotion may be
     # NaN (no stock, nothing inbound, no demand), the quantities and values may not.

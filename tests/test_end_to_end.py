@@ -54,6 +54,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from typer.testing import CliRunner
 
 from forecaster.cli import app
+from forecaster.report.excel import INFINITE_DAYS
 from tests.conftest import write_tables
 
 AS_OF = pd.Timestamp("2026-03-28")
@@ -233,7 +234,10 @@ def test_inventory_health_numbers(result: Path) -> None:
     assert a["Gross margin"] == pytest.approx(0.6)
     assert a["Lifecycle"] == "maturity"
 
-    assert b["Turnover days"] == "∞"
+    assert b["Turnover days"] == INFINITE_DAYS  # a number, shown as ∞ by its format
+    sheet = load_workbook(result / "replenishment_2026-03-28.xlsx")["Inventory health"]
+    column = [str(c.value) for c in sheet[1]].index("Turnover days") + 1
+    assert sheet.cell(2, column).number_format == '[>=1000000000]"∞";0.0'
     assert b["Days of cover"] == pytest.approx(365)
     assert b["Sell-through 30d"] == 0 and b["Movement rate 30d"] == 0
     assert b["Days since last sale"] == 150

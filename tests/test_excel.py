@@ -131,10 +131,14 @@ def test_main_table_freezes_header_and_filters(tmp_path: Path, stock: pd.DataFra
     assert ws.auto_filter.ref == "A1:D4"
 
 
+#: Days with one decimal; a day count of INFINITE_DAYS or more shows as ∞.
+DAYS = '[>=1000000000]"∞";0.0'
+
+
 def test_table_values_and_number_formats(tmp_path: Path, stock: pd.DataFrame) -> None:
     ws = one_table(tmp_path, stock, STOCK_COLUMNS)
     assert [cell.value for cell in ws[2]] == ["A-1", 1200, 3.5, 9.99]
-    assert [cell.number_format for cell in ws[2]] == ["General", "#,##0", "0.0", "#,##0.00"]
+    assert [cell.number_format for cell in ws[2]] == ["General", "#,##0", DAYS, "#,##0.00"]
 
 
 @pytest.mark.parametrize("fmt", list(NUMBER_FORMATS))

@@ -283,3 +283,19 @@ def test_supplier_po_carries_number_currency_terms_ship_to_and_prints_one_page_w
     assert second["Currency"][0] == "USD"  # the Suppliers sheet states it
     assert second["Payment terms"][0] == "net 30 days"
     assert second["Delivery terms"][0] == "FOB Ningbo"
+
+
+def test_the_why_says_what_a_promotion_inside_the_protection_period_adds(
+    tiny_shop: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """A at 5 a day, a promotion ×2 on 2026-04-01 .. 04-03, inside its 14 protection days:
+    3 days x 5 x (2 - 1) = 15 more units over the 70 it covers without it."""
+    promotion = {"name": "spring", "start": "2026-04-01", "end": "2026-04-03", "uplift": 2}
+    write_tables(tiny_shop, {"promotions": [{**promotion, "sku": "A"}]})
+    book = run(tiny_shop, tmp_path / "out")
+    lines = pd.read_excel(book, sheet_name="Replenishment", dtype={"SKU": str}).set_index("SKU")
+    assert lines.loc["A", "Demand over protection"] == pytest.approx(85)
+    assert str(lines.loc["A", "Why"]).endswith("; includes spring (up to ×2.0: +15 of the demand)")
+    assert lines.loc["A", "Promotion ahead"] == "spring"
+    assert "includes" not in str(lines.loc["D", "Why"])

@@ -157,3 +157,39 @@ def test_a_promotion_limited_to_a_category_checks_only_that_category(tmp_path: P
     assert table["sku"].tolist() == ["B"]
     # 12 days x 5 + (2 - 1) x 15 = 75, nothing available
     assert table["shortfall"].iloc[0] == pytest.approx(75)
+
+
+@pytest.mark.parametrize(
+    ("arrival", "covered", "on_top", "note"),
+    [
+        (7, 24, 6, "this week's order of 24 (arriving 2026-10-25) covers 24 of it: 6 on top"),
+        (11, 0, 30, "this week's order of 24 arrives 2026-10-29, after the start: 30 on top of it"),
+    ],
+)
+def test_this_weeks_order_counts_against_the_shortfall(
+    tmp_path: Path, arrival: int, covered: int, on_top: int, note: str
+) -> None:
+    """The shortfall of 30 (the case above) against this week's suggested order of 24: it
+    covers 24 when it arrives before the promotion starts (day 10), nothing when it arrives
+    on day 11; what is left is to order on top of it, not instead of it."""
+    data = write_tables(
+        tmp_path / "data",
+        {
+            "sales": [{"sku": "A", "date": day(d), "qty": 10} for d in range(-59, 1)],
+            "skus": [{"sku": "A", "supplier": "S", "unit_cost": 2, "unit_price": 5,
+                      "lead_time_days": 7, "moq": 0, "case_pack": 12, "category": "cups"}],
+            "inventory": [{"sku": "A", "on_hand": 100}],
+            "purchase_orders": [{"sku": "A", "qty": 50, "eta": day(5)}],
+            "promotions": [{"name": "P", "start": day(10), "end": day(12), "uplift": 3}],
+        },
+    )  # fmt: skip
+    ds = load_dataset(Settings().with_overrides(data_dir=data))
+    units = planning_units(ds)
+    planned = pd.DataFrame(
+        {"suggested_order": [24.0], "expected_arrival": [AS_OF + pd.Timedelta(days=arrival)]},
+        index=units.index,
+    )
+    row = promo_check(ds, units, Settings(), "P", planned).table.iloc[0]
+    assert row["shortfall"] == pytest.approx(30)
+    assert (row["planned_order"], row["covered_by_plan"], row["on_top"]) == (24, covered, on_top)
+    assert row["action"].endswith(note)

@@ -23,6 +23,12 @@ scope:
   promotion (available + order - promotion demand, then the POs due from the
   start on, at their ETA) lasts, capped at ``cover_cap_days``;
   ``excess_after`` when that exceeds ``max_cover_days``.
+* ``planned_order``, ``planned_arrival`` -- what this week's run orders (the
+  suggested order of the weekly plan) and when it arrives; ``covered_by_plan``
+  -- the part of the shortfall it covers (all of the order, up to the
+  shortfall, when it arrives before the start; none when it arrives later);
+  ``on_top`` -- what is still short after it: to order or expedite on top of
+  this week's order, not instead of it.
 * ``action`` -- what to do, in words.
 """
 
@@ -59,6 +65,10 @@ COLUMNS = [
     "order",
     "order_value",
     "order_by",
+    "planned_order",
+    "planned_arrival",
+    "covered_by_plan",
+    "on_top",
     "status",
     "cover_after_days",
     "excess_after",
@@ -116,8 +126,18 @@ def next_promotion(ds: Dataset, name: str) -> pd.DataFrame:
     return coming[coming["start"] == start]
 
 
-def promo_check(ds: Dataset, units: pd.DataFrame, settings: Settings, name: str) -> PromoCheck:
-    """Check every unit in the scope of the next promotion ``name``."""
+def promo_check(
+    ds: Dataset,
+    units: pd.DataFrame,
+    settings: Settings,
+    name: str,
+    planned: pd.DataFrame | None = None,
+) -> PromoCheck:
+    """Check every unit in the scope of the next promotion ``name``.
+
+    ``planned`` holds this week's order lines (``suggested_order``,
+    ``expected_arrival``), aligned with ``units``; None: no order this week.
+    """
     target = next_promotion(ds, name)
     start, end = target["start"].iloc[0], target["end"].max()
     first_day = max(start, ds.as_of + pd.Timedelta(days=1))
@@ -182,6 +202,15 @@ def promo_check(ds: Dataset, units: pd.DataFrame, settings: Settings, name: str)
         cap,
     )
     excess = np.nan_to_num(cover_after, nan=0.0) > settings.replenishment.max_cover_days
+    if planned is None:
+        planned = pd.DataFrame(
+            {"suggested_order": 0.0, "expected_arrival": pd.NaT}, index=units.index
+        )
+    planned_order = planned["suggested_order"].to_numpy(dtype=float)
+    planned_arrival = pd.to_datetime(planned["expected_arrival"])
+    in_time = (planned_arrival < start).to_numpy()
+    covered = np.where(in_time, np.minimum(planned_order, shortfall), 0.0)
+    on_top = np.maximum(np.ceil(shortfall - covered - 1e-9), 0.0)
     unit_cost = units["unit_cost"].to_numpy(dtype=float)
     table = pd.DataFrame(
         {
@@ -200,10 +229,24 @@ def promo_check(ds: Dataset, units: pd.DataFrame, settings: Settings, name: str)
             "order": order,
             "order_value": order * unit_cost,
             "order_by": order_by,
+            "planned_order": planned_order,
+            "planned_arrival": planned_arrival.to_numpy(),
+            "covered_by_plan": covered,
+            "on_top": on_top,
             "status": status,
             "cover_after_days": cover_after,
             "excess_after": excess,
-            "action": _actions(status, shortfall, order, pack, order_by, cover_after, excess, lang),
+            "action": [
+                text + _plan_note(week, arrival, cover, more, start, lang)
+                for text, week, arrival, cover, more in zip(
+                    _actions(status, shortfall, order, pack, order_by, cover_after, excess, lang),
+                    planned_order,
+                    planned_arrival,
+                    covered,
+                    on_top,
+                    strict=True,
+                )
+            ],
         }
     )
     active = (units["status"] == "active").to_numpy()
@@ -316,6 +359,22 @@ def _actions(
             text += say("promo.excess", lang, cover=cover)
         out.append(text)
     return out
+
+
+def _plan_note(
+    planned: float,
+    arrival: pd.Timestamp,
+    covered: float,
+    on_top: float,
+    start: pd.Timestamp,
+    lang: Lang,
+) -> str:
+    """What this week's order does for the shortfall, in words ("" without one)."""
+    if planned <= 0:
+        return ""
+    if arrival >= start:
+        return say("promo.plan_late", lang, qty=planned, at=arrival, more=on_top)
+    return say("promo.plan_covers", lang, qty=planned, at=arrival, covered=covered, more=on_top)
 
 
 def _given_uplift(target: pd.DataFrame, units: pd.DataFrame) -> np.ndarray:

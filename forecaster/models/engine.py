@@ -168,6 +168,7 @@ def forecast_units(
         daily.own_weight,
         daily.evidence,
         festivals,
+        uplift.astype(np.float32) if (uplift != 1.0).any() else None,
     )
 
 

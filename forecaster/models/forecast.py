@@ -56,6 +56,10 @@ class Forecast:
         The recurring festivals the forecast applied and what their uplift was
         learned from (:data:`forecaster.models.engine.FESTIVAL_COLUMNS`); None
         when the forecast was given.
+    uplift
+        Per unit and day, the promotion multiplier already in ``mean`` (1: no
+        promotion), shape (n_units, horizon), float32; None when no promotion
+        falls inside the horizon or the forecast was given.
     """
 
     start: pd.Timestamp
@@ -67,6 +71,24 @@ class Forecast:
     own_weight: np.ndarray | None = None
     evidence_days: np.ndarray | None = None
     festivals: pd.DataFrame | None = None
+    uplift: np.ndarray | None = None
+
+    def promotion_share(self, days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per unit, the units promotions add to its first ``days`` days of forecast and the
+        largest promotion multiplier among those days (0 and 1 without a promotion).
+
+        >>> f = Forecast(pd.Timestamp("2026-11-01"), np.full((1, 4), 10.0), np.zeros((1, 5)),
+        ...              np.array(["x"]), uplift=np.array([[1.0, 2.0, 4.0, 1.0]], np.float32))
+        >>> [a.tolist() for a in f.promotion_share(np.array([3]))]
+        [[12.5], [4.0]]
+        """
+        n, horizon = self.mean.shape
+        if self.uplift is None:
+            return np.zeros(n), np.ones(n)
+        inside = np.arange(horizon)[None, :] < np.asarray(days)[:, None]
+        factor = self.uplift.astype(float)
+        added = np.where(inside, self.mean * (1.0 - 1.0 / factor), 0.0).sum(axis=1)
+        return added, np.where(inside, factor, 1.0).max(axis=1, initial=1.0)
 
     @property
     def borrowed(self) -> np.ndarray:

@@ -91,9 +91,13 @@ NUMBER_FORMATS: Final[Mapping[NumberFormat, str]] = {
     "number": "#,##0.0",
     "money": "#,##0.00",
     "percent": "0.0%",
-    "days": "0.0",
+    "days": '[>=1000000000]"∞";0.0',  # INFINITE_DAYS shows as ∞ and stays a number
     "date": "yyyy-mm-dd",
 }
+
+#: A number of days too large to be real ("never runs out"), written for infinity in a
+#: ``days`` column: it shows as ∞, sorts after every real number and filters as a number.
+INFINITE_DAYS: Final = 1_000_000_000
 
 #: Narrowest and widest fitted column, in characters.
 MIN_WIDTH: Final = 8.0
@@ -339,7 +343,7 @@ def _format_number(number: int | float, fmt: NumberFormat) -> str:
         case "percent":
             return f"{number * 100:.1f}%"
         case "days":
-            return f"{number:.1f}"
+            return "∞" if number >= INFINITE_DAYS else f"{number:.1f}"
         case "date":
             return "0" * _DATE_WIDTH
         case "text":

@@ -26,7 +26,14 @@ from forecaster.io.quality import QualityReport
 from forecaster.models.distributions import count_quantiles
 from forecaster.models.engine import QUANTILES
 from forecaster.report.dashboard import charts_sheet, dashboard_sheet
-from forecaster.report.excel import LIVE_SUM, Column, SheetWriter, new_workbook, write_table
+from forecaster.report.excel import (
+    INFINITE_DAYS,
+    LIVE_SUM,
+    Column,
+    SheetWriter,
+    new_workbook,
+    write_table,
+)
 from forecaster.report.headers import columns
 from forecaster.report.summary import Summary
 
@@ -237,7 +244,7 @@ def _replenishment_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
 def _health_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
     frame = health_rows(plan, label("all_warehouses", lang))
     health = frame.assign(
-        turnover_days=_shown(frame["turnover_days"], "∞"),
+        turnover_days=frame["turnover_days"].replace(np.inf, INFINITE_DAYS),
         days_since_last_sale=_shown(frame["days_since_last_sale"], label("never", lang)),
         lifecycle=in_words(frame["lifecycle"], lang),
     )
@@ -302,7 +309,7 @@ def _alerts_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
         alerts.assign(
             alert=in_words(alerts["alert"], lang), severity=in_words(alerts["severity"], lang)
         ),
-        columns(keys, lang, name=30, action=50, detail=50),
+        columns(keys, lang, name=30, action=60, detail=60, wrap=("action", "detail")),
         highlight=alerts["severity"] == "high",
     )
 
