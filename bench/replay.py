@@ -23,6 +23,7 @@ forecast; then the exchange curve.
                            [--weeks 20] [--walmart-series 200] [--keep DIR] [--backorder]
     python bench/replay.py --generated 1000 [--weeks 20]     # speed: replay vs one run
     ... [--refit-weeks K]   # full engine fits every K weeks (default: simulation.refit_weeks)
+    ... [--allocation overall]  # replenishment.allocation (default: class)
 
 ``--generated N`` instead times the replay on the generated sample shop of
 ``N`` SKUs (``forecaster.sample_shop``) against one plan of the same shop
@@ -81,12 +82,18 @@ def build(shop: str, data: Path, root: Path, walmart_series: int) -> Path:
     return folder
 
 
-def settings_for(folder: Path, refit_weeks: int | None = None) -> Settings:
+def settings_for(
+    folder: Path, refit_weeks: int | None = None, allocation: str | None = None
+) -> Settings:
     base = with_refit(Settings(), refit_weeks)
+    terms = base.replenishment
+    if allocation is not None:
+        terms = terms.model_copy(update={"allocation": allocation})
     return base.model_copy(
         update={
             "data": base.data.model_copy(update={"dir": folder}),
             "promotions": base.promotions.model_copy(update={"market": "none"}),
+            "replenishment": terms,
         }
     )
 
@@ -170,6 +177,10 @@ def main() -> None:
     parser.add_argument(
         "--refit-weeks", type=int, default=None, help="weeks between full engine fits"
     )
+    parser.add_argument(
+        "--allocation", choices=["class", "overall", "sku"], default=None,
+        help="replenishment.allocation (default: the configured one)",
+    )  # fmt: skip
     args = parser.parse_args()
     print("\n".join(describe(["numpy", "pandas", "statsmodels"])))
     with tempfile.TemporaryDirectory() as tmp:
@@ -180,7 +191,7 @@ def main() -> None:
         for shop in args.shops.split(","):
             folder = build(shop, args.data, root, args.walmart_series)
             began = time.perf_counter()
-            settings = settings_for(folder, args.refit_weeks)
+            settings = settings_for(folder, args.refit_weeks, args.allocation)
             replay = simulate(settings, STARTS[shop], args.weeks, args.backorder)
             outcome = summarise(replay)
             report(shop, outcome, time.perf_counter() - began, replay)

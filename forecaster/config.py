@@ -370,8 +370,12 @@ class ReplenishmentSettings(_Section):
     # protection period give its distribution (0: the normal model for every unit)
     error_window_days: DaysOrZero = 365
     # "class": safety stock placed where it serves most within each ABC class, the class
-    # meeting its target; "sku": every SKU meets its own class's target
-    allocation: Literal["class", "sku"] = "class"
+    # meeting its target; "overall": the same across the whole shop, which meets one target;
+    # "sku": every SKU meets its own class's target
+    allocation: Literal["class", "overall", "sku"] = "class"
+    # with allocation = "overall": the shop's one fill-rate target (None: what the class
+    # targets add up to, weighted by each SKU's demand)
+    overall_fill_rate: FillRate | None = None
     # purchase budget of a run at cost; lines that avoid the least stock-out value per unit
     # of cost are cut to fit (None: no budget)
     budget: Annotated[float, Field(gt=0)] | None = None

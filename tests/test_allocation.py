@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date
+from pathlib import Path
+
 import numpy as np
 import pytest
 from scipy import stats
 
+from forecaster.config import Settings
 from forecaster.inventory.allocation import _Shortage, allocate
 from forecaster.inventory.protection_demand import ProtectionDemand
 from forecaster.inventory.span_errors import DemandSample
+from forecaster.pipeline import plan
+from tests.test_end_to_end import tiny_shop  # noqa: F401  (the hand-computed shop)
 
 
 def normal_units(n: int, mean: float = 100.0, sd: float = 20.0) -> ProtectionDemand:
@@ -69,3 +75,40 @@ def test_the_bisection_recomputes_only_the_units_whose_level_moved() -> None:
         levels = levels.copy()
         moved = rng.random(n) < 0.3 if step != 3 else np.zeros(n, bool)
         levels[moved] = rng.uniform(0, 150, moved.sum())
+
+
+def test_one_group_for_the_shop_holds_no_more_stock_than_one_per_class() -> None:
+    """Six identical SKUs, three in A (allowed 0.5 short each) and three in C (2.0 each),
+    costs 1, 2, 4 in each class: the whole shop as one group meets the same total shortage
+    (7.5) with no more stock value than the classes apart, since the class split is one
+    of the solutions it may choose."""
+    demand = normal_units(6)
+    cost = np.array([1.0, 2.0, 4.0] * 2)
+    classes = np.array(["A"] * 3 + ["C"] * 3)
+    allowed = np.array([0.5] * 3 + [2.0] * 3)
+    members = np.ones(6, bool)
+    by_class = allocate(demand, cost, classes, allowed, members)
+    shop = allocate(demand, cost, np.zeros(6, dtype=int), allowed, members)
+    assert demand.shortage(shop).sum() == pytest.approx(7.5, rel=1e-6)
+    assert demand.shortage(by_class).sum() == pytest.approx(7.5, rel=1e-6)
+    assert (cost * shop).sum() < (cost * by_class).sum()
+    # the shop-wide optimum gives equal-cost SKUs the same level whatever their class
+    assert shop[:3] == pytest.approx(shop[3:], abs=1e-6)
+
+
+def test_overall_allocation_meets_the_shop_target(tiny_shop: Path) -> None:  # noqa: F811
+    """The hand-computed shop with ``allocation = "overall"`` and a target of 96%: A sells 5
+    a day and D 2 (cycles of 7 days: 35 and 14), so the two may fall short by 4% of 49 = 1.96
+    units a cycle together, whatever their classes."""
+    terms = {"allocation": "overall", "overall_fill_rate": 0.96}
+    base = Settings().with_overrides(data_dir=tiny_shop, as_of=date(2026, 3, 28))
+    settings = base.model_copy(
+        update={
+            "replenishment": base.replenishment.model_copy(update=terms),
+            "forecast": base.forecast.model_copy(update={"weekday_prior_units": 0}),
+        }
+    )
+    lines = plan(settings).replenishment.set_index("sku")
+    assert lines.loc[["A", "D"], "fill_rate_target"].tolist() == [0.96, 0.96]
+    short = (1 - lines.loc["A", "expected_fill"]) * 35 + (1 - lines.loc["D", "expected_fill"]) * 14
+    assert short == pytest.approx(0.04 * 49, rel=1e-4)

@@ -16,7 +16,9 @@ For each unit, with lead time ``L`` and its supplier's review period ``R``:
    With ``allocation = "class"`` (the default) the levels of each ABC class
    are set together so that the class's expected shortage meets its
    fill-rate target at the least stock value
-   (:mod:`forecaster.inventory.allocation`); with ``"sku"`` each unit meets
+   (:mod:`forecaster.inventory.allocation`); with ``"overall"`` the whole
+   shop is one such group, meeting ``overall_fill_rate`` (or the shortage its
+   class targets allow in all); with ``"sku"`` each unit meets
    the target alone. Safety stock is ``S - mu_P``: negative when the cycle
    stock alone would serve more than the target.
 4. Order-up-to level ``S``, never below 0.
@@ -102,6 +104,9 @@ def replenish(
     sigma_p = np.sqrt(sd_demand**2 + (daily * sd_lead) ** 2)
     cycle, _ = forecast.total(np.ceil(review).astype(int), offset=np.ceil(lead).astype(int))
     target = fill_rate_targets(abc, settings.fill_rate)
+    overall = settings.allocation == "overall"
+    if overall and settings.overall_fill_rate is not None:
+        target = np.full(len(units), settings.overall_fill_rate)
     demand = protection_demand(
         forecast,
         protection,
@@ -115,7 +120,7 @@ def replenish(
     declining = stage == "decline"
     allowed = (1.0 - target) * cycle
     pooled = np.zeros(len(units), dtype=bool)
-    if settings.allocation == "class":
+    if settings.allocation != "sku":
         pooled = ~blocked & ~declining & (mu_p > 0)
     # each unit's own level, for the units the class allocation leaves out
     alone = np.flatnonzero(~pooled)
@@ -123,7 +128,8 @@ def replenish(
     order_up_to[alone] = demand.subset(alone).level_for(allowed[alone])
     if pooled.any():
         cost = units["unit_cost"].to_numpy(dtype=float)
-        order_up_to = np.where(pooled, allocate(demand, cost, abc, allowed, pooled), order_up_to)
+        groups = np.zeros(len(units), dtype=int) if overall else abc
+        order_up_to = np.where(pooled, allocate(demand, cost, groups, allowed, pooled), order_up_to)
     # a declining SKU is ordered to cover its forecast only
     order_up_to = np.where(declining, np.minimum(order_up_to, mu_p), order_up_to)
     safety = order_up_to - mu_p
