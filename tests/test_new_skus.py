@@ -122,6 +122,30 @@ def test_a_lumpy_start_stays_with_the_category_longer() -> None:
     assert fc.mean[6].sum() == pytest.approx(4 * week, rel=1e-9)
 
 
+@pytest.mark.parametrize(("weeks", "borrows"), [(13, True), (14, False)])
+def test_an_established_series_keeps_its_own_rate_without_a_usable_origin(
+    weeks: int, borrows: bool
+) -> None:
+    """One order of 595 a week for 13 or 14 weeks: neither can be validated (that needs 17),
+    but 14 weeks on sale -- 13 after the week of its first sale, which the fits leave out --
+    is a quarter of the season: established, as the series the priors are made of, it keeps
+    its own rate, 595 a week, 2,380 for 28 days. A week less, it is still new and leans on
+    the category (the lumpy case above)."""
+    days = 7 * WEEKS
+    new = np.zeros((1, days))
+    new[0, days - 7 * weeks :: 7] = 595.0
+    y = np.vstack([category(days), new])
+    start = np.r_[np.zeros(6, dtype=int), days - 7 * weeks]
+    fc = forecast_daily(y, 28, start, np.array(["X"] * 7), Options(workers=1), None)
+    assert fc.own_weight is not None
+    assert (fc.model[6] == BORROWED) is borrows
+    if borrows:
+        assert fc.own_weight[6] < 0.2 and fc.mean[6].sum() < 600
+    else:
+        assert fc.own_weight[6] == 1.0
+        assert fc.mean[6].sum() == pytest.approx(4 * 595, rel=0.02)
+
+
 def test_enough_history_of_its_own_says_otherwise() -> None:
     """Thirty weeks at 85 a day: its models are validated on its own history and the
     forecast is its own 85 a day; the category no longer counts."""

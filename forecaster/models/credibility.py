@@ -130,6 +130,16 @@ class Prior:
         return np.asarray(np.where(np.isnan(self.rate), 1.0, z))
 
 
+def is_established(periods: np.ndarray, season: int = 1) -> np.ndarray:
+    """Whether series with ``periods`` periods on sale are established: at least
+    :data:`ESTABLISHED_PERIODS`, and a quarter of the seasonal period where that is more.
+
+    >>> is_established(np.array([3, 4, 12, 13]), season=52).tolist()
+    [False, False, False, True]
+    """
+    return np.asarray(periods) >= max(ESTABLISHED_PERIODS, season // 4)
+
+
 def group_prior(
     y: np.ndarray, start: np.ndarray, groups: np.ndarray | None, season: int = 1
 ) -> Prior:
@@ -163,8 +173,7 @@ def group_prior(
     """
     n, t = y.shape
     labels = np.zeros(n, dtype=int) if groups is None else np.unique(groups, return_inverse=True)[1]
-    length = np.maximum(t - np.asarray(start), 0)
-    established = length >= max(ESTABLISHED_PERIODS, season // 4)
+    established = is_established(np.maximum(t - np.asarray(start), 0), season)
     window = min(t, RECENT_PERIODS)
     cols = np.arange(t - window, t)
     on = cols[None, :] >= np.asarray(start)[:, None]

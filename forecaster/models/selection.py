@@ -15,10 +15,14 @@ For each series (row of ``y``, demand per period):
    Each candidate's mean squared validation error; the forecast is
    the plain mean of the ``combine`` candidates with the least error (1 =
    pick the best), refitted on all the data. A candidate that fails or gives
-   absurd values has no error and is never chosen; a series with no usable
-   origin (new, or too short) takes the credibility mean of its own rate and its
-   group's (:mod:`forecaster.models.credibility`; model ``category``), with the
-   uncertainty of that rate in its variance.
+   absurd values has no error and is never chosen; a new series with no usable
+   origin takes the credibility mean of its own rate and its group's
+   (:mod:`forecaster.models.credibility`; model ``category``), with the
+   uncertainty of that rate in its variance. An established series (see
+   :func:`~forecaster.models.credibility.is_established`) without one -- the
+   panel is too short, e.g. six months of monthly sales -- keeps its own rate
+   (the fallback model): on Online Retail monthly that took the RMSSE from
+   1.212 to 1.179 (WindowAverage 1.157) and changed no other data set.
 4. **Error model.** The validation errors of the forecast chosen without the
    origin they are measured at (cross-validated, so the choice does not flatter
    them) give, per series,
@@ -41,7 +45,7 @@ import numpy as np
 
 from forecaster.models.candidates import CANDIDATES, window_mean
 from forecaster.models.classify import CLASSES, demand_classes
-from forecaster.models.credibility import group_prior
+from forecaster.models.credibility import group_prior, is_established
 from forecaster.models.distributions import count_quantiles
 from forecaster.models.smooth import MIN_PERIODS, SmoothStates, fit_smooth_states
 from forecaster.models.smooth import MODELS as SMOOTH_MODELS
@@ -403,7 +407,9 @@ def fit_periods(
         errors[:, i] = np.where(counted, at_i - actual[:, i], np.nan)
     cum_var = _error_model(errors, mean, classes, y, fit_start[t])
     model = _model_names(chosen, names)
-    new = ~usable.any(axis=1) & (start < t)
+    # only a new series borrows: one that counts as established in the priors but has no
+    # usable origin (the panel itself is short: six months of monthly data) keeps its own
+    new = ~usable.any(axis=1) & (start < t) & ~is_established(t - fit_start[t], season)
     z, exposure = np.ones(n), np.full(n, np.nan)
     if new.any():
         z, exposure, pooled = _borrow(y, fit_start[t], new, groups, own, season, mean, cum_var)
