@@ -19,17 +19,24 @@ from rich.console import Console
 from rich.markup import escape
 
 from forecaster import __version__
-from forecaster.config import MAX_WEEKS, Lang, Settings, load_settings, planning_date
+from forecaster.config import MAX_WEEKS, Lang, Settings, load_settings, outside_planning_dates
 from forecaster.errors import ForecasterError
+from forecaster.io.parse import to_date
 from forecaster.models.periods import Freq
 
 app = typer.Typer(
     name="forecaster",
     help="Weekly replenishment planner: demand forecast, inventory health, alerts, "
-    "slow-mover grades and purchase orders per supplier.",
+    "slow-mover grades and purchase orders per supplier.\n\n"
+    "Example (the shipped sample shop): forecaster run --data sample_data",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # -h is --help, on the app and on every command (click hands it down).
+    context_settings={"help_option_names": ["-h", "--help"]},
+    # Click's plain help: typer's rich panels print "<bool>" after every flag (--help
+    # included) and squeeze the help text into a third of an 80-column terminal.
+    rich_markup_mode=None,
 )
 
 DataOption = Annotated[
@@ -50,23 +57,34 @@ OutOption = Annotated[
 ]
 
 
-def _plannable(value: datetime | None) -> datetime | None:
-    """Refuse a date option outside the dates forecaster plans for (a usage error, exit 2)."""
-    if value is not None:
-        try:
-            planning_date(value.date())
-        except ValueError as exc:
-            raise typer.BadParameter(str(exc)) from None
-    return value
+#: How the date options are written, for their help.
+DATE_FORMATS = "2026-10-18, 2026/10/18, 20261018, 2026.10.18 or an Excel day number"
+
+
+def _date(text: str) -> datetime:
+    """A date option, read as the data files' dates are (:func:`~forecaster.io.parse.to_date`);
+    a date that is none, or outside the dates forecaster plans for, is a usage error (exit 2)."""
+    parsed, _, outside = to_date(pd.Series([text], dtype="string"))
+    if outside[0]:
+        raise typer.BadParameter(outside_planning_dates(text.strip()))
+    day = parsed.iloc[0]
+    if pd.isna(day):
+        raise typer.BadParameter(f"{text!r} is not a date; write it as {DATE_FORMATS}")
+    return datetime(day.year, day.month, day.day)
+
+
+def _date_option(name: str, help: str) -> typer.models.OptionInfo:
+    """A ``DATE`` option in the data files' formats."""
+    option: typer.models.OptionInfo = typer.Option(
+        name, parser=_date, metavar="DATE", help=f"{help} Formats: {DATE_FORMATS}."
+    )
+    return option
 
 
 AsOfOption = Annotated[
     datetime | None,
-    typer.Option(
-        "--as-of",
-        formats=["%Y-%m-%d"],
-        callback=_plannable,
-        help="Planning date YYYY-MM-DD: later sales are ignored. Default: the last sales date.",
+    _date_option(
+        "--as-of", "Planning date: later sales are ignored. Default: the last sales date."
     ),
 ]
 LangOption = Annotated[
@@ -134,7 +152,7 @@ def _settings(
     )
 
 
-@app.command()
+@app.command(short_help="Plan the week; write the workbook and the supplier POs.")
 def run(
     data: DataOption = None,
     config: ConfigOption = None,
@@ -155,6 +173,11 @@ def run(
 
     Writes out/replenishment_<as-of>.xlsx and one purchase order per supplier in
     out/suppliers/. All files appear together, or none does.
+
+    Example (the shipped sample shop):
+
+    \b
+        forecaster run --data sample_data --as-of 2026-10-18
     """
     from forecaster.pipeline import run as run_pipeline
     from forecaster.report.console import RichProgress, render_quality, render_summary
@@ -171,7 +194,7 @@ def run(
     render_summary(console, result.plan, summarise(result.plan), result.files, result.removed)
 
 
-@app.command()
+@app.command(short_help="Check the input tables; write nothing.")
 def validate(
     data: DataOption = None,
     config: ConfigOption = None,
@@ -180,6 +203,11 @@ def validate(
     """Check the input tables and print the data-quality report; write nothing.
 
     Exits with 2 when a table has errors (each named with its file, column and rows).
+
+    Example (the shipped sample shop):
+
+    \b
+        forecaster validate --data sample_data --as-of 2026/10/18
     """
     from forecaster.io.dataset import load_dataset
     from forecaster.report.console import render_quality
@@ -206,24 +234,24 @@ FreqOption = Annotated[
 ]
 
 
-@app.command()
+@app.command(short_help="Forecast every SKU of a sales table into a CSV file.")
 def forecast(
     sales: SalesOption,
     out: Annotated[Path, typer.Option("--out", help="CSV file to write.")],
     horizon: Annotated[int, typer.Option("--horizon", min=1, help="Periods to forecast.")] = 28,
     freq: FreqOption = "D",
     cutoff: Annotated[
-        datetime | None,
-        typer.Option(
-            "--cutoff",
-            formats=["%Y-%m-%d"],
-            callback=_plannable,
-            help="Last day of data used. Default: the last date.",
-        ),
+        datetime | None, _date_option("--cutoff", "Last day of data used. Default: the last date.")
     ] = None,
     config: ConfigOption = None,
 ) -> None:
-    """Forecast every SKU of a sales table; write sku, date, forecast, p50, p90, p95, model."""
+    """Forecast every SKU of a sales table; write sku, date, forecast, p50, p90, p95, model.
+
+    Example (the shipped sample shop):
+
+    \b
+        forecaster forecast --sales sample_data/sales.csv --out forecast.csv
+    """
     from forecaster.pipeline import forecast_file
 
     with _user_errors():
@@ -258,7 +286,7 @@ def _festivals_line(settings: Settings) -> str:
     )
 
 
-@app.command()
+@app.command(short_help="Forecast accuracy next to seasonal naive.")
 def backtest(
     sales: SalesOption,
     horizon: Annotated[
@@ -274,7 +302,13 @@ def backtest(
     ] = None,
     config: ConfigOption = None,
 ) -> None:
-    """Rolling-origin accuracy (MASE, RMSSE, WAPE, bias, p90 coverage) next to seasonal naive."""
+    """Rolling-origin accuracy (MASE, RMSSE, WAPE, bias, p90 coverage) next to seasonal naive.
+
+    Example (the shipped sample shop):
+
+    \b
+        forecaster backtest --sales sample_data/sales.csv --folds 3
+    """
     from forecaster.pipeline import backtest_file
     from forecaster.report.console import render_backtest
 
@@ -286,9 +320,19 @@ def backtest(
     console.print(escape(_festivals_line(settings)))
 
 
-@app.command("promo-check")
+@app.command(
+    "promo-check", short_help="Will stock last through a promotion? What to order by when."
+)
 def promo_check(
-    promo: Annotated[str, typer.Option("--promo", help="Promotion name, as in promotions.")],
+    promo: Annotated[
+        str,
+        typer.Option(
+            "--promo",
+            help="Promotion name: a name in the name column of the promotions table, or one "
+            "of the recurring festivals (the config's promotions.market or "
+            "promotions.recurring; 38, 618, 1111 and 1212 for the default market cn).",
+        ),
+    ],
     data: DataOption = None,
     config: ConfigOption = None,
     out: OutOption = None,
@@ -298,6 +342,11 @@ def promo_check(
     """Check whether stock lasts through the next promotion NAME: shortfall, order, order-by date.
 
     Writes out/promo_<name>_<as-of>.xlsx.
+
+    Example (the shipped sample shop):
+
+    \b
+        forecaster promo-check --promo 1111 --data sample_data --as-of 2026-10-18
     """
     from forecaster.pipeline import promo as run_promo
     from forecaster.report.console import RichProgress, render_promo, render_quality
@@ -312,7 +361,7 @@ def promo_check(
     render_promo(console, result.check, result.files)
 
 
-@app.command("po")
+@app.command("po", short_help="Rewrite the supplier POs from an edited workbook.")
 def po(
     source: Annotated[
         Path,
@@ -328,6 +377,12 @@ def po(
 
     Writes out/suppliers/PO_<supplier>_<as-of>.xlsx for every supplier with an
     order, and warns about quantities below the MOQ or not in whole cases.
+
+    Example (the shipped sample shop):
+
+    \b
+        forecaster run --data sample_data --as-of 2026-10-18
+        forecaster po --from out/replenishment_2026-10-18.xlsx
     """
     from forecaster.pipeline import purchase_orders_from
     from forecaster.report.console import render_po
@@ -338,18 +393,13 @@ def po(
     render_po(Console(), result.edited, result.files, result.removed)
 
 
-@app.command()
+@app.command(short_help="Replay the plan on your history beside your rule of thumb.")
 def simulate(
     data: DataOption = None,
     config: ConfigOption = None,
     start: Annotated[
         datetime | None,
-        typer.Option(
-            "--from",
-            formats=["%Y-%m-%d"],
-            callback=_plannable,
-            help="First review date YYYY-MM-DD. Default: --weeks weeks before the last sale.",
-        ),
+        _date_option("--from", "First review date. Default: --weeks weeks before the last sale."),
     ] = None,
     weeks: Annotated[
         int | None,
@@ -377,6 +427,11 @@ def simulate(
     lead time and serve the sales that really followed. Prints fill rate and
     stock against the rule "order up to the trailing average x (lead + review +
     k days)" and writes out/simulation_<from>_<to>.xlsx.
+
+    Example (the shipped sample shop):
+
+    \b
+        forecaster simulate --data sample_data --weeks 8 --lost-sales
     """
     from forecaster.report.console import RichProgress, render_simulation
     from forecaster.simulation.run import run_simulation

@@ -10,7 +10,7 @@ from __future__ import annotations
 import operator
 import re
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -51,11 +51,16 @@ def planning_date(day: date) -> date:
     """``day`` if forecaster can plan on it (:data:`~forecaster.io.schema.FIRST_DATE` ..
     :data:`~forecaster.io.schema.LAST_DATE`); else ``ValueError`` saying so."""
     if not FIRST_DATE <= day <= LAST_DATE:
-        raise ValueError(
-            f"{day:%Y-%m-%d} is outside the dates forecaster plans for "
-            f"({FIRST_DATE:%Y-%m-%d} .. {LAST_DATE:%Y-%m-%d})"
-        )
+        raise ValueError(outside_planning_dates(f"{day:%Y-%m-%d}"))
     return day
+
+
+def outside_planning_dates(day: str) -> str:
+    """The message for a date (as written) outside the dates forecaster plans for."""
+    return (
+        f"{day} is outside the dates forecaster plans for "
+        f"({FIRST_DATE:%Y-%m-%d} .. {LAST_DATE:%Y-%m-%d})"
+    )
 
 
 PlanningDate = Annotated[date, AfterValidator(planning_date)]
@@ -584,7 +589,7 @@ class Settings(_Section):
                 try:
                     update[name] = type(section).model_validate(section.model_dump() | given)
                 except ValidationError as exc:
-                    raise ConfigError(f"{name}.{_describe(exc)}") from exc
+                    raise ConfigError(_describe(exc, section=name)) from exc
         return self.model_copy(update=update)
 
 
@@ -622,12 +627,52 @@ def load_settings(path: Path | None) -> Settings:
         raise ConfigError(f"{path}: {_describe(exc)}") from exc
 
 
-def _describe(exc: ValidationError) -> str:
+#: The prefixes pydantic puts before the message of a validator's exception.
+_PYDANTIC_PREFIXES = ("Value error, ", "Assertion failed, ")
+
+
+def _describe(exc: ValidationError, section: str | None = None) -> str:
+    """What is wrong, setting by setting, without pydantic's boilerplate: ``[alerts]
+    overstock_cover_days = -5: must be greater than or equal to 1``.
+
+    ``section`` is the section the errors' locations are relative to (none: the file's top).
+    """
     problems = []
-    for err in exc.errors():
-        where = ".".join(str(part) for part in err["loc"]) or "(top level)"
-        message = err["msg"].removeprefix("Value error, ")
+    for err in exc.errors(include_url=False):
+        loc = (section, *err["loc"]) if section else err["loc"]
+        where = _setting_name(loc)
+        value = err.get("input")
+        if isinstance(value, bool | int | float | str | date) or (
+            isinstance(value, list | tuple) and len(value) <= 8
+        ):
+            where += f" = {_toml_value(value)}"
+        message = err["msg"]
+        for prefix in _PYDANTIC_PREFIXES:
+            message = message.removeprefix(prefix)
+        if message.startswith("Input should"):
+            message = "must" + message.removeprefix("Input should")
         if err["type"] == "extra_forbidden":
             message = "unknown setting (check the spelling)"
         problems.append(f"{where}: {message}")
     return "; ".join(problems)
+
+
+def _setting_name(loc: Sequence[object]) -> str:
+    """``[section] key.sub[0]`` as a TOML file spells the place of a setting."""
+    if not loc:
+        return "(top level)"
+    key = ""
+    for part in loc[1:]:
+        key += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return f"[{loc[0]}] {key.removeprefix('.')}".rstrip()
+
+
+def _toml_value(value: object) -> str:
+    """A value as TOML writes it (strings quoted, lists bracketed)."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return str(value)

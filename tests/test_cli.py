@@ -227,7 +227,7 @@ def test_bad_config_is_a_clear_error(tmp_path: Path) -> None:
     bad.write_text("[alerts]\noverstock_cover_days = -5\n", encoding="utf-8")
     result = runner.invoke(app, ["run", "--data", str(data), "--config", str(bad)])
     assert result.exit_code == 2
-    assert "alerts.overstock_cover_days: Input should be greater than or equal to 1" in flat(
+    assert "[alerts] overstock_cover_days = -5: must be greater than or equal to 1" in flat(
         result.output
     )
     missing = runner.invoke(app, ["run", "--config", str(tmp_path / "nope.toml")])

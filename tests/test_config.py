@@ -62,23 +62,27 @@ def test_flags_override_the_file(tmp_path: Path) -> None:
     ("text", "message"),
     [
         ("[alerts\n", "not valid TOML"),
-        ("[alerts]\noverstok_cover_days = 60\n", "alerts.overstok_cover_days: unknown setting"),
+        (
+            "[alerts]\noverstok_cover_days = 60\n",
+            "[alerts] overstok_cover_days = 60: unknown setting",
+        ),
         (
             "[replenishment]\nfill_rate = 1.5\n",
-            "replenishment.fill_rate.A: Input should be less than 1",
+            "[replenishment] fill_rate.A = 1.5: must be less than 1",
         ),
         (
             "[replenishment.fill_rate]\nA = 0.98\n",
-            "replenishment.fill_rate: no fill rate for class(es) B, C",
+            "[replenishment] fill_rate: no fill rate for class(es) B, C",
         ),
         (
             "[replenishment]\nabc_shares = [0.9, 0.8]\n",
-            "replenishment.abc_shares: the share closing class A must not exceed the one closing B",
+            "[replenishment] abc_shares = [0.9, 0.8]: the share closing class A must not exceed "
+            "the one closing B",
         ),
-        ('[output]\nlang = "fr"\n', "output.lang: Input should be 'en' or 'zh'"),
+        ('[output]\nlang = "fr"\n', "[output] lang = \"fr\": must be 'en' or 'zh'"),
         (
             '[[slow_movers.rules]]\ngrade = "S"\nall = ["margin > 0.4"]\n',
-            "slow_movers.rules.0.all.0.metric",
+            "[slow_movers] rules[0].all[0].metric",
         ),
         (
             '[[slow_movers.rules]]\ngrade = "S"\nall = ["gross_margin is high"]\n',

@@ -5,10 +5,10 @@ The library never prints; the CLI hands these renderers a :class:`rich.console.C
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -19,6 +19,7 @@ from rich.table import Table
 
 from forecaster.io.quality import QualityReport
 from forecaster.progress import Advance
+from forecaster.report.do_first import DoFirst, do_first
 from forecaster.report.summary import Summary
 
 if TYPE_CHECKING:
@@ -64,6 +65,62 @@ def _money(x: float) -> str:
     return f"{x:,.2f}"
 
 
+#: Columns of text are readable down to this width (characters); a table that needs
+#: them narrower to fit shows fewer columns instead.
+TEXT_WIDTH = 36
+
+#: A table row: the text of each column, by column name.
+Row = dict[str, str]
+
+
+def _table(
+    console: Console,
+    title: str,
+    columns: Sequence[str],
+    rows: Sequence[Row],
+    *,
+    narrow: Sequence[str] | None = None,
+    keys: Collection[str] = (),
+    texts: Collection[str] = (),
+    **options: Any,
+) -> None:
+    """Print ``rows`` as a table that fits the console's width.
+
+    ``keys`` (SKU, supplier, status: codes a planner reads whole) never wrap and
+    are the last to give up width; ``texts`` (messages) are left-aligned and
+    wrap; the other columns are right-aligned figures. All but the keys fold
+    rather than end in "…". When the table does not fit with its texts wrapped
+    to :data:`TEXT_WIDTH`, it shows the ``narrow`` columns instead (fewer, or
+    merged).
+    """
+
+    def build(names: Sequence[str], text_width: int | None = None) -> Table:
+        table = Table(title=title, **options)
+        for name in names:
+            if name in keys:
+                table.add_column(name, no_wrap=True)
+            elif name in texts:
+                table.add_column(name, overflow="fold", max_width=text_width)
+            else:
+                table.add_column(name, justify="right", overflow="fold")
+        for row in rows:
+            table.add_row(*(row[name] for name in names))
+        return table
+
+    if narrow is not None:
+        wide = build(columns, TEXT_WIDTH)
+        if console.measure(wide, options=console.options.update_width(10_000)).maximum > (
+            console.width
+        ):
+            columns = narrow
+    console.print(build(columns))
+
+
+def _warehouses(frame: pd.DataFrame) -> list[str]:
+    """``["warehouse"]`` when the frame plans per warehouse, else no column."""
+    return ["warehouse"] if bool((frame["warehouse"] != "").any()) else []
+
+
 def render_files(console: Console, files: Sequence[Path], removed: Sequence[Path] = ()) -> None:
     """The files written, and the superseded ones removed."""
     console.print("[bold]Files written[/bold]")
@@ -82,10 +139,10 @@ def render_summary(
     files: Sequence[Path],
     removed: Sequence[Path] = (),
 ) -> None:
-    """The closing summary of ``forecaster run``."""
+    """The closing summary of ``forecaster run``, ending with what to do first."""
     figures = Table(title=f"Replenishment plan as of {plan.as_of:%Y-%m-%d}", show_header=False)
-    figures.add_column(style="bold")
-    figures.add_column(justify="right")
+    figures.add_column(style="bold", overflow="fold")
+    figures.add_column(justify="right", no_wrap=True)
     figures.add_row("SKUs planned", f"{summary.skus:,}")
     figures.add_row("Planning units (SKU x warehouse)", f"{summary.units:,}")
     figures.add_row("Stock value at cost", _money(summary.stock_value))
@@ -96,78 +153,170 @@ def render_summary(
     figures.add_row("Data-quality warnings", f"{summary.warnings:,}")
     console.print(figures)
 
-    alerts = Table(title="Alerts")
-    for name in ("alert", "high", "medium", "low", "count"):
-        alerts.add_column(name, justify="left" if name == "alert" else "right")
-    for row in summary.alerts.itertuples(index=False):
-        alerts.add_row(row.alert, str(row.high), str(row.medium), str(row.low), str(row.count))
-    console.print(alerts)
-
-    orders = Table(title="Suggested orders by supplier")
-    for name in ("supplier", "name", "lines", "units", "value", "note"):
-        orders.add_column(name, justify="right" if name in ("lines", "units", "value") else "left")
-    for row in summary.suppliers.itertuples(index=False):
-        note = "" if row.status == "ok" else f"below minimum {_money(row.min_order_value)}"
-        orders.add_row(
-            escape(str(row.supplier)),
-            escape(str(row.supplier_name)),
-            f"{row.lines:,}",
-            f"{row.units:,.0f}",
-            _money(row.value),
-            note,
-        )
-    console.print(orders)
+    _table(
+        console,
+        "Alerts",
+        ("alert", "high", "medium", "low", "count"),
+        [
+            {
+                "alert": row.alert,
+                "high": str(row.high),
+                "medium": str(row.medium),
+                "low": str(row.low),
+                "count": str(row.count),
+            }
+            for row in summary.alerts.itertuples(index=False)
+        ],
+        keys={"alert"},
+    )
+    _table(
+        console,
+        "Suggested orders by supplier",
+        ("supplier", "name", "lines", "units", "value", "note"),
+        [
+            {
+                "supplier": escape(str(row.supplier)),
+                "name": escape(str(row.supplier_name)),
+                "lines": f"{row.lines:,}",
+                "units": f"{row.units:,.0f}",
+                "value": _money(row.value),
+                "note": ""
+                if row.status == "ok"
+                else f"below minimum {_money(row.min_order_value)}",
+            }
+            for row in summary.suppliers.itertuples(index=False)
+        ],
+        keys={"supplier"},
+        texts={"name", "note"},
+    )
+    render_do_first(console, do_first(plan))
     render_files(console, files, removed)
 
 
+#: Rows shown per list of :func:`render_do_first`; the rest are counted.
+DO_FIRST_ROWS = 10
+
+
+def render_do_first(console: Console, first: DoFirst, rows: int = DO_FIRST_ROWS) -> None:
+    """The first ``rows`` of each list of :class:`~forecaster.report.do_first.DoFirst`,
+    with a count of the rest (all of them are in the workbook)."""
+    console.print("[bold]Do these first[/bold]")
+    if first.too_late.empty and first.expedite.empty and first.order_today.empty:
+        console.print("Nothing urgent: no order is due today and no stock-out is near.")
+        return
+    lists: list[tuple[pd.DataFrame, str, list[str], str]] = [
+        (
+            first.too_late,
+            "TOO LATE: stock runs out before an order can arrive; order now and expedite",
+            ["sku", *_warehouses(first.too_late), "order", "value", "why"],
+            "Alerts",
+        ),
+        (
+            first.expedite,
+            "Expedite: out of stock, with a PO on the way",
+            ["sku", *_warehouses(first.expedite), "action", "why"],
+            "Alerts",
+        ),
+        (
+            first.order_today,
+            "Order today, biggest first",
+            ["sku", *_warehouses(first.order_today), "supplier", "order", "value"],
+            "Replenishment",
+        ),
+    ]
+    for frame, title, columns, sheet in lists:
+        if frame.empty:
+            continue
+        more = len(frame) - rows
+        _table(
+            console,
+            f"{title} ({len(frame):,})",
+            columns,
+            [_do_first_row(row) for row in frame.head(rows).to_dict("records")],
+            keys={"sku", "warehouse", "supplier"},
+            texts={"action", "why"},
+            caption=f"and {more:,} more on the {sheet} sheet" if more > 0 else None,
+            title_justify="left",
+        )
+
+
+def _do_first_row(record: dict[str, Any]) -> Row:
+    """The cells of one line of a do-first list (whichever of its columns it has)."""
+    row: Row = {
+        name: escape(str(record[name]))
+        for name in ("sku", "warehouse", "supplier", "action")
+        if name in record
+    }
+    if "order" in record:
+        row["order"] = f"{record['order']:,.0f}"
+        row["value"] = _money(record["value"])
+    row["why"] = escape(str(record.get("detail", "")))
+    return row
+
+
 def render_quality(console: Console, report: QualityReport, *, warnings_only: bool = False) -> None:
-    """The data-quality report as a table (warnings first; notes too unless ``warnings_only``)."""
+    """The data-quality report as a table (warnings first; notes too unless ``warnings_only``).
+
+    When the six columns do not fit the console, file and column share one, and
+    the examples go under the message.
+    """
     frame = report.to_frame()
     if warnings_only:
         frame = frame[frame["severity"] == "warning"]
     if frame.empty:
         console.print("[green]No data-quality issues found.[/green]")
         return
-    table = Table(title="Data quality", show_lines=False)
-    for name in ("severity", "file", "column", "count", "message", "examples"):
-        table.add_column(name, overflow="fold")
+    rows = []
     for row in frame.itertuples(index=False):
         style = "yellow" if row.severity == "warning" else "dim"
-        table.add_row(
-            f"[{style}]{row.severity}[/{style}]",
-            escape(row.file),
-            escape(row.column),
-            f"{row.count:,}",
-            escape(row.message),
-            escape(row.examples),
+        examples = escape(row.examples)
+        rows.append(
+            {
+                "severity": f"[{style}]{row.severity}[/{style}]",
+                "file": escape(row.file),
+                "column": escape(row.column),
+                "where": escape(f"{row.file} {row.column}".strip()),
+                "count": f"{row.count:,}",
+                "message": escape(row.message),
+                "issue": escape(row.message)
+                + (f"\n[dim]e.g. {examples}[/dim]" if examples else ""),
+                "examples": examples,
+            }
         )
-    console.print(table)
+    _table(
+        console,
+        "Data quality",
+        ("severity", "file", "column", "count", "message", "examples"),
+        rows,
+        narrow=("severity", "where", "count", "issue"),
+        keys={"severity"},
+        texts={"file", "column", "where", "message", "issue", "examples"},
+    )
 
 
 def render_backtest(console: Console, result: Backtest, freq: str) -> None:
     """Accuracy per model, the forecaster's first."""
     cutoffs = ", ".join(f"{c:%Y-%m-%d}" for c in result.cutoffs)
-    table = Table(
-        title=f"Backtest at --freq {freq}; fold cutoffs {cutoffs}",
+    _table(
+        console,
+        f"Backtest at --freq {freq}; fold cutoffs {cutoffs}",
+        ("model", "MASE", "RMSSE", "WAPE", "bias", "p90", "series"),
+        [
+            {
+                "model": escape(row.model),
+                "MASE": f"{row.MASE:.3f}",
+                "RMSSE": f"{row.RMSSE:.3f}",
+                "WAPE": f"{row.WAPE:.1%}",
+                "bias": f"{row.bias:+.1%}",
+                "p90": f"{row.p90_coverage:.1%}",
+                "series": f"{row.series:,}",
+            }
+            for row in result.metrics.itertuples(index=False)
+        ],
+        texts={"model"},
         caption="p90: share of held-out periods at or below the forecast p90 (0.9 is calibrated); "
         "series: series x folds scored",
     )
-    for name in ("model", "MASE", "RMSSE", "WAPE", "bias", "p90", "series"):
-        if name == "model":
-            table.add_column(name, no_wrap=True, overflow="ellipsis", max_width=24)
-        else:
-            table.add_column(name, justify="right", no_wrap=True, min_width=6)
-    for row in result.metrics.itertuples(index=False):
-        table.add_row(
-            row.model,
-            f"{row.MASE:.3f}",
-            f"{row.RMSSE:.3f}",
-            f"{row.WAPE:.1%}",
-            f"{row.bias:+.1%}",
-            f"{row.p90_coverage:.1%}",
-            f"{row.series:,}",
-        )
-    console.print(table)
     skus = result.skus
     if skus is not None and skus["RMSSE"].notna().any():
         worse = int(skus["worse_than_naive"].sum())
@@ -192,42 +341,48 @@ def render_promo(console: Console, check: PromoCheck, files: Sequence[Path]) -> 
     )
     urgent = check.table[check.table["status"] != "OK"].head(15)
     if len(urgent):
-        per_warehouse = bool((check.table["warehouse"] != "").any())
-        table = Table(title="Most urgent")
-        headers = ["sku", "warehouse"] if per_warehouse else ["sku"]
-        headers += ["status", "uplift", "promo demand", "available", "shortfall", "order"]
-        headers.append("order by")
-        for name in headers:
-            text = name in ("sku", "warehouse", "status")
-            table.add_column(name, justify="left" if text else "right")
-        for row in urgent.itertuples(index=False):
-            where = [escape(str(row.warehouse))] if per_warehouse else []
-            table.add_row(
-                escape(str(row.sku)),
-                *where,
-                row.status,
-                f"{row.uplift:.2f}",
-                f"{row.promo_demand:,.0f}",
-                f"{row.available:,.0f}",
-                f"{row.shortfall:,.0f}",
-                f"{row.order:,.0f}",
-                f"{row.order_by:%Y-%m-%d}",
-            )
-        console.print(table)
+        columns = ["sku", *_warehouses(check.table), "status", "uplift", "promo demand"]
+        columns += ["available", "shortfall", "order", "order by"]
+        _table(
+            console,
+            "Most urgent",
+            columns,
+            [
+                {
+                    "sku": escape(str(row.sku)),
+                    "warehouse": escape(str(row.warehouse)),
+                    "status": row.status,
+                    "uplift": f"{row.uplift:.2f}",
+                    "promo demand": f"{row.promo_demand:,.0f}",
+                    "available": f"{row.available:,.0f}",
+                    "shortfall": f"{row.shortfall:,.0f}",
+                    "order": f"{row.order:,.0f}",
+                    "order by": f"{row.order_by:%Y-%m-%d}",
+                }
+                for row in urgent.itertuples(index=False)
+            ],
+            # shortfall = promo demand - available; the workbook has the uplift
+            narrow=[name for name in columns if name not in ("uplift", "available")],
+            keys={"sku", "warehouse", "status", "order by"},
+        )
     suppliers = shortfall_by_supplier(check)
     if len(suppliers):
-        table = Table(title="Shortfall by supplier")
-        for name in ("supplier", "lines", "shortfall", "shortfall value", "order value"):
-            table.add_column(name, justify="left" if name == "supplier" else "right")
-        for row in suppliers.itertuples(index=False):
-            table.add_row(
-                escape(str(row.supplier)),
-                f"{row.lines:,}",
-                f"{row.shortfall:,.0f}",
-                f"{row.shortfall_value:,.2f}",
-                f"{row.order_value:,.2f}",
-            )
-        console.print(table)
+        _table(
+            console,
+            "Shortfall by supplier",
+            ("supplier", "lines", "shortfall", "shortfall value", "order value"),
+            [
+                {
+                    "supplier": escape(str(row.supplier)),
+                    "lines": f"{row.lines:,}",
+                    "shortfall": f"{row.shortfall:,.0f}",
+                    "shortfall value": _money(row.shortfall_value),
+                    "order value": _money(row.order_value),
+                }
+                for row in suppliers.itertuples(index=False)
+            ],
+            keys={"supplier"},
+        )
     render_files(console, files)
 
 
@@ -238,17 +393,21 @@ def render_po(
     for warning in edited.warnings:
         console.print(f"[yellow]warning:[/yellow] {escape(warning)}", soft_wrap=True)
     lines = edited.lines
-    table = Table(title=f"Purchase orders of {edited.as_of:%Y-%m-%d} from the final orders")
-    for name in ("supplier", "lines", "units", "value"):
-        table.add_column(name, justify="left" if name == "supplier" else "right")
-    for code, group in lines.groupby("supplier", sort=True):
-        table.add_row(
-            escape(str(code)),
-            f"{len(group):,}",
-            f"{group['quantity'].sum():,.0f}",
-            f"{group['line_value'].sum():,.2f}",
-        )
-    console.print(table)
+    _table(
+        console,
+        f"Purchase orders of {edited.as_of:%Y-%m-%d} from the final orders",
+        ("supplier", "lines", "units", "value"),
+        [
+            {
+                "supplier": escape(str(code)),
+                "lines": f"{len(group):,}",
+                "units": f"{group['quantity'].sum():,.0f}",
+                "value": _money(group["line_value"].sum()),
+            }
+            for code, group in lines.groupby("supplier", sort=True)
+        ],
+        keys={"supplier"},
+    )
     render_files(console, files, removed)
 
 
@@ -263,35 +422,47 @@ def render_simulation(console: Console, result: SimulationResult) -> None:
         f"[bold]Replay[/bold] {first:%Y-%m-%d} – {replay.end:%Y-%m-%d}: {replay.reviews} reviews, "
         f"{len(replay.units):,} planning units, unmet demand {unmet}, {replay.seconds:,.0f} s"
     )
-    classes = Table(title="forecaster by ABC class")
-    names = ("class", "units", "target", "fill", "gap", "stock", "rule's stock", "ratio", "bias P")
-    for name in names:
-        classes.add_column(name, justify="left" if name == "class" else "right")
-    for row in outcome.classes.itertuples(index=False):
-        classes.add_row(
-            str(row.abc_class),
-            f"{row.units:,}",
-            f"{row.fill_rate_target:.1%}",
-            f"{row.fill_rate:.1%}",
-            f"{row.gap * 100:+.1f} pt",
-            f"{row.stock_value:,.0f}",
-            "—" if np.isnan(row.rule_stock_value) else f"{row.rule_stock_value:,.0f}",
-            "—" if np.isnan(row.stock_ratio) else f"{row.stock_ratio:.2f}x",
-            f"{row.bias_p:+.1%}",
-        )
-    console.print(classes)
-    curve = Table(title="Exchange curve")
-    for name in ("policy", "fill", "stock at cost", "stock-out days", "lines/week"):
-        curve.add_column(name, justify="left" if name == "policy" else "right")
-    for row in outcome.policies.itertuples(index=False):
-        style = "bold" if row.policy == "forecaster" else ""
-        curve.add_row(
-            f"[{style}]{row.policy}[/{style}]" if style else row.policy,
-            f"{row.fill_rate:.1%}",
-            f"{row.stock_value:,.0f}",
-            f"{row.stockout_days:,.0f}",
-            f"{row.lines_per_week:,.1f}",
-        )
-    console.print(curve)
+    columns = ("class", "units", "target", "fill", "gap", "stock", "rule's stock", "ratio")
+    _table(
+        console,
+        "forecaster by ABC class",
+        (*columns, "bias P"),
+        [
+            {
+                "class": str(row.abc_class),
+                "units": f"{row.units:,}",
+                "target": f"{row.fill_rate_target:.1%}",
+                "fill": f"{row.fill_rate:.1%}",
+                "gap": f"{row.gap * 100:+.1f} pt",
+                "stock": f"{row.stock_value:,.0f}",
+                "rule's stock": "—"
+                if np.isnan(row.rule_stock_value)
+                else f"{row.rule_stock_value:,.0f}",
+                "ratio": "—" if np.isnan(row.stock_ratio) else f"{row.stock_ratio:.2f}x",
+                "bias P": f"{row.bias_p:+.1%}",
+            }
+            for row in outcome.classes.itertuples(index=False)
+        ],
+        narrow=columns,  # the workbook has the forecast bias
+        keys={"class"},
+    )
+    _table(
+        console,
+        "Exchange curve",
+        ("policy", "fill", "stock at cost", "stock-out days", "lines/week"),
+        [
+            {
+                "policy": f"[bold]{row.policy}[/bold]"
+                if row.policy == "forecaster"
+                else row.policy,
+                "fill": f"{row.fill_rate:.1%}",
+                "stock at cost": f"{row.stock_value:,.0f}",
+                "stock-out days": f"{row.stockout_days:,.0f}",
+                "lines/week": f"{row.lines_per_week:,.1f}",
+            }
+            for row in outcome.policies.itertuples(index=False)
+        ],
+        keys={"policy"},
+    )
     console.print(f"[bold]{escape(verdict(outcome))}[/bold]")
     render_files(console, result.files)
