@@ -219,6 +219,23 @@ LABELS: dict[str, tuple[str, str]] = {
     "below minimum order value": ("below minimum order value", "低于最低起订金额"),
     "smooth": ("smooth", "平稳需求"),
     "none": ("none", "无销售"),
+    "policy.rule": ("rule k={k:g}", "经验法则 k={k:g}"),
+    "verdict.head": (
+        "{name}: {fill:.1%} fill with {stock} of stock at cost; ",
+        "{name}:满足率 {fill:.1%},库存成本 {stock};",
+    ),
+    "verdict.needs": (
+        "your rule needs {at} for {fill:.1%} ({ratio:.2f}x)",
+        "经验法则达到 {fill:.1%} 需要 {at}({ratio:.2f} 倍)",
+    ),
+    "verdict.at_most": (
+        "your rule reaches at most {best:.1%} (k = {k:g} days, {stock})",
+        "经验法则最多达到 {best:.1%}(k = {k:g} 天,{stock})",
+    ),
+    "verdict.lean": (
+        "your rule serves {lean:.1%} already with its least stock (k = {k:g} days, {stock})",
+        "经验法则以最少库存已达到 {lean:.1%}(k = {k:g} 天,{stock})",
+    ),
     "cover_spread": ("Units with stock by days of cover", "有库存商品的可售天数分布"),
     "charts_title": (
         "Sales, forecast and p90 of the top {n} SKUs by order value and by stock-out risk",

@@ -11,6 +11,7 @@ import re
 import shutil
 import zipfile
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -21,6 +22,7 @@ from forecaster.cli import app
 from forecaster.glossary import LABELS, header, sheet_name
 from forecaster.report.excel import sheet_title
 from forecaster.report.promo_workbook import promo_workbook_name
+from forecaster.simulation.outcome import policy_names, verdict
 from tests.conftest import MINIMAL, write_tables
 
 AS_OF = "2026-03-02"
@@ -267,3 +269,22 @@ def test_language_comes_from_the_headers_whatever_the_sheet_names(
         f"供应商/采购单_S1_{AS_OF}.xlsx",
         f"供应商/采购单_S2_{AS_OF}.xlsx",
     }
+
+
+def test_simulation_verdict_and_policies_in_chinese() -> None:
+    """The replay's verdict and its rules' names are words of the workbook too."""
+    policies = pd.DataFrame(
+        {
+            "policy": ["forecaster", "rule k=0", "rule k=7"],
+            "safety_days": [float("nan"), 0.0, 7.0],
+            "fill_rate": [0.95, 0.90, 0.97],
+            "stock_value": [1000.0, 900.0, 2000.0],
+        }
+    )
+    outcome = SimpleNamespace(policies=policies)
+    en = verdict(outcome)  # type: ignore[arg-type]
+    assert en.startswith("forecaster: 95.0% fill with 1,000 of stock at cost; your rule needs")
+    zh = verdict(outcome, lang="zh")  # type: ignore[arg-type]
+    assert zh.startswith("forecaster:满足率 95.0%,库存成本 1,000;经验法则达到 95.0% 需要")
+    assert policy_names(policies, "en").tolist() == policies["policy"].tolist()
+    assert policy_names(policies, "zh").tolist() == ["forecaster", "经验法则 k=0", "经验法则 k=7"]

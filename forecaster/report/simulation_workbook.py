@@ -16,7 +16,7 @@ from forecaster.glossary import file_word, header, label, sheet_name
 from forecaster.report.charts import exchange_chart
 from forecaster.report.excel import SheetWriter, new_workbook, write_table
 from forecaster.report.headers import columns
-from forecaster.simulation.outcome import Outcome, verdict
+from forecaster.simulation.outcome import Outcome, policy_names, verdict
 from forecaster.simulation.replay import FORECASTER, Replay
 
 POLICY_KEYS = [
@@ -89,7 +89,7 @@ def write_simulation_workbook(
         sheet.heading(
             f"{label('simulation_title', lang)}: {first:%Y-%m-%d} – {replay.end:%Y-%m-%d}"
         )
-        sheet.heading(verdict(outcome))
+        sheet.heading(verdict(outcome, lang=lang))
         sheet.key_values(
             [
                 (label("reviews", lang), replay.reviews),
@@ -107,7 +107,8 @@ def write_simulation_workbook(
         sheet.blank()
         sheet.heading(label("exchange_curve", lang))
         top = sheet.next_row
-        sheet.table(outcome.policies, columns(POLICY_KEYS, lang))
+        policies = outcome.policies.assign(policy=policy_names(outcome.policies, lang))
+        sheet.table(policies, columns(POLICY_KEYS, lang))
         chart = exchange_chart(
             label("exchange_curve", lang),
             sheet.title,
@@ -123,7 +124,7 @@ def write_simulation_workbook(
     write_table(
         wb,
         sheet_name("classes", lang),
-        curves,
+        curves.assign(policy=policy_names(curves, lang)),
         columns(["abc_class", *POLICY_KEYS[:4]], lang),
         subtotal=curves["policy"] == FORECASTER,
     )
