@@ -389,7 +389,7 @@ def po(
 
     with _user_errors():
         settings = _settings(config, out=out, lang=lang)
-        result = purchase_orders_from(source, settings)
+        result = purchase_orders_from(source, settings, lang)
     render_po(Console(), result.edited, result.files, result.removed)
 
 

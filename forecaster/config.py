@@ -225,8 +225,15 @@ class DataSettings(_Section):
 class OutputSettings(_Section):
     dir: Path = Path("out")
     lang: Lang = "en"
+    # language of the output file and folder names: "lang" (the workbooks' language) or "en"
+    # (English whatever the language, for scripts that look for the files)
+    file_names: Literal["en", "lang"] = "lang"
     # SKUs charted on the Charts sheet: the top N by order value and the top N by stock-out risk
     chart_skus: Annotated[int, Field(ge=0, le=100)] = 10
+
+    def names_lang(self, lang: Lang) -> Lang:
+        """The language of the file names of workbooks written in ``lang``."""
+        return lang if self.file_names == "lang" else "en"
 
 
 #: A short text setting (a currency code) and an address printed on a PO.

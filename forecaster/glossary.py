@@ -197,6 +197,49 @@ LABELS: dict[str, tuple[str, str]] = {
     "yes": ("yes", "是"),
     "po_number": ("PO number", "采购单号"),
     "ship_to": ("Ship to", "收货地址"),
+    # sheet and file names (issue 17)
+    "sheet.summary": ("Summary", "汇总"),
+    "sheet.dashboard": ("Dashboard", "看板"),
+    "sheet.replenishment": ("Replenishment", "补货建议"),
+    "sheet.health": ("Inventory health", "库存健康"),
+    "sheet.alerts": ("Alerts", "预警"),
+    "sheet.slow_movers": ("Slow movers", "滞销品"),
+    "sheet.forecast": ("Forecast", "预测"),
+    "sheet.charts": ("Charts", "图表"),
+    "sheet.suppliers": ("Suppliers", "供应商"),
+    "sheet.data_quality": ("Data quality", "数据质量"),
+    "sheet.purchase_order": ("Purchase order", "采购单"),
+    "sheet.promo_check": ("Promo check", "大促检查"),
+    "sheet.overall": ("Overall", "总览"),
+    "sheet.classes": ("Classes", "分类"),
+    "sheet.skus": ("SKUs", "商品明细"),
+    "sheet.weeks": ("Weeks", "每周"),
+    "file.replenishment": ("replenishment", "补货建议"),
+    "file.suppliers": ("suppliers", "供应商"),
+    "file.po": ("PO", "采购单"),
+    "file.promo": ("promo", "大促检查"),
+    "file.simulation": ("simulation", "补货回放"),
+    "ok": ("ok", "正常"),
+    "below minimum order value": ("below minimum order value", "低于最低起订金额"),
+    "smooth": ("smooth", "平稳需求"),
+    "none": ("none", "无销售"),
+    "policy.rule": ("rule k={k:g}", "经验法则 k={k:g}"),
+    "verdict.head": (
+        "{name}: {fill:.1%} fill with {stock} of stock at cost; ",
+        "{name}:满足率 {fill:.1%},库存成本 {stock};",
+    ),
+    "verdict.needs": (
+        "your rule needs {at} for {fill:.1%} ({ratio:.2f}x)",
+        "经验法则达到 {fill:.1%} 需要 {at}({ratio:.2f} 倍)",
+    ),
+    "verdict.at_most": (
+        "your rule reaches at most {best:.1%} (k = {k:g} days, {stock})",
+        "经验法则最多达到 {best:.1%}(k = {k:g} 天,{stock})",
+    ),
+    "verdict.lean": (
+        "your rule serves {lean:.1%} already with its least stock (k = {k:g} days, {stock})",
+        "经验法则以最少库存已达到 {lean:.1%}(k = {k:g} 天,{stock})",
+    ),
     "cover_spread": ("Units with stock by days of cover", "有库存商品的可售天数分布"),
     "charts_title": (
         "Sales, forecast and p90 of the top {n} SKUs by order value and by stock-out risk",
@@ -255,6 +298,19 @@ def label(key: str, lang: Lang) -> str:
     """The fixed text ``key`` in ``lang``."""
     en, zh = LABELS[key]
     return zh if lang == "zh" else en
+
+
+def sheet_name(key: str, lang: Lang) -> str:
+    """The name of sheet ``key`` (``summary``, ``replenishment``, ...) in ``lang``: the
+    ``sheet.<key>`` label. Every sheet is created under this name, and read back under
+    either language's."""
+    return label(f"sheet.{key}", lang)
+
+
+def file_word(key: str, lang: Lang) -> str:
+    """The fixed part ``key`` (``replenishment``, ``suppliers``, ``po``, ...) of an output
+    file or folder name in ``lang``: the ``file.<key>`` label."""
+    return label(f"file.{key}", lang)
 
 
 def in_words(codes: pd.Series, lang: Lang) -> pd.Series:

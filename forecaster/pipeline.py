@@ -447,10 +447,9 @@ def promo(settings: Settings, name: str, progress: Progress | None = None) -> Pr
     if problems:
         raise PlanError(problems)
     with OutputStage(Path(settings.output.dir)) as stage:
-        path = stage.path(promo_workbook_name(name, ds.as_of))
-        write_promo_workbook(
-            check, ds.as_of, ds.per_warehouse, ds.quality, path, settings.output.lang
-        )
+        lang = settings.output.lang
+        path = stage.path(promo_workbook_name(name, ds.as_of, settings.output.names_lang(lang)))
+        write_promo_workbook(check, ds.as_of, ds.per_warehouse, ds.quality, path, lang)
         files = stage.commit()
     return PromoResult(ds, check, files)
 
@@ -462,14 +461,17 @@ class PoResult:
     removed: list[Path] = field(default_factory=list)  # POs of suppliers left without lines
 
 
-def purchase_orders_from(workbook: Path, settings: Settings) -> PoResult:
+def purchase_orders_from(workbook: Path, settings: Settings, lang: Lang | None = None) -> PoResult:
     """Regenerate the supplier PO files from the ``final_order`` of an edited planner's workbook.
 
-    Writes ``suppliers/PO_<supplier>_<as-of>.xlsx`` under the output folder for
-    every supplier with a positive final order, all together or none, and
-    removes the PO of that date of a supplier whose final orders are all 0.
+    Writes ``suppliers/PO_<supplier>_<as-of>.xlsx`` (``供应商/采购单_…`` with Chinese
+    file names) under the output folder for every supplier with a positive final
+    order, all together or none, and removes the PO of that date of a supplier whose
+    final orders are all 0. The POs are in ``lang`` when given (``--lang``), else in
+    the language the workbook was written in.
     """
     edited = read_edited_plan(workbook)
+    lang = edited.lang if lang is None else lang
     with OutputStage(Path(settings.output.dir)) as stage:
         write_supplier_workbooks(
             edited.lines,
@@ -478,7 +480,8 @@ def purchase_orders_from(workbook: Path, settings: Settings) -> PoResult:
             edited.per_warehouse,
             stage,
             settings.purchase_orders,
-            settings.output.lang,
+            lang,
+            settings.output.names_lang(lang),
         )
         files = stage.commit()
     return PoResult(edited, files, stage.removed)

@@ -397,11 +397,11 @@ def test_lang_zh_writes_chinese_headers(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = runner.invoke(app, ["run", "--data", str(data), "--out", str(out), "--lang", "zh"])
     assert result.exit_code == 0, result.output
-    wb = load_workbook(out / "replenishment_2026-03-02.xlsx", read_only=True)
-    header = next(wb["Replenishment"].iter_rows(max_row=1, values_only=True))
+    wb = load_workbook(out / "补货建议_2026-03-02.xlsx", read_only=True)
+    header = next(wb["补货建议"].iter_rows(max_row=1, values_only=True))
     assert header[:3] == ("商品编码", "商品名称", "供应商")
     assert "建议采购量" in header and "计算依据" in header
-    po = load_workbook(out / "suppliers" / "PO_S1_2026-03-02.xlsx", read_only=True).active
+    po = load_workbook(out / "供应商" / "采购单_S1_2026-03-02.xlsx", read_only=True).active
     assert po is not None
     assert any(row and row[0] == "合计" for row in po.iter_rows(values_only=True))
 

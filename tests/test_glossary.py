@@ -95,14 +95,14 @@ def test_chinese_run_writes_chinese_sentences(
                 text = text.replace(action, "")
             assert not english_words(text) & forbidden, text
 
-    plan = tmp_path / "out" / "replenishment_2026-10-18.xlsx"
-    check(plan, "Replenishment", "计算依据", "保护期")
-    check(plan, "Alerts", "建议动作", "立即下单")
-    check(plan, "Alerts", "说明", "可售")
-    alerts = pd.read_excel(plan, sheet_name="Alerts")
+    plan = tmp_path / "out" / "补货建议_2026-10-18.xlsx"
+    check(plan, "补货建议", "计算依据", "保护期")
+    check(plan, "预警", "建议动作", "立即下单")
+    check(plan, "预警", "说明", "可售")
+    alerts = pd.read_excel(plan, sheet_name="预警")
     assert set(alerts["预警类型"]) == {"缺货", "断货风险", "库存积压", "售罄率低", "呆滞库存"}
-    why = pd.read_excel(plan, sheet_name="Replenishment")["计算依据"].dropna()
+    why = pd.read_excel(plan, sheet_name="补货建议")["计算依据"].dropna()
     assert why.str.contains("间歇需求").any() and why.str.contains("因预算").any()
-    promo = tmp_path / "out" / "promo_1111_2026-10-18.xlsx"
-    check(promo, "Promo check", "建议动作", "下单")
-    check(promo, "Promo check", "倍数来源", "次历史")
+    promo = tmp_path / "out" / "大促检查_1111_2026-10-18.xlsx"
+    check(promo, "大促检查", "建议动作", "下单")
+    check(promo, "大促检查", "倍数来源", "次历史")

@@ -16,7 +16,9 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from forecaster.cli import app
-from forecaster.glossary import TERMS
+from forecaster.config import Lang
+from forecaster.glossary import TERMS, file_word, sheet_name
+from forecaster.report.workbook import planner_workbook_name
 
 REPO = Path(__file__).resolve().parents[1]
 AS_OF = "2026-10-18"
@@ -42,7 +44,22 @@ def planned(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
         ],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    return out / f"replenishment_{AS_OF}.xlsx"
+    return out / planner_workbook_name(pd.Timestamp(AS_OF), request.param)
+
+
+def lang_of(planned: Path) -> Lang:
+    """The language a planned workbook was written in (its file name tells)."""
+    return "en" if planned.name.startswith("replenishment_") else "zh"
+
+
+def sheet_of(planned: Path) -> str:
+    """The name of the Replenishment sheet of a planned workbook."""
+    return sheet_name("replenishment", lang_of(planned))
+
+
+def po_glob(lang: Lang, code: str = "*") -> str:
+    """Where the supplier files of ``code`` are, relative to the output folder."""
+    return f"{file_word('suppliers', lang)}/{file_word('po', lang)}_{code}_{AS_OF}.xlsx"
 
 
 #: The columns read back (some Chinese headers are shared by other keys).
@@ -59,7 +76,7 @@ def keyed(headers: list[object]) -> list[str]:
 
 def replenishment(path: Path) -> pd.DataFrame:
     """The Replenishment sheet with canonical column keys, without its total row."""
-    frame = pd.read_excel(path, sheet_name="Replenishment", dtype={0: str})
+    frame = pd.read_excel(path, sheet_name=sheet_of(path), dtype={0: str})
     frame.columns = keyed(list(frame.columns))
     frame.index = pd.RangeIndex(2, len(frame) + 2)  # sheet rows
     return frame.iloc[:-1]
@@ -70,7 +87,7 @@ def edit(planned: Path, tmp_path: Path, changes: dict[int, object]) -> Path:
     path = tmp_path / "edited.xlsx"
     shutil.copy(planned, path)
     wb = load_workbook(path)
-    ws = wb["Replenishment"]
+    ws = wb[sheet_of(planned)]
     column = keyed([cell.value for cell in ws[1]]).index("final_order") + 1
     for row, value in changes.items():
         ws.cell(row, column).value = value
@@ -84,10 +101,10 @@ def po_from(path: Path, out: Path) -> tuple[int, str]:
 
 
 def po_lines(out: Path) -> pd.DataFrame:
-    """Every line of every supplier file under ``out/suppliers`` (canonical keys), with the
-    file name and the file's total line value."""
+    """Every line of every supplier file under ``out/suppliers`` (``out/供应商``; canonical
+    keys), with the file name and the file's total line value."""
     frames = []
-    for path in sorted((out / "suppliers").glob("PO_*.xlsx")):
+    for path in sorted([*out.glob(po_glob("en")), *out.glob(po_glob("zh"))]):
         ws = load_workbook(path).worksheets[0]
         rows = [[cell.value for cell in row] for row in ws.iter_rows()]
         start = next(i for i, row in enumerate(rows) if keyed(row[:1]) == ["sku"])
@@ -159,23 +176,24 @@ def test_a_supplier_left_without_lines_loses_its_old_file(planned: Path, tmp_pat
     (and said so); the other suppliers' files are rewritten."""
     out = tmp_path / "out"
     assert po_from(planned, out)[0] == 0
-    before = {p.name for p in (out / "suppliers").glob("PO_*.xlsx")}
+    lang = lang_of(planned)  # po --from writes the workbook's language
+    before = {p.name for p in out.glob(po_glob(lang))}
     sheet = replenishment(planned)
     dropped = sorted(sheet.loc[sheet["final_order"] > 0, "supplier"].astype(str).unique())[0]
     rows = sheet.index[sheet["supplier"].astype(str) == dropped]
     code, output = po_from(edit(planned, tmp_path, dict.fromkeys(rows, 0)), out)
     assert code == 0, output
-    after = {p.name for p in (out / "suppliers").glob("PO_*.xlsx")}
-    gone = f"PO_{dropped}_{AS_OF}.xlsx"
+    after = {p.name for p in out.glob(po_glob(lang))}
+    gone = Path(po_glob(lang, dropped)).name
     assert gone in before and after == before - {gone}
     assert "Removed" in output and gone in output.replace(" ", "")  # a long path wraps
-    assert not list((out / "suppliers").glob(".*"))  # no temporary or backup file left
+    assert not list(out.glob(f"{file_word('suppliers', lang)}/.*"))  # no temporary or backup file
 
 
 def test_no_formula_cells_in_supplier_files(planned: Path, tmp_path: Path) -> None:
     code, output = po_from(planned, tmp_path)
     assert code == 0, output
-    for path in (tmp_path / "suppliers").glob("*.xlsx"):
+    for path in [*tmp_path.glob(po_glob("en")), *tmp_path.glob(po_glob("zh"))]:
         for ws in load_workbook(path).worksheets:
             assert all(cell.data_type != "f" for row in ws.iter_rows() for cell in row)
 
@@ -191,9 +209,9 @@ def test_bad_final_order_is_an_error_naming_file_column_and_row(
     out = tmp_path / "out"
     code, output = po_from(path, out)
     assert code == 2
-    headers = pd.read_excel(planned, sheet_name="Replenishment", nrows=0).columns
+    headers = pd.read_excel(planned, sheet_name=sheet_of(planned), nrows=0).columns
     column = "Final order" if "Final order" in headers else "最终采购量"
-    assert f"edited.xlsx, sheet Replenishment, column '{column}': {problem}" in output
+    assert f"edited.xlsx, sheet {sheet_of(planned)}, column '{column}': {problem}" in output
     assert "row 6" in output
     assert "Traceback" not in output
     assert not out.exists()

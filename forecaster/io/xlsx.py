@@ -18,6 +18,10 @@ workbook (:mod:`forecaster.report.edited_plan`) read Excel through
 * **Hidden sheets are never read by accident.** Without sheet names, the first
   *visible* sheet is read; the names of hidden sheets are returned so the
   caller can say so.
+* **A formula is read as the value it was saved with.** A formula saved by a tool
+  that does not calculate has no saved value and reads as blank; for the sheets
+  named in ``formulas`` such cells are listed (:attr:`Sheet.uncached`), so the
+  caller can refuse to take them as blank.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ import warnings
 import zipfile
 import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -69,12 +73,18 @@ class Sheet:
         ascending.
     cells
         The values of those rows as openpyxl reads them (text, numbers, dates,
-        booleans; ``None`` where blank), all :attr:`width` long.
+        booleans; ``None`` where blank), all :attr:`width` long; a formula cell
+        holds the value it was saved with.
+    uncached
+        Cells (sheet row, column; both from 1) holding a formula saved without its
+        value, which ``cells`` shows as blank; listed only for the sheets
+        :func:`read_workbook` is asked to look at, else empty.
     """
 
     name: str
     rows: tuple[int, ...]
     cells: tuple[tuple[object, ...], ...]
+    uncached: frozenset[tuple[int, int]] = frozenset()
 
     @property
     def width(self) -> int:
@@ -104,8 +114,13 @@ class Workbook:
     hidden: tuple[str, ...]
 
 
-def read_workbook(path: Path, names: Sequence[str] | None = None) -> Workbook:
+def read_workbook(
+    path: Path, names: Sequence[str] | None = None, formulas: Sequence[str] = ()
+) -> Workbook:
     """Read sheets ``names`` of ``path`` (those that exist), or its first visible sheet.
+
+    The sheets read whose names are in ``formulas`` are read a second time, with
+    formulas, to list their formulas saved without a value (:attr:`Sheet.uncached`).
 
     Raises
     ------
@@ -132,6 +147,10 @@ def read_workbook(path: Path, names: Sequence[str] | None = None) -> Workbook:
                 sheets = {ws.title: _read_sheet(ws, path.name) for ws in chosen}
             finally:
                 book.close()
+            looked_at = [name for name in sheets if name in formulas]
+            if looked_at:
+                handle.seek(0)
+                sheets |= _with_uncached(handle, {name: sheets[name] for name in looked_at})
     except ForecasterError:
         raise
     except FileNotFoundError:
@@ -226,6 +245,39 @@ def _read_sheet(ws: Any, file: str) -> Sheet:
     width = max((len(c) for c in cells), default=0)
     padded = tuple(c + (None,) * (width - len(c)) for c in cells)
     return Sheet(title, tuple(rows), padded)
+
+
+def _with_uncached(handle: BinaryIO, sheets: dict[str, Sheet]) -> dict[str, Sheet]:
+    """``sheets`` (read with saved values) with the cells listed that hold a formula but
+    read blank: no value was saved with it. The sheets passed the bounds already."""
+    book = load_workbook(handle, read_only=True, data_only=False, keep_links=False)
+    try:
+        out = {}
+        for name, sheet in sheets.items():
+            ws = book[name]
+            ws.reset_dimensions()
+            saved = dict(zip(sheet.rows, sheet.cells, strict=True))
+            uncached = set()
+            for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
+                if number > MAX_ROWS:
+                    break
+                row = saved.get(number, ())
+                for column, value in enumerate(values[:MAX_COLUMNS], start=1):
+                    kept = row[column - 1] if column <= len(row) else None
+                    if value is not None and kept is None and _is_formula(value):
+                        uncached.add((number, column))
+            out[name] = replace(sheet, uncached=frozenset(uncached))
+        return out
+    finally:
+        book.close()
+
+
+def _is_formula(value: object) -> bool:
+    """A cell value as openpyxl reads it with formulas: ``=...`` text, or an array or
+    data-table formula object."""
+    if isinstance(value, str):
+        return value.startswith("=")
+    return not isinstance(value, int | float | datetime | date | time | bool)
 
 
 def _too_large(file: str, sheet: str, problem: str) -> InputError:

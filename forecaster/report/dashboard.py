@@ -21,7 +21,7 @@ import pandas as pd
 from openpyxl import Workbook
 
 from forecaster.config import Lang
-from forecaster.glossary import header, in_words, label
+from forecaster.glossary import header, in_words, label, sheet_name
 from forecaster.models.distributions import count_quantiles
 from forecaster.report.charts import CHART_ROWS, bar_chart, history_chart
 from forecaster.report.excel import SheetWriter
@@ -61,7 +61,7 @@ def dashboard_sheet(wb: Workbook, plan: Plan, summary: Summary, lang: Lang) -> N
         (label("cover_spread", lang), cover_buckets(plan.health), ["days_of_cover", "count"]),
         (label("orders_by_supplier", lang), summary.suppliers, ["supplier", "value"]),
     ]
-    with SheetWriter(wb, "Dashboard") as sheet:
+    with SheetWriter(wb, sheet_name("dashboard", lang)) as sheet:
         sheet.heading(f"{label('title', lang)} — {label('as_of', lang)} {plan.as_of:%Y-%m-%d}")
         for title, frame, keys in blocks:
             sheet.blank()
@@ -138,7 +138,7 @@ def weekly_frame(plan: Plan, row: int) -> pd.DataFrame:
 def charts_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
     """The Charts sheet (module docstring): a table and a chart per chosen unit."""
     keys = ["week_start", "weekly_sales", "weekly_forecast", "weekly_p90"]
-    with SheetWriter(wb, "Charts") as sheet:
+    with SheetWriter(wb, sheet_name("charts", lang)) as sheet:
         sheet.heading(label("charts_title", lang).format(n=plan.settings.output.chart_skus))
         for row, reason in chart_units(plan, plan.settings.output.chart_skus):
             unit = plan.units.iloc[row]

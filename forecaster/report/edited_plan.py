@@ -4,14 +4,18 @@
 Replenishment sheet (the same number to start with), the planning date on the
 Summary sheet and every supplier's terms on the Suppliers sheet, so the
 workbook alone is enough to regenerate the supplier files: ``forecaster po
---from <workbook>``. Headers are recognised in English and in Chinese.
+--from <workbook>``. Sheet names and headers are recognised in English and in
+Chinese, and the language the workbook was written in (its Final order header)
+is the language of the POs unless the command says otherwise.
 
 A blank ``final_order`` means no order. A line ordered by hand (no suggestion,
 so no expected arrival) is requested for the planning date plus its lead time.
 Text, a negative or a fractional quantity, an expected arrival that is not a
 date, or an ordered line without its SKU or supplier, stops with an error naming
-the file, the column and the rows; a quantity that breaks the MOQ or the case
-pack is kept and reported as a warning, and so is a hidden sheet. The workbook is read through
+the file, the column and the rows, and a Final order holding a formula saved without
+its value (by a tool that does not calculate) stops with an error naming the cell; a
+quantity that breaks the MOQ or the case pack is kept and reported as a warning, and
+so is a hidden sheet. The workbook is read through
 :func:`forecaster.io.xlsx.read_workbook`: bounded in memory, and a damaged file
 is an error, never a traceback.
 """
@@ -24,12 +28,14 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from openpyxl.utils import get_column_letter
 
+from forecaster.config import Lang
 from forecaster.errors import InputError, InvalidInput
-from forecaster.glossary import LABELS, TERMS
+from forecaster.glossary import LABELS, TERMS, sheet_name
 from forecaster.io.columns import column_label
 from forecaster.io.parse import blank_mask, to_date, to_number
-from forecaster.io.xlsx import cell_text, read_workbook
+from forecaster.io.xlsx import Sheet, cell_text, read_workbook
 
 #: Supplier terms printed on the POs, read from the Suppliers sheet where it has them.
 SUPPLIER_TERMS = ("currency", "payment_terms", "delivery_terms")
@@ -37,6 +43,8 @@ SUPPLIER_TERMS = ("currency", "payment_terms", "delivery_terms")
 #: be absent).
 NEEDED = ("sku", "supplier", "final_order", "moq", "case_pack", "unit_cost", "expected_arrival")
 _NUMBERS = ("final_order", "moq", "case_pack", "unit_cost")
+#: The sheets read, by key (:func:`forecaster.glossary.sheet_name`).
+SHEETS = ("summary", "replenishment", "suppliers")
 
 
 @dataclass(frozen=True)
@@ -60,6 +68,8 @@ class EditedPlan:
     warnings
         One sentence per hidden sheet, and per line whose quantity breaks its MOQ
         or case pack.
+    lang
+        The language the workbook was written in: that of its Final order header.
     """
 
     as_of: pd.Timestamp
@@ -67,6 +77,7 @@ class EditedPlan:
     suppliers: pd.DataFrame
     per_warehouse: bool
     warnings: list[str]
+    lang: Lang = "en"
 
 
 def read_edited_plan(path: Path) -> EditedPlan:
@@ -77,13 +88,13 @@ def read_edited_plan(path: Path) -> EditedPlan:
     InputError, InvalidInput
         The file or a sheet or column is missing, or a line is invalid.
     """
-    sheets, notes = _read_sheets(path, ("Summary", "Replenishment", "Suppliers"))
-    as_of = _planning_date(path, sheets["Summary"])
-    lines, per_warehouse = _final_lines(path, sheets["Replenishment"], as_of)
+    sheets, notes = _read_sheets(path)
+    as_of = _planning_date(path, sheets["summary"])
+    lines, per_warehouse, lang = _final_lines(path, sheets["replenishment"], as_of)
     suppliers, _ = _keyed(
-        sheets["Suppliers"],
+        sheets["suppliers"].frame(),
         path,
-        "Suppliers",
+        sheets["suppliers"].name,
         ("supplier",),
         ("supplier_name", "contact", "min_order_value", *SUPPLIER_TERMS),
     )
@@ -93,26 +104,34 @@ def read_edited_plan(path: Path) -> EditedPlan:
     )
     suppliers[texts] = suppliers[texts].map(cell_text)
     suppliers["min_order_value"] = to_number(suppliers["min_order_value"])[0].fillna(0.0)
-    return EditedPlan(as_of, lines, suppliers, per_warehouse, notes + _rule_breaks(lines))
+    return EditedPlan(as_of, lines, suppliers, per_warehouse, notes + _rule_breaks(lines), lang)
 
 
-def _read_sheets(path: Path, names: tuple[str, ...]) -> tuple[dict[str, pd.DataFrame], list[str]]:
-    """The sheets ``names`` (index: sheet row numbers), and a warning per hidden sheet."""
-    book = read_workbook(path, names)
-    missing = [name for name in names if name not in book.sheets]
+def _read_sheets(path: Path) -> tuple[dict[str, Sheet], list[str]]:
+    """The sheets of :data:`SHEETS` by key, each under its English or its Chinese name
+    (the English one where both are there), and a warning per hidden sheet."""
+    names = {key: (sheet_name(key, "en"), sheet_name(key, "zh")) for key in SHEETS}
+    wanted = [name for pair in names.values() for name in pair]
+    book = read_workbook(path, wanted, formulas=names["replenishment"])
+    found = {
+        key: next((name for name in pair if name in book.sheets), None)
+        for key, pair in names.items()
+    }
+    missing = [" or ".join(names[key]) for key, name in found.items() if name is None]
     if missing:
         raise InputError(
             path.name,
             f"no sheet named {', '.join(missing)}",
             hint="Pass the workbook written by `forecaster run` (replenishment_<date>.xlsx)",
         )
+    read = set(found.values())
     notes = [
         f"sheet {name} is hidden: it is read all the same; check that it is the one you edited"
-        if name in names
+        if name in read
         else f"hidden sheet {name} is not read"
         for name in book.hidden
     ]
-    return {name: book.sheets[name].frame() for name in names}, notes
+    return {key: book.sheets[str(name)] for key, name in found.items()}, notes
 
 
 def _keyed(
@@ -170,27 +189,31 @@ def _same_values(
         )
 
 
-def _planning_date(path: Path, summary: pd.DataFrame) -> pd.Timestamp:
+def _planning_date(path: Path, summary: Sheet) -> pd.Timestamp:
     labels = set(LABELS["planning_date"])
-    for _, row in summary.iterrows():
+    for _, row in summary.frame().iterrows():
         if str(row.iloc[0]).strip() in labels and len(row) > 1:
             value = row.iloc[1]
             if isinstance(value, datetime | date):
                 return pd.Timestamp(value).normalize()
     raise InputError(
-        f"{path.name}, sheet Summary",
+        f"{path.name}, sheet {summary.name}",
         f"no '{LABELS['planning_date'][0]}' ({LABELS['planning_date'][1]}) date",
         hint="Pass the workbook written by `forecaster run`",
     )
 
 
-def _final_lines(path: Path, raw: pd.DataFrame, as_of: pd.Timestamp) -> tuple[pd.DataFrame, bool]:
-    frame, shown = _keyed(
-        raw, path, "Replenishment", NEEDED, ("name", "warehouse", "lead_time_days")
-    )
+def _final_lines(path: Path, sheet: Sheet, as_of: pd.Timestamp) -> tuple[pd.DataFrame, bool, Lang]:
+    """The ordered lines, whether they name warehouses, and the sheet's language."""
+    raw = sheet.frame()
+    frame, shown = _keyed(raw, path, sheet.name, NEEDED, ("name", "warehouse", "lead_time_days"))
+    lang: Lang = "zh" if shown["final_order"] == TERMS["final_order"].zh else "en"
     total_labels = set(LABELS["total"])
     frame = frame[~(frame["sku"].map(cell_text).isin(total_labels) & frame["supplier"].isna())]
     problems: list[InputError] = []
+    unsaved = _unsaved_formulas(path, sheet, frame.index, shown["final_order"])
+    if unsaved is not None:
+        problems.append(unsaved)
     numbers = {}
     for key in _NUMBERS:
         parsed, bad = to_number(frame[key])
@@ -202,7 +225,7 @@ def _final_lines(path: Path, raw: pd.DataFrame, as_of: pd.Timestamp) -> tuple[pd
         if bad.any():
             problems.append(
                 InputError(
-                    f"{path.name}, sheet Replenishment",
+                    f"{path.name}, sheet {sheet.name}",
                     problem,
                     column=shown[key],
                     rows=frame.index[bad].tolist(),
@@ -217,7 +240,7 @@ def _final_lines(path: Path, raw: pd.DataFrame, as_of: pd.Timestamp) -> tuple[pd
         if blank.any():
             problems.append(
                 InputError(
-                    f"{path.name}, sheet Replenishment",
+                    f"{path.name}, sheet {sheet.name}",
                     "empty cells on a line with a final order",
                     column=shown[key],
                     rows=frame.index[blank].tolist(),
@@ -228,7 +251,7 @@ def _final_lines(path: Path, raw: pd.DataFrame, as_of: pd.Timestamp) -> tuple[pd
     if bad.any():
         problems.append(
             InputError(
-                f"{path.name}, sheet Replenishment",
+                f"{path.name}, sheet {sheet.name}",
                 "not a date",
                 column=shown["expected_arrival"],
                 rows=frame.index[bad].tolist(),
@@ -259,7 +282,29 @@ def _final_lines(path: Path, raw: pd.DataFrame, as_of: pd.Timestamp) -> tuple[pd
         index=frame.index,
     )
     lines = lines[lines["quantity"] > 0]
-    return lines.sort_values(["supplier", "warehouse", "sku"], kind="stable"), per_warehouse
+    lines = lines.sort_values(["supplier", "warehouse", "sku"], kind="stable")
+    return lines, per_warehouse, lang
+
+
+def _unsaved_formulas(path: Path, sheet: Sheet, rows: pd.Index, header: str) -> InputError | None:
+    """The error for Final order cells (column ``header``, on the lines ``rows``) holding
+    a formula saved without its value: they read blank, and a blank is no order, so the
+    line would be dropped without a word. None when there are none."""
+    headers = [cell_text(h).strip() for h in sheet.cells[0]] if sheet.cells else []
+    column = headers.index(header) + 1
+    lines = set(rows)
+    cells = sorted(row for row, col in sheet.uncached if col == column and row in lines)
+    if not cells:
+        return None
+    letter = get_column_letter(column)
+    names = [f"{sheet.name}!{letter}{row}" for row in cells]
+    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    holds = "holds a formula" if len(names) == 1 else "hold formulas"
+    return InputError(
+        path.name,
+        f"{shown} {holds} with no saved value: save the workbook in Excel or WPS, "
+        "or enter a number",
+    )
 
 
 def _rule_breaks(lines: pd.DataFrame) -> list[str]:

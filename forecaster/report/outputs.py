@@ -17,16 +17,17 @@ if TYPE_CHECKING:
 def write_outputs(plan: Plan, stage: OutputStage, progress: Progress) -> None:
     """The planner's workbook and one PO workbook per supplier with an order."""
     lang = plan.settings.output.lang
+    names = plan.settings.output.names_lang(lang)
     lines = supplier_lines(plan)
     suppliers = lines["supplier"].nunique()
     with progress.stage("Writing workbooks", total=1 + suppliers) as advance:
         write_planner_workbook(
-            plan, summarise(plan), stage.path(planner_workbook_name(plan.as_of)), lang
+            plan, summarise(plan), stage.path(planner_workbook_name(plan.as_of, names)), lang
         )
         advance(1)
         ds = plan.dataset
         terms = plan.settings.purchase_orders
         write_supplier_workbooks(
-            lines, ds.suppliers, plan.as_of, ds.per_warehouse, stage, terms, lang
+            lines, ds.suppliers, plan.as_of, ds.per_warehouse, stage, terms, lang, names
         )
         advance(suppliers)

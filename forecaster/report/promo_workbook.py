@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from forecaster.config import Lang
-from forecaster.glossary import in_words, label
+from forecaster.glossary import file_word, in_words, label, sheet_name
 from forecaster.inventory.promo_check import COLUMNS, PromoCheck, shortfall_by_supplier
 from forecaster.io.quality import QualityReport
 from forecaster.report.excel import SheetWriter, new_workbook, write_table
@@ -16,8 +16,9 @@ from forecaster.report.staging import safe_filename
 from forecaster.report.workbook import write_quality_sheet
 
 
-def promo_workbook_name(name: str, as_of: pd.Timestamp) -> str:
-    return f"promo_{safe_filename(name)}_{as_of:%Y-%m-%d}.xlsx"
+def promo_workbook_name(name: str, as_of: pd.Timestamp, lang: Lang = "en") -> str:
+    """``promo_<promotion>_<as-of>.xlsx``, or ``大促检查_<promotion>_<as-of>.xlsx`` in Chinese."""
+    return f"{file_word('promo', lang)}_{safe_filename(name)}_{as_of:%Y-%m-%d}.xlsx"
 
 
 def write_promo_workbook(
@@ -42,7 +43,7 @@ def write_promo_workbook(
     )
     suppliers = shortfall_by_supplier(check)
     supplier_keys = ["supplier", "lines", "shortfall", "shortfall_value", "order_value"]
-    with SheetWriter(wb, "Summary") as sheet:
+    with SheetWriter(wb, sheet_name("summary", lang)) as sheet:
         sheet.heading(f"{label('promo_title', lang)} — {check.name}")
         sheet.key_values(
             [
@@ -65,7 +66,7 @@ def write_promo_workbook(
         keys.remove("warehouse")
     write_table(
         wb,
-        "Promo check",
+        sheet_name("promo_check", lang),
         table,
         columns(keys, lang, name=30, uplift_source=48, action=60),
         highlight=check.table["status"] != "OK",

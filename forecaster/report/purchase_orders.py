@@ -9,6 +9,10 @@ minimum value -- and the order lines with their total. It prints portrait, one
 page wide, the lines' header on every page. Every text cell is stored as text (a name starting with
 ``=`` never becomes a formula) and file names are made safe from the supplier
 code, so a supplier called ``../../x`` still lands inside ``suppliers/``.
+
+File and folder names follow the language of the file names (``output.file_names``):
+``suppliers/PO_<supplier>_<date>.xlsx`` in English, ``供应商/采购单_<supplier>_<date>.xlsx``
+in Chinese.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from forecaster.config import Lang, PurchaseOrderSettings
-from forecaster.glossary import header, label
+from forecaster.glossary import file_word, header, label, sheet_name
 from forecaster.report.excel import NumberFormat, SheetWriter, new_workbook
 from forecaster.report.headers import columns
 from forecaster.report.staging import OutputStage, unique_names
@@ -29,8 +33,13 @@ from forecaster.report.staging import OutputStage, unique_names
 if TYPE_CHECKING:
     from forecaster.pipeline import Plan
 
-#: Folder of the supplier files, inside the output folder.
-SUPPLIER_DIR = Path("suppliers")
+#: Languages of file names: the superseded POs of a date are looked for under each.
+_NAME_LANGS: tuple[Lang, ...] = ("en", "zh")
+
+
+def supplier_dir(lang: Lang = "en") -> Path:
+    """Folder of the supplier files, inside the output folder: ``suppliers`` (``供应商``)."""
+    return Path(file_word("suppliers", lang))
 
 
 def supplier_lines(plan: Plan) -> pd.DataFrame:
@@ -61,6 +70,7 @@ def write_supplier_workbooks(
     stage: OutputStage,
     terms: PurchaseOrderSettings,
     lang: Lang,
+    names: Lang | None = None,
 ) -> list[str]:
     """Write one workbook per supplier in ``lines``; return the suppliers written.
 
@@ -78,15 +88,22 @@ def write_supplier_workbooks(
         Show the deliver-to warehouse of each line.
     terms
         The configured currency and ship-to addresses.
+    lang, names
+        The language of the workbooks, and of the file and folder names (default
+        ``lang``).
 
     POs of the same planning date already in the folder for suppliers not
-    written now are removed when the stage commits.
+    written now are removed when the stage commits, and so are the POs of that
+    date named in the other language (the same PO numbers, superseded too).
     """
+    names_lang = lang if names is None else names
+    folder = supplier_dir(names_lang)
     known = suppliers.set_index("supplier")
     codes = sorted(lines["supplier"].unique())
-    names = unique_names(codes)
-    for code, safe in zip(codes, names, strict=True):
-        path = stage.path(SUPPLIER_DIR / _file_name(safe, as_of))
+    safe_codes = unique_names(codes)
+    written = {folder / _file_name(safe, as_of, names_lang) for safe in safe_codes}
+    for code, safe in zip(codes, safe_codes, strict=True):
+        path = stage.path(folder / _file_name(safe, as_of, names_lang))
         own = known.loc[code] if code in known.index else pd.Series(dtype=object)
         header_block = pd.Series(
             {
@@ -101,7 +118,7 @@ def write_supplier_workbooks(
         )
         own_lines = lines[lines["supplier"] == code]
         _write_one(own_lines, header_block, as_of, per_warehouse, terms, path, lang)
-    _retire_superseded(stage, {_file_name(safe, as_of) for safe in names}, as_of)
+    _retire_superseded(stage, written, as_of)
     return codes
 
 
@@ -127,19 +144,24 @@ def ship_to(warehouses: list[str], terms: PurchaseOrderSettings) -> list[tuple[s
     return [(w, terms.ship_to.get(w, terms.ship_to_default)) for w in warehouses]
 
 
-def _file_name(safe_code: str, as_of: pd.Timestamp) -> str:
-    return f"PO_{safe_code}_{as_of:%Y-%m-%d}.xlsx"
+def _file_name(safe_code: str, as_of: pd.Timestamp, lang: Lang = "en") -> str:
+    """``PO_<supplier>_<date>.xlsx``, or ``采购单_<supplier>_<date>.xlsx`` in Chinese."""
+    return f"{file_word('po', lang)}_{safe_code}_{as_of:%Y-%m-%d}.xlsx"
 
 
-def _retire_superseded(stage: OutputStage, written: set[str], as_of: pd.Timestamp) -> None:
+def _retire_superseded(stage: OutputStage, written: set[Path], as_of: pd.Timestamp) -> None:
     """Have the stage remove the POs of the same planning date that this run no longer
-    writes (a supplier whose lines were all cut or edited to 0), so no stale PO is sent."""
-    folder = stage.out_dir / SUPPLIER_DIR
-    if not folder.is_dir():
-        return
-    for old in sorted(folder.glob(_file_name("*", as_of))):
-        if old.name not in written:
-            stage.retire(SUPPLIER_DIR / old.name)
+    writes (a supplier whose lines were all cut or edited to 0, or a PO named in the other
+    language), so no stale PO is sent. ``written`` holds the paths relative to the output
+    folder."""
+    for lang in _NAME_LANGS:
+        relative = supplier_dir(lang)
+        folder = stage.out_dir / relative
+        if not folder.is_dir():
+            continue
+        for old in sorted(folder.glob(_file_name("*", as_of, lang))):
+            if relative / old.name not in written:
+                stage.retire(relative / old.name)
 
 
 def _write_one(
@@ -188,7 +210,7 @@ def _write_one(
     if not per_warehouse:
         keys.remove("warehouse")
     wb = new_workbook()
-    with SheetWriter(wb, label("purchase_order", lang)) as sheet:
+    with SheetWriter(wb, sheet_name("purchase_order", lang)) as sheet:
         sheet.portrait()
         sheet.heading(f"{label('purchase_order', lang)} — {supplier['name'] or supplier.name}")
         sheet.key_values(block)

@@ -12,11 +12,11 @@ from pathlib import Path
 import pandas as pd
 
 from forecaster.config import Lang
-from forecaster.glossary import header, label
+from forecaster.glossary import file_word, header, label, sheet_name
 from forecaster.report.charts import exchange_chart
 from forecaster.report.excel import SheetWriter, new_workbook, write_table
 from forecaster.report.headers import columns
-from forecaster.simulation.outcome import Outcome, verdict
+from forecaster.simulation.outcome import Outcome, policy_names, verdict
 from forecaster.simulation.replay import FORECASTER, Replay
 
 POLICY_KEYS = [
@@ -72,9 +72,10 @@ WEEK_KEYS = [
 ]
 
 
-def simulation_workbook_name(replay: Replay) -> str:
+def simulation_workbook_name(replay: Replay, lang: Lang = "en") -> str:
+    """``simulation_<first day>_<last day>.xlsx``, or ``补货回放_…`` in Chinese."""
     first = replay.start + pd.Timedelta(days=1)
-    return f"simulation_{first:%Y-%m-%d}_{replay.end:%Y-%m-%d}.xlsx"
+    return f"{file_word('simulation', lang)}_{first:%Y-%m-%d}_{replay.end:%Y-%m-%d}.xlsx"
 
 
 def write_simulation_workbook(
@@ -84,11 +85,11 @@ def write_simulation_workbook(
     wb = new_workbook()
     first = replay.start + pd.Timedelta(days=1)
     unmet = label("backorder" if replay.backorder else "lost", lang)
-    with SheetWriter(wb, "Overall") as sheet:
+    with SheetWriter(wb, sheet_name("overall", lang)) as sheet:
         sheet.heading(
             f"{label('simulation_title', lang)}: {first:%Y-%m-%d} – {replay.end:%Y-%m-%d}"
         )
-        sheet.heading(verdict(outcome))
+        sheet.heading(verdict(outcome, lang=lang))
         sheet.key_values(
             [
                 (label("reviews", lang), replay.reviews),
@@ -106,7 +107,8 @@ def write_simulation_workbook(
         sheet.blank()
         sheet.heading(label("exchange_curve", lang))
         top = sheet.next_row
-        sheet.table(outcome.policies, columns(POLICY_KEYS, lang))
+        policies = outcome.policies.assign(policy=policy_names(outcome.policies, lang))
+        sheet.table(policies, columns(POLICY_KEYS, lang))
         chart = exchange_chart(
             label("exchange_curve", lang),
             sheet.title,
@@ -121,12 +123,18 @@ def write_simulation_workbook(
     curves = outcome.class_curves
     write_table(
         wb,
-        "Classes",
-        curves,
+        sheet_name("classes", lang),
+        curves.assign(policy=policy_names(curves, lang)),
         columns(["abc_class", *POLICY_KEYS[:4]], lang),
         subtotal=curves["policy"] == FORECASTER,
     )
     highlight = outcome.skus["fill_rate"] < outcome.skus["fill_rate_target"] - 0.05
-    write_table(wb, "SKUs", outcome.skus, columns(SKU_KEYS, lang, name=30), highlight=highlight)
-    write_table(wb, "Weeks", outcome.weeks, columns(WEEK_KEYS, lang))
+    write_table(
+        wb,
+        sheet_name("skus", lang),
+        outcome.skus,
+        columns(SKU_KEYS, lang, name=30),
+        highlight=highlight,
+    )
+    write_table(wb, sheet_name("weeks", lang), outcome.weeks, columns(WEEK_KEYS, lang))
     wb.save(path)

@@ -20,7 +20,7 @@ import pandas as pd
 from openpyxl import Workbook
 
 from forecaster.config import Lang
-from forecaster.glossary import header, in_words, label
+from forecaster.glossary import file_word, header, in_words, label, sheet_name
 from forecaster.inventory.flags import FLAGS
 from forecaster.io.quality import QualityReport
 from forecaster.models.distributions import count_quantiles
@@ -45,8 +45,9 @@ FORECAST_QUANTILE_DAYS = 28
 _STOCKOUT_ALERTS = ("OUT_OF_STOCK", "STOCKOUT_RISK")
 
 
-def planner_workbook_name(as_of: pd.Timestamp) -> str:
-    return f"replenishment_{as_of:%Y-%m-%d}.xlsx"
+def planner_workbook_name(as_of: pd.Timestamp, lang: Lang = "en") -> str:
+    """``replenishment_<as-of>.xlsx``, or ``补货建议_<as-of>.xlsx`` in Chinese."""
+    return f"{file_word('replenishment', lang)}_{as_of:%Y-%m-%d}.xlsx"
 
 
 def write_planner_workbook(plan: Plan, summary: Summary, path: Path, lang: Lang) -> None:
@@ -87,7 +88,7 @@ def _stockout_units(plan: Plan) -> pd.Series:
 
 def _summary_sheet(wb: Workbook, plan: Plan, summary: Summary, lang: Lang) -> None:
     ds = plan.dataset
-    with SheetWriter(wb, "Summary") as sheet:
+    with SheetWriter(wb, sheet_name("summary", lang)) as sheet:
         sheet.heading(f"{label('title', lang)} — {label('as_of', lang)} {plan.as_of:%Y-%m-%d}")
         sheet.key_values(
             [
@@ -123,7 +124,7 @@ def _summary_sheet(wb: Workbook, plan: Plan, summary: Summary, lang: Lang) -> No
         sheet.blank()
         sheet.heading(label("orders_by_supplier", lang))
         sheet.table(
-            summary.suppliers,
+            summary.suppliers.assign(status=in_words(summary.suppliers["status"], lang)),
             columns(
                 [
                     "supplier",
@@ -230,7 +231,7 @@ def _replenishment_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
     table = replenishment_columns(plan, lang)
     write_table(
         wb,
-        "Replenishment",
+        sheet_name("replenishment", lang),
         lines.loc[order],
         table,
         highlight=highlight.loc[order],
@@ -273,7 +274,7 @@ def _health_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
     )
     write_table(
         wb,
-        "Inventory health",
+        sheet_name("health", lang),
         health,
         columns(keys, lang, name=30),
         highlight=health["_stockout"],
@@ -305,7 +306,7 @@ def _alerts_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
     keys = _keys(plan, list(alerts.columns))
     write_table(
         wb,
-        "Alerts",
+        sheet_name("alerts", lang),
         alerts.assign(
             alert=in_words(alerts["alert"], lang), severity=in_words(alerts["severity"], lang)
         ),
@@ -322,7 +323,7 @@ def _slow_movers_sheet(wb: Workbook, plan: Plan, summary: Summary, lang: Lang) -
     keys = _keys(plan, list(slow.columns))  # sku, warehouse, name, grade, action, inputs, value
     write_table(
         wb,
-        "Slow movers",
+        sheet_name("slow_movers", lang),
         slow,
         columns(keys, lang, name=30),
         totals={"stock_value": summary.slow_value, "expected_recovery": summary.expected_recovery},
@@ -343,7 +344,9 @@ def _forecast_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
             "name": units["name"],
             "model": forecast.model,
             "forecast_basis": forecast.basis(units["category"].to_numpy(), lang),
-            "demand_class": forecast.demand_class,
+            "demand_class": None
+            if forecast.demand_class is None
+            else in_words(pd.Series(forecast.demand_class), lang).to_numpy(),
             "forecast_daily": mean_28[:, 0] / FORECAST_QUANTILE_DAYS,
             **{
                 f"{q}_28d": count_quantiles(mean_28, var_28, level)[:, 0]
@@ -360,7 +363,7 @@ def _forecast_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
     shown = ["sku", "warehouse", "name", "model", "demand_class", "forecast_daily"]
     keys = _keys(plan, [*shown, "p50_28d", "p90_28d", "p95_28d", "forecast_basis"])
     table = [*columns(keys, lang, name=30, forecast_basis=60), *week_columns]
-    write_table(wb, "Forecast", frame, table)
+    write_table(wb, sheet_name("forecast", lang), frame, table)
 
 
 def _suppliers_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
@@ -380,7 +383,7 @@ def _suppliers_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
         "min_order_value",
         "return_window_days",
     ]
-    write_table(wb, "Suppliers", suppliers, columns(keys, lang))
+    write_table(wb, sheet_name("suppliers", lang), suppliers, columns(keys, lang))
 
 
 def write_quality_sheet(wb: Workbook, quality: QualityReport, lang: Lang) -> None:
@@ -388,7 +391,7 @@ def write_quality_sheet(wb: Workbook, quality: QualityReport, lang: Lang) -> Non
     notes), warnings first; the sentences wrap, it prints landscape."""
     frame = quality.to_frame()
     keys = ["severity", "file", "column", "check", "count", "message", "examples"]
-    with SheetWriter(wb, "Data quality") as sheet:
+    with SheetWriter(wb, sheet_name("data_quality", lang)) as sheet:
         sheet.table(
             frame.assign(severity=in_words(frame["severity"], lang)),
             columns(keys, lang, message=80, examples=40, wrap=("message", "examples")),

@@ -25,7 +25,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from forecaster.simulation.replay import Replay
+from forecaster.config import Lang
+from forecaster.glossary import label
+from forecaster.simulation.replay import FORECASTER, Replay
 
 ABC = ("A", "B", "C")
 
@@ -252,24 +254,39 @@ def _weeks(replay: Replay, cost: np.ndarray, rule_at: int) -> pd.DataFrame:
     )
 
 
-def verdict(outcome: Outcome, money: str = "{:,.0f}") -> str:
-    """The one line a planner reads, e.g. ``forecaster: 96.1% fill with 41,020 of stock;
-    your rule needs 63,400 for 96.1%``."""
+def verdict(outcome: Outcome, money: str = "{:,.0f}", lang: Lang = "en") -> str:
+    """The one line a planner reads (in ``lang``), e.g. ``forecaster: 96.1% fill with
+    41,020 of stock; your rule needs 63,400 for 96.1%``."""
     ours = outcome.policies.iloc[0]
     rules = outcome.policies.iloc[1:]
     fill, stock = float(ours["fill_rate"]), float(ours["stock_value"])
-    head = f"forecaster: {fill:.1%} fill with {money.format(stock)} of stock at cost; "
+    head = label("verdict.head", lang).format(name=FORECASTER, fill=fill, stock=money.format(stock))
     at = rule_stock_at(fill, rules["fill_rate"].to_numpy(), rules["stock_value"].to_numpy())
     if not np.isnan(at):
-        return head + f"your rule needs {money.format(at)} for {fill:.1%} ({stock / at:.2f}x)"
+        ratio = stock / at
+        return head + label("verdict.needs", lang).format(
+            at=money.format(at), fill=fill, ratio=ratio
+        )
     best = rules.loc[rules["fill_rate"].idxmax()]
     if fill > float(best["fill_rate"]):
-        return head + (
-            f"your rule reaches at most {float(best['fill_rate']):.1%} "
-            f"(k = {float(best['safety_days']):g} days, {money.format(float(best['stock_value']))})"
+        return head + label("verdict.at_most", lang).format(
+            best=float(best["fill_rate"]),
+            k=float(best["safety_days"]),
+            stock=money.format(float(best["stock_value"])),
         )
     lean = rules.loc[rules["stock_value"].idxmin()]
-    return head + (
-        f"your rule serves {float(lean['fill_rate']):.1%} already with its least stock "
-        f"(k = {float(lean['safety_days']):g} days, {money.format(float(lean['stock_value']))})"
+    return head + label("verdict.lean", lang).format(
+        lean=float(lean["fill_rate"]),
+        k=float(lean["safety_days"]),
+        stock=money.format(float(lean["stock_value"])),
     )
+
+
+def policy_names(frame: pd.DataFrame, lang: Lang) -> pd.Series:
+    """The ``policy`` column of ``frame`` (which has ``safety_days``) as ``lang`` shows it:
+    ``forecaster`` as it is, each rule as ``rule k=3`` (``经验法则 k=3``)."""
+    if lang == "en":
+        return frame["policy"]
+    rules = frame["policy"] != FORECASTER
+    named = frame["safety_days"].map(lambda k: label("policy.rule", lang).format(k=float(k)))
+    return frame["policy"].where(~rules, named)

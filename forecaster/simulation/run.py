@@ -37,9 +37,8 @@ def run_simulation(
     replay = simulate(settings, start, weeks, backorder, progress)
     outcome = summarise(replay)
     with OutputStage(Path(settings.output.dir)) as stage:
-        path = stage.path(simulation_workbook_name(replay))
-        write_simulation_workbook(
-            replay, outcome, settings.simulation.rule_window_days, path, settings.output.lang
-        )
+        lang = settings.output.lang
+        path = stage.path(simulation_workbook_name(replay, settings.output.names_lang(lang)))
+        write_simulation_workbook(replay, outcome, settings.simulation.rule_window_days, path, lang)
         files = stage.commit()
     return SimulationResult(replay, outcome, files)
