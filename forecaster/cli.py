@@ -338,10 +338,18 @@ def promo_check(
     out: OutOption = None,
     as_of: AsOfOption = None,
     lang: LangOption = None,
+    expedite: Annotated[
+        bool,
+        typer.Option(
+            "--expedite",
+            help="Also write an expedite order per supplier for what is still short on top of "
+            "this week's order: out/suppliers/EXPEDITE_<name>_<supplier>_<as-of>.xlsx.",
+        ),
+    ] = False,
 ) -> None:
     """Check whether stock lasts through the next promotion NAME: shortfall, order, order-by date.
 
-    Writes out/promo_<name>_<as-of>.xlsx.
+    Writes out/promo_<name>_<as-of>.xlsx (and, with --expedite, the expedite orders).
 
     Example (the shipped sample shop):
 
@@ -354,7 +362,7 @@ def promo_check(
     with _user_errors():
         settings = _settings(config, data, out, as_of, lang)
         with RichProgress(Console(stderr=True)) as progress:
-            result = run_promo(settings, promo, progress)
+            result = run_promo(settings, promo, progress, expedite)
     console = Console()
     if result.dataset.quality.warnings:
         render_quality(console, result.dataset.quality, warnings_only=True)

@@ -23,7 +23,7 @@ from forecaster.inventory.budget import fit_budget
 from forecaster.inventory.flags import below_minimum, promotions_ahead
 from forecaster.inventory.minimum_order import top_up_to_minimum
 from forecaster.inventory.plausibility import ORDER_TO_YEAR_SALES, YEAR_DAYS, oversized_orders
-from forecaster.inventory.promo_check import PromoCheck, promo_check
+from forecaster.inventory.promo_check import PromoCheck, expedite_lines, promo_check
 from forecaster.inventory.replenishment import replenish, supplier_orders
 from forecaster.io.dataset import Dataset, load_dataset, load_sales_file
 from forecaster.io.quality import QualityReport, examples
@@ -430,8 +430,12 @@ class PromoResult:
     files: list[Path]
 
 
-def promo(settings: Settings, name: str, progress: Progress | None = None) -> PromoResult:
-    """Check stock against the next promotion ``name`` and write its workbook."""
+def promo(
+    settings: Settings, name: str, progress: Progress | None = None, expedite: bool = False
+) -> PromoResult:
+    """Check stock against the next promotion ``name`` and write its workbook; with
+    ``expedite``, also one expedite order per supplier for what is still short on top of
+    this week's order (:func:`~forecaster.inventory.promo_check.expedite_lines`)."""
     progress = progress or Silent()
     with progress.stage("Reading and validating tables", total=len(TABLES)) as advance:
         ds = load_dataset(settings, on_table=lambda _name: advance(1))
@@ -450,6 +454,18 @@ def promo(settings: Settings, name: str, progress: Progress | None = None) -> Pr
         lang = settings.output.lang
         path = stage.path(promo_workbook_name(name, ds.as_of, settings.output.names_lang(lang)))
         write_promo_workbook(check, ds.as_of, ds.per_warehouse, ds.quality, path, lang)
+        if expedite:
+            write_supplier_workbooks(
+                expedite_lines(check, week.units),
+                ds.suppliers,
+                ds.as_of,
+                ds.per_warehouse,
+                stage,
+                settings.purchase_orders,
+                lang,
+                settings.output.names_lang(lang),
+                expedite=name,
+            )
         files = stage.commit()
     return PromoResult(ds, check, files)
 

@@ -6,10 +6,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
 
+from forecaster.cli import app
 from forecaster.config import Settings
 from forecaster.errors import InvalidInput
-from forecaster.inventory.promo_check import promo_check
+from forecaster.inventory.promo_check import expedite_lines, promo_check
 from forecaster.io.dataset import load_dataset
 from forecaster.units import planning_units
 from tests.conftest import write_tables
@@ -193,3 +196,60 @@ def test_this_weeks_order_counts_against_the_shortfall(
     assert row["shortfall"] == pytest.approx(30)
     assert (row["planned_order"], row["covered_by_plan"], row["on_top"]) == (24, covered, on_top)
     assert row["action"].endswith(note)
+
+
+def expedite_shop(folder: Path, lead: int) -> Path:
+    """The shop of the cases above (A 10 a day, 100 on hand, 50 due on day 5, P x3 on days
+    10..12), A's lead time ``lead`` days."""
+    return write_tables(
+        folder,
+        {
+            "sales": [{"sku": "A", "date": day(d), "qty": 10} for d in range(-59, 1)],
+            "skus": [{"sku": "A", "supplier": "S", "unit_cost": 2, "unit_price": 5,
+                      "lead_time_days": lead, "moq": 0, "case_pack": 12, "category": "cups"}],
+            "inventory": [{"sku": "A", "on_hand": 100}],
+            "purchase_orders": [{"sku": "A", "qty": 50, "eta": day(5)}],
+            "promotions": [{"name": "P", "start": day(10), "end": day(12), "uplift": 3}],
+        },
+    )  # fmt: skip
+
+
+def test_expedite_lines_carry_what_is_still_short_in_whole_cases(tmp_path: Path) -> None:
+    """The shortfall of 30 with this week's 24 arriving in time: 6 still short, one case of
+    12 at cost 2, wanted the day before the promotion starts (day 9)."""
+    ds = load_dataset(Settings().with_overrides(data_dir=expedite_shop(tmp_path / "d", 7)))
+    units = planning_units(ds)
+    planned = pd.DataFrame(
+        {"suggested_order": [24.0], "expected_arrival": [AS_OF + pd.Timedelta(days=7)]},
+        index=units.index,
+    )
+    lines = expedite_lines(promo_check(ds, units, Settings(), "P", planned), units)
+    line = lines.iloc[0]
+    assert (line["supplier"], line["quantity"], line["cases"], line["line_value"]) == (
+        "S",
+        12,
+        1,
+        24,
+    )
+    assert line["requested_delivery"] == AS_OF + pd.Timedelta(days=9)
+
+
+def test_promo_check_writes_the_expedite_orders(tmp_path: Path) -> None:
+    """With a lead time of 12 days this week's order arrives on day 12, after P starts: the
+    whole shortfall of 30 is on top of it, 3 cases of 12. ``--expedite`` writes supplier
+    S's expedite order, numbered EX-..., beside the check and no weekly PO."""
+    data = expedite_shop(tmp_path / "d", 12)
+    out = tmp_path / "out"
+    args = ["promo-check", "--promo", "P", "--data", str(data), "--out", str(out), "--expedite"]
+    result = CliRunner().invoke(app, [*args, "--as-of", f"{AS_OF:%Y-%m-%d}"])
+    assert result.exit_code == 0, result.output
+    files = sorted(p.name for p in (out / "suppliers").iterdir())
+    assert files == [f"EXPEDITE_P_S_{AS_OF:%Y-%m-%d}.xlsx"]
+    ws = load_workbook(out / "suppliers" / files[0]).worksheets[0]
+    rows = list(ws.iter_rows(values_only=True))
+    block = {r[0]: r[1] for r in rows[1:14] if r[0]}
+    assert str(block["PO number"]).startswith(f"EX-{AS_OF:%Y%m%d}-S-")
+    assert str(rows[0][0]).startswith("Expedite order for P")
+    header = next(i for i, r in enumerate(rows) if r[0] == "SKU")
+    line = dict(zip(rows[header], rows[header + 1], strict=True))
+    assert (line["SKU"], line["Quantity"], line["Line value"]) == ("A", 36, 72)

@@ -264,6 +264,33 @@ def promo_check(
     return PromoCheck(name, start, end, table[COLUMNS])
 
 
+def expedite_lines(check: PromoCheck, units: pd.DataFrame) -> pd.DataFrame:
+    """The lines of the expedite orders: what is still short on top of this week's order
+    (``on_top``), raised to the MOQ and rounded up to whole cases, to arrive the day before
+    the promotion starts; in the columns of
+    :func:`forecaster.report.purchase_orders.supplier_lines`, by supplier and SKU."""
+    short = check.table[check.table["on_top"] > 0]
+    terms = units[["sku", "warehouse", "moq", "case_pack", "unit_cost"]]
+    rows = short.merge(terms, on=["sku", "warehouse"], how="left")
+    pack = np.maximum(rows["case_pack"].to_numpy(dtype=float), 1.0)
+    quantity = np.ceil(np.maximum(rows["on_top"], rows["moq"]).to_numpy(dtype=float) / pack) * pack
+    cost = rows["unit_cost"].to_numpy(dtype=float)
+    return pd.DataFrame(
+        {
+            "supplier": rows["supplier"],
+            "sku": rows["sku"],
+            "name": rows["name"],
+            "warehouse": rows["warehouse"],
+            "quantity": quantity,
+            "cases": quantity / pack,
+            "case_pack": pack,
+            "unit_cost": cost,
+            "line_value": quantity * cost,
+            "requested_delivery": check.start - pd.Timedelta(days=1),
+        }
+    ).sort_values(["supplier", "warehouse", "sku"], kind="stable")
+
+
 def _covers_nothing(ds: Dataset, target: pd.DataFrame, name: str) -> InputError:
     """The error for a promotion whose rows cover no active SKU: say what limits them."""
     file = ds.sources.get("promotions", "promotions.csv")

@@ -28,7 +28,7 @@ from forecaster.config import Lang, PurchaseOrderSettings
 from forecaster.glossary import file_word, header, label, sheet_name
 from forecaster.report.excel import NumberFormat, SheetWriter, new_workbook
 from forecaster.report.headers import columns
-from forecaster.report.staging import OutputStage, unique_names
+from forecaster.report.staging import OutputStage, safe_filename, unique_names
 
 if TYPE_CHECKING:
     from forecaster.pipeline import Plan
@@ -71,6 +71,7 @@ def write_supplier_workbooks(
     terms: PurchaseOrderSettings,
     lang: Lang,
     names: Lang | None = None,
+    expedite: str | None = None,
 ) -> list[str]:
     """Write one workbook per supplier in ``lines``; return the suppliers written.
 
@@ -91,6 +92,10 @@ def write_supplier_workbooks(
     lang, names
         The language of the workbooks, and of the file and folder names (default
         ``lang``).
+    expedite
+        The promotion an expedite order is for (``promo-check --expedite``): the files
+        are ``EXPEDITE_<promotion>_<supplier>_<date>.xlsx``, headed as the expedite
+        order for it and numbered ``EX-...``; the week's POs are left as they are.
 
     POs of the same planning date already in the folder for suppliers not
     written now are removed when the stage commits, and so are the POs of that
@@ -101,9 +106,9 @@ def write_supplier_workbooks(
     known = suppliers.set_index("supplier")
     codes = sorted(lines["supplier"].unique())
     safe_codes = unique_names(codes)
-    written = {folder / _file_name(safe, as_of, names_lang) for safe in safe_codes}
+    written = {folder / _file_name(safe, as_of, names_lang, expedite) for safe in safe_codes}
     for code, safe in zip(codes, safe_codes, strict=True):
-        path = stage.path(folder / _file_name(safe, as_of, names_lang))
+        path = stage.path(folder / _file_name(safe, as_of, names_lang, expedite))
         own = known.loc[code] if code in known.index else pd.Series(dtype=object)
         header_block = pd.Series(
             {
@@ -117,12 +122,13 @@ def write_supplier_workbooks(
             name=code,
         )
         own_lines = lines[lines["supplier"] == code]
-        _write_one(own_lines, header_block, as_of, per_warehouse, terms, path, lang)
-    _retire_superseded(stage, written, as_of)
+        _write_one(own_lines, header_block, as_of, per_warehouse, terms, path, lang, expedite)
+    if expedite is None:
+        _retire_superseded(stage, written, as_of)
     return codes
 
 
-def po_number(code: str, as_of: pd.Timestamp) -> str:
+def po_number(code: str, as_of: pd.Timestamp, prefix: str = "PO") -> str:
     """The PO number of supplier ``code``'s order of ``as_of``: the same every time the
     plan of that day is written (a rerun or ``po --from`` replaces the PO, it does not
     issue a new one), different for every supplier.
@@ -135,7 +141,7 @@ def po_number(code: str, as_of: pd.Timestamp) -> str:
     """
     readable = re.sub(r"[^0-9A-Za-z]", "", code)[:10].upper()
     digest = hashlib.sha1(code.encode("utf-8")).hexdigest()[:4]
-    return f"PO-{as_of:%Y%m%d}-{readable or 'X'}-{digest}"
+    return f"{prefix}-{as_of:%Y%m%d}-{readable or 'X'}-{digest}"
 
 
 def ship_to(warehouses: list[str], terms: PurchaseOrderSettings) -> list[tuple[str, str]]:
@@ -144,8 +150,14 @@ def ship_to(warehouses: list[str], terms: PurchaseOrderSettings) -> list[tuple[s
     return [(w, terms.ship_to.get(w, terms.ship_to_default)) for w in warehouses]
 
 
-def _file_name(safe_code: str, as_of: pd.Timestamp, lang: Lang = "en") -> str:
-    """``PO_<supplier>_<date>.xlsx``, or ``采购单_<supplier>_<date>.xlsx`` in Chinese."""
+def _file_name(
+    safe_code: str, as_of: pd.Timestamp, lang: Lang = "en", expedite: str | None = None
+) -> str:
+    """``PO_<supplier>_<date>.xlsx``, or ``采购单_<supplier>_<date>.xlsx`` in Chinese; an
+    expedite order ``EXPEDITE_<promotion>_<supplier>_<date>.xlsx``."""
+    if expedite is not None:
+        kind = f"{file_word('expedite', lang)}_{safe_filename(expedite)}"
+        return f"{kind}_{safe_code}_{as_of:%Y-%m-%d}.xlsx"
     return f"{file_word('po', lang)}_{safe_code}_{as_of:%Y-%m-%d}.xlsx"
 
 
@@ -172,14 +184,20 @@ def _write_one(
     terms: PurchaseOrderSettings,
     path: Path,
     lang: Lang,
+    expedite: str | None = None,
 ) -> None:
-    """One supplier's PO; ``supplier`` (named by its code) holds its name, contact,
-    currency, payment and delivery terms and minimum order value."""
+    """One supplier's PO (the expedite order for promotion ``expedite``); ``supplier``
+    (named by its code) holds its name, contact, currency, payment and delivery terms and
+    minimum order value."""
     total = float(lines["line_value"].sum())
     minimum = float(supplier["min_order_value"])
     currency = str(supplier["currency"])
+    prefix = "PO" if expedite is None else "EX"
+    title = label("purchase_order", lang)
+    if expedite is not None:
+        title = label("expedite_order", lang).format(promo=expedite)
     block: list[tuple[str, object] | tuple[str, object, NumberFormat]] = [
-        (label("po_number", lang), po_number(str(supplier.name), as_of)),
+        (label("po_number", lang), po_number(str(supplier.name), as_of, prefix)),
         (label("supplier_code", lang), str(supplier.name)),
         (header("supplier_name", lang), supplier["name"]),
         (label("po_date", lang), as_of.date()),
@@ -212,7 +230,7 @@ def _write_one(
     wb = new_workbook()
     with SheetWriter(wb, sheet_name("purchase_order", lang)) as sheet:
         sheet.portrait()
-        sheet.heading(f"{label('purchase_order', lang)} — {supplier['name'] or supplier.name}")
+        sheet.heading(f"{title} — {supplier['name'] or supplier.name}")
         sheet.key_values(block)
         sheet.blank()
         sheet.table(
