@@ -33,6 +33,7 @@ from forecaster.models.engine import forecast_table, forecast_units
 from forecaster.models.forecast import Forecast
 from forecaster.models.notes import forecast_notes
 from forecaster.models.periods import Freq
+from forecaster.plan import Plan
 from forecaster.progress import Progress, Silent
 from forecaster.report.edited_plan import EditedPlan, read_edited_plan
 from forecaster.report.outputs import write_outputs
@@ -40,47 +41,6 @@ from forecaster.report.promo_workbook import promo_workbook_name, write_promo_wo
 from forecaster.report.purchase_orders import write_supplier_workbooks
 from forecaster.report.staging import OutputStage
 from forecaster.units import planning_units, protection_days
-
-
-@dataclass(frozen=True)
-class Plan:
-    """Everything one run computed; frames are aligned with ``units`` unless noted.
-
-    Attributes
-    ----------
-    health
-        Inventory-health metrics plus ``name``, ``category``, ``lifecycle`` and ``grade``.
-    sku_totals
-        The health of each SKU across its warehouses (not aligned with units;
-        empty unless planning is per warehouse).
-    alerts
-        One row per alert (not aligned with units).
-    slow_movers
-        One row per slow mover, by stock value (not aligned with units).
-    replenishment
-        The suggested order of every unit and the numbers behind it.
-    supplier_orders
-        Totals per supplier with a suggested order (not aligned with units).
-    quality
-        The data-quality report of the tables plus the forecast's notes
-        (:mod:`forecaster.models.notes`): festivals applied, short histories, new SKUs.
-    """
-
-    settings: Settings
-    dataset: Dataset
-    units: pd.DataFrame
-    forecast: Forecast
-    health: pd.DataFrame
-    sku_totals: pd.DataFrame
-    alerts: pd.DataFrame
-    slow_movers: pd.DataFrame
-    replenishment: pd.DataFrame
-    supplier_orders: pd.DataFrame
-    quality: QualityReport
-
-    @property
-    def as_of(self) -> pd.Timestamp:
-        return self.dataset.as_of
 
 
 @dataclass(frozen=True)

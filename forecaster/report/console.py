@@ -18,6 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from forecaster.io.quality import QualityReport
+from forecaster.plan import Plan
 from forecaster.progress import Advance
 from forecaster.report.do_first import DoFirst, do_first
 from forecaster.report.summary import Summary
@@ -25,7 +26,6 @@ from forecaster.report.summary import Summary
 if TYPE_CHECKING:
     from forecaster.inventory.promo_check import PromoCheck
     from forecaster.models.backtest import Backtest
-    from forecaster.pipeline import Plan
     from forecaster.report.edited_plan import EditedPlan
     from forecaster.simulation.run import SimulationResult
 

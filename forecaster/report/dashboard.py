@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 from itertools import pairwise
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -23,13 +22,11 @@ from openpyxl import Workbook
 from forecaster.config import Lang
 from forecaster.glossary import header, in_words, label, sheet_name
 from forecaster.models.distributions import count_quantiles
+from forecaster.plan import Plan
 from forecaster.report.charts import CHART_ROWS, bar_chart, history_chart
 from forecaster.report.excel import SheetWriter
 from forecaster.report.headers import columns
 from forecaster.report.summary import Summary
-
-if TYPE_CHECKING:
-    from forecaster.pipeline import Plan
 
 #: Weeks of sales history and of forecast on the Charts sheet.
 HISTORY_WEEKS = 26

@@ -19,12 +19,10 @@ Order today
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
-if TYPE_CHECKING:
-    from forecaster.pipeline import Plan
+from forecaster.plan import Plan
 
 _KEY = ["sku", "warehouse"]
 

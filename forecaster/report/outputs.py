@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from forecaster.plan import Plan
 from forecaster.progress import Progress
 from forecaster.report.purchase_orders import supplier_lines, write_supplier_workbooks
 from forecaster.report.staging import OutputStage
 from forecaster.report.summary import summarise
 from forecaster.report.workbook import planner_workbook_name, write_planner_workbook
-
-if TYPE_CHECKING:
-    from forecaster.pipeline import Plan
 
 
 def write_outputs(plan: Plan, stage: OutputStage, progress: Progress) -> None:

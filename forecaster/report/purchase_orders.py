@@ -20,18 +20,15 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from forecaster.config import Lang, PurchaseOrderSettings
 from forecaster.glossary import file_word, header, label, sheet_name
+from forecaster.plan import Plan
 from forecaster.report.excel import NumberFormat, SheetWriter, new_workbook
 from forecaster.report.headers import columns
 from forecaster.report.staging import OutputStage, safe_filename, unique_names
-
-if TYPE_CHECKING:
-    from forecaster.pipeline import Plan
 
 #: Languages of file names: the superseded POs of a date are looked for under each.
 _NAME_LANGS: tuple[Lang, ...] = ("en", "zh")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -11,9 +10,7 @@ import pandas as pd
 from forecaster.config import STAGES
 from forecaster.inventory.alerts import ALERT_KINDS, SEVERITY_ORDER
 from forecaster.inventory.flags import FLAGS
-
-if TYPE_CHECKING:
-    from forecaster.pipeline import Plan
+from forecaster.plan import Plan
 
 
 @dataclass(frozen=True)

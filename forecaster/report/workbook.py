@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -25,6 +24,7 @@ from forecaster.inventory.flags import FLAGS
 from forecaster.io.quality import QualityReport
 from forecaster.models.distributions import count_quantiles
 from forecaster.models.engine import QUANTILES
+from forecaster.plan import Plan
 from forecaster.report.dashboard import charts_sheet, dashboard_sheet
 from forecaster.report.excel import (
     INFINITE_DAYS,
@@ -36,9 +36,6 @@ from forecaster.report.excel import (
 )
 from forecaster.report.headers import columns
 from forecaster.report.summary import Summary
-
-if TYPE_CHECKING:
-    from forecaster.pipeline import Plan
 
 #: Days summarised by the p50/p90/p95 columns of the Forecast sheet.
 FORECAST_QUANTILE_DAYS = 28
