@@ -195,6 +195,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "exchange_curve": ("Exchange curve: stock against fill rate", "库存-满足率权衡曲线"),
     "all_units": ("all", "全部"),
     "yes": ("yes", "是"),
+    "legend_title": ("How to read the sheets", "表格说明"),
+    "legend.red": ("Red rows", "红色行"),
+    "legend.input": ("Blue on yellow", "黄底蓝字"),
+    "legend.live": ("Cases, Order value, Total", "箱数、采购金额、合计"),
+    "legend.bold": ("Bold rows", "粗体行"),
+    "legend.bar": ("Bars", "数据条"),
+    "legend.infinite": ("∞", "∞"),
     "po_number": ("PO number", "采购单号"),
     "ship_to": ("Ship to", "收货地址"),
     # sheet and file names (issue 17)
@@ -383,6 +390,29 @@ PHRASES: dict[str, tuple[str, str]] = {
         "; topped up by {qty:,.0f} to reach {supplier}'s minimum order value {minimum:,.0f}",
         ";为达到 {supplier} 的最低起订金额 {minimum:,.0f} 加订 {qty:,.0f}",
     ),
+    "legend.red": (
+        "a stock-out alert (OUT_OF_STOCK, STOCKOUT_RISK) on Replenishment and Inventory "
+        "health; a high-severity alert on Alerts",
+        "缺货预警(OUT_OF_STOCK、STOCKOUT_RISK):见补货建议与库存健康;预警表中为高严重度",
+    ),
+    "legend.input": (
+        "Final order on Replenishment: the cell you edit before forecaster po --from",
+        "补货建议中的最终采购量:运行 forecaster po --from 前修改此格",
+    ),
+    "legend.live": (
+        "formulas over Final order: they follow your edits (totals count the rows the "
+        "filter shows)",
+        "基于最终采购量的公式:随修改自动更新(合计只计筛选后显示的行)",
+    ),
+    "legend.bold": (
+        "totals; on Inventory health, a SKU across its warehouses",
+        "合计;库存健康中为某商品各仓库之和",
+    ),
+    "legend.bar": (
+        "days of cover on Inventory health: the longer, the more cover",
+        "库存健康中的可售天数:越长越多",
+    ),
+    "legend.infinite": ("turnover days of a SKU that sold nothing", "无销量商品的周转天数"),
     "why.promotion": (
         "; includes {names} (up to ×{uplift:.1f}: +{units:,.0f} of the demand)",
         ";含 {names}(最高 ×{uplift:.1f}:需求 +{units:,.0f})",

@@ -158,6 +158,9 @@ def test_summary_figures_carry_number_formats(book: Path) -> None:
     assert formats["Stock value at cost"] == "#,##0.00"
     assert formats["Suggested order value"] == "#,##0.00"
     assert formats["Planning units (SKU x warehouse)"] == "#,##0"
+    legend = {str(r[0].value): r[1].value for r in ws.iter_rows(max_col=2) if r[0].value}
+    assert "stock-out alert" in legend["Red rows"]
+    assert "Final order" in legend["Blue on yellow"]
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")

@@ -19,7 +19,7 @@ import pandas as pd
 from openpyxl import Workbook
 
 from forecaster.config import Lang
-from forecaster.glossary import file_word, header, in_words, label, sheet_name
+from forecaster.glossary import file_word, header, in_words, label, say, sheet_name
 from forecaster.inventory.flags import FLAGS
 from forecaster.io.quality import QualityReport
 from forecaster.models.distributions import count_quantiles
@@ -37,6 +37,9 @@ from forecaster.report.excel import (
 from forecaster.report.headers import columns
 from forecaster.report.summary import Summary
 
+#: What the looks of the sheets mean, in the Summary's legend (``legend.<key>`` label and
+#: sentence in the glossary).
+LEGEND = ("red", "input", "live", "bold", "bar", "infinite")
 #: Days summarised by the p50/p90/p95 columns of the Forecast sheet.
 FORECAST_QUANTILE_DAYS = 28
 _STOCKOUT_ALERTS = ("OUT_OF_STOCK", "STOCKOUT_RISK")
@@ -110,6 +113,9 @@ def _summary_sheet(wb: Workbook, plan: Plan, summary: Summary, lang: Lang) -> No
             summary.flags.assign(flag=[header(f, lang) for f in summary.flags["flag"]]),
             columns(["flag", "lines", "ordered"], lang),
         )
+        sheet.blank()
+        sheet.heading(label("legend_title", lang))
+        sheet.key_values([(label(f"legend.{k}", lang), say(f"legend.{k}", lang)) for k in LEGEND])
         sheet.blank()
         sheet.heading(label("alerts_by_kind", lang))
         sheet.table(
