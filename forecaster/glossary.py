@@ -201,7 +201,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "legend.live": ("Cases, Order value, Total", "箱数、采购金额、合计"),
     "legend.bold": ("Bold rows", "粗体行"),
     "legend.bar": ("Bars", "数据条"),
-    "legend.infinite": ("∞", "∞"),
+    "legend.infinite": ("∞", "∞(无穷大)"),
     "po_number": ("PO number", "采购单号"),
     "ship_to": ("Ship to", "收货地址"),
     # sheet and file names (issue 17)
@@ -393,11 +393,11 @@ PHRASES: dict[str, tuple[str, str]] = {
     "legend.red": (
         "a stock-out alert (OUT_OF_STOCK, STOCKOUT_RISK) on Replenishment and Inventory "
         "health; a high-severity alert on Alerts",
-        "缺货预警(OUT_OF_STOCK、STOCKOUT_RISK):见补货建议与库存健康;预警表中为高严重度",
+        "有缺货或断货风险预警:见补货建议与库存健康;预警表中为高严重度",
     ),
     "legend.input": (
         "Final order on Replenishment: the cell you edit before forecaster po --from",
-        "补货建议中的最终采购量:运行 forecaster po --from 前修改此格",
+        "补货建议中的最终采购量:按需修改此格,再据此重新生成采购单",
     ),
     "legend.live": (
         "formulas over Final order: they follow your edits (totals count the rows the "
