@@ -68,7 +68,7 @@ def write_promo_workbook(
         wb,
         sheet_name("promo_check", lang),
         table,
-        columns(keys, lang, name=30, uplift_source=48, action=60),
+        columns(keys, lang, name=24, uplift_source=36, action=48, wrap=("uplift_source", "action")),
         highlight=check.table["status"] != "OK",
         totals={
             k: table[k].sum() for k in ("shortfall", "shortfall_value", "order", "order_value")
