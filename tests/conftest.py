@@ -1,14 +1,26 @@
-"""Shared fixtures: tiny shops written as files, and settings pointing at them."""
+"""Shared fixtures: tiny shops written as files, and settings pointing at them.
+
+Property tests run with Hypothesis' ``ci`` profile by default: the same examples on
+every run, so the suite's verdict does not depend on luck. ``HYPOTHESIS_PROFILE=explore
+pytest`` draws new examples each run (and more of them) to look for new failures; a
+failure it finds becomes a hand-written test.
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from forecaster.config import Settings
+
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+hypothesis_settings.register_profile("explore", max_examples=200)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 Rows = Sequence[Mapping[str, object]]
 ShopWriter = Callable[..., Path]

@@ -662,3 +662,16 @@ def test_running_out_of_memory_ends_with_a_message_and_nothing_written(
     assert "not enough memory for this run" in result.output
     assert "Traceback" not in result.output
     assert not out.exists() or not any(out.rglob("*.xlsx"))
+
+
+def test_a_date_column_of_blanks_only_parses_to_blanks() -> None:
+    """Every cell blank (an edited plan whose Expected arrival was cleared): all NaT, no
+    cell bad or outside, and no error (found by the property test of the edited plan)."""
+    parsed, bad, outside = to_date(pd.Series([None, None], dtype=object))
+    assert parsed.isna().all() and not bad.any() and not outside.any()
+    parsed, bad, _ = to_date(pd.Series(["2026-01-02", None, "x"], dtype=object))
+    assert parsed.tolist()[:2] == [pd.Timestamp("2026-01-02"), pd.NaT] and bad.tolist() == [
+        False,
+        False,
+        True,
+    ]

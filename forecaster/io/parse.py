@@ -105,10 +105,11 @@ def to_date(values: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
     else:
         # Dates repeat a lot (one per day across thousands of SKUs): parse each distinct value once.
         codes, uniques = pd.factorize(values.astype("string").str.strip(), use_na_sentinel=True)
-        parsed_uniques = _parse_date_strings(pd.Series(uniques, dtype="string"))
-        taken = parsed_uniques.to_numpy()[np.where(codes >= 0, codes, 0)]
+        parsed_uniques = _parse_date_strings(pd.Series(uniques, dtype="string")).to_numpy()
+        # a NaT after the distinct dates stands for every blank cell (all of them may be)
+        lookup = np.append(parsed_uniques.astype("datetime64[s]"), np.datetime64("NaT", "s"))
+        taken = lookup[np.where(codes >= 0, codes, len(parsed_uniques))]
         wide = pd.Series(taken, index=values.index, dtype="datetime64[s]")
-        wide[codes < 0] = pd.NaT
     found = wide.notna().to_numpy()
     bad = ~found & ~blank
     outside = found & ~wide.between(_FIRST, _LAST).to_numpy()
