@@ -267,3 +267,15 @@ def test_a_bad_option_value_is_named_without_pydantic(tiny: Path) -> None:
     text = " ".join(result.output.split())
     assert "[replenishment] budget = inf: must be a finite number" in text
     assert "Value error" not in text and "validation error" not in text
+
+
+def test_the_do_first_counts_name_the_sheets_of_the_workbook_s_language() -> None:
+    """A zh workbook's sheets are Chinese: "and 1 more on the 预警 sheet"."""
+    late = pd.DataFrame(
+        {"sku": ["A", "B"], "warehouse": ["", ""], "order": [1.0, 2.0], "value": [1.0, 2.0],
+         "why": ["x", "y"], "days_of_cover": [0.0, 0.0]}
+    )  # fmt: skip
+    empty = late.iloc[0:0]
+    console = Console(width=100, record=True)
+    render_do_first(console, DoFirst(late, empty, empty), rows=1, lang="zh")
+    assert "and 1 more on the 预警 sheet" in console.export_text()

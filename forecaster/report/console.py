@@ -17,6 +17,8 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from forecaster.config import Lang
+from forecaster.glossary import sheet_name
 from forecaster.io.quality import QualityReport
 from forecaster.plan import Plan
 from forecaster.progress import Advance
@@ -189,7 +191,7 @@ def render_summary(
         keys={"supplier"},
         texts={"name", "note"},
     )
-    render_do_first(console, do_first(plan))
+    render_do_first(console, do_first(plan), lang=plan.settings.output.lang)
     render_files(console, files, removed)
 
 
@@ -197,9 +199,12 @@ def render_summary(
 DO_FIRST_ROWS = 10
 
 
-def render_do_first(console: Console, first: DoFirst, rows: int = DO_FIRST_ROWS) -> None:
+def render_do_first(
+    console: Console, first: DoFirst, rows: int = DO_FIRST_ROWS, lang: Lang = "en"
+) -> None:
     """The first ``rows`` of each list of :class:`~forecaster.report.do_first.DoFirst`,
-    with a count of the rest (all of them are in the workbook)."""
+    with a count of the rest (all of them are in the workbook, whose sheets the count
+    names as the workbook in ``lang`` does)."""
     console.print("[bold]Do these first[/bold]")
     if first.too_late.empty and first.expedite.empty and first.order_today.empty:
         console.print("Nothing urgent: no order is due today and no stock-out is near.")
@@ -209,19 +214,19 @@ def render_do_first(console: Console, first: DoFirst, rows: int = DO_FIRST_ROWS)
             first.too_late,
             "TOO LATE: stock runs out before an order can arrive; order now and expedite",
             ["sku", *_warehouses(first.too_late), "order", "value", "why"],
-            "Alerts",
+            sheet_name("alerts", lang),
         ),
         (
             first.expedite,
             "Expedite: out of stock, with a PO on the way",
             ["sku", *_warehouses(first.expedite), "action", "why"],
-            "Alerts",
+            sheet_name("alerts", lang),
         ),
         (
             first.order_today,
             "Order today, biggest first",
             ["sku", *_warehouses(first.order_today), "supplier", "order", "value"],
-            "Replenishment",
+            sheet_name("replenishment", lang),
         ),
     ]
     for frame, title, columns, sheet in lists:
