@@ -100,25 +100,30 @@ def chart_units(plan: Plan, n: int) -> list[tuple[int, str]]:
     value = lines["order_value"].to_numpy(dtype=float)
     chosen: list[tuple[int, str]] = []
     for score, reason in ((value, "top_order_value"), (risk, "top_stockout_risk")):
+        taken = {i for i, _ in chosen}
         order = np.argsort(-score, kind="stable")
-        picked = [int(i) for i in order if score[i] > 0 and i not in {c for c, _ in chosen}][:n]
+        picked = [int(i) for i in order if score[i] > 0 and i not in taken][:n]
         chosen.extend((i, reason) for i in picked)
     return chosen
 
 
-def weekly_frame(plan: Plan, row: int) -> pd.DataFrame:
+def weekly_frame(
+    plan: Plan, row: int, sales: pd.DataFrame, moments: tuple[np.ndarray, np.ndarray]
+) -> pd.DataFrame:
     """One unit's last :data:`HISTORY_WEEKS` weeks of sales (weeks ending on the as-of date)
     and its next :data:`FORECAST_WEEKS` weeks of forecast mean and p90: ``week_start``,
-    ``weekly_sales``, ``weekly_forecast``, ``weekly_p90``."""
+    ``weekly_sales``, ``weekly_forecast``, ``weekly_p90``.
+
+    ``sales`` holds (at least) the unit's daily sales, ``moments`` every unit's weekly
+    forecast mean and variance (:meth:`~forecaster.models.forecast.Forecast.period_moments`).
+    """
     unit = plan.units.iloc[row]
-    sales = plan.dataset.sales
     own = sales[(sales["sku"] == unit["sku"]) & (sales["warehouse"] == unit["warehouse"])]
     first = plan.as_of - pd.Timedelta(days=7 * HISTORY_WEEKS - 1)
     week = ((own["date"] - first).dt.days // 7).to_numpy()
     inside = (week >= 0) & (week < HISTORY_WEEKS)
     history = np.bincount(week[inside], own["qty"].to_numpy()[inside], minlength=HISTORY_WEEKS)
-    edges = np.arange(FORECAST_WEEKS + 1) * 7
-    mean, var = plan.forecast.period_moments(edges)
+    mean, var = moments
     p90 = count_quantiles(mean[row : row + 1], var[row : row + 1], 0.9)[0]
     starts = [first + pd.Timedelta(days=7 * k) for k in range(HISTORY_WEEKS + FORECAST_WEEKS)]
     blank = [np.nan] * HISTORY_WEEKS
@@ -137,14 +142,20 @@ def charts_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
     keys = ["week_start", "weekly_sales", "weekly_forecast", "weekly_p90"]
     with SheetWriter(wb, sheet_name("charts", lang)) as sheet:
         sheet.heading(label("charts_title", lang).format(n=plan.settings.output.chart_skus))
-        for row, reason in chart_units(plan, plan.settings.output.chart_skus):
+        chosen = chart_units(plan, plan.settings.output.chart_skus)
+        skus = plan.units["sku"].iloc[[row for row, _ in chosen]]
+        sales = plan.dataset.sales[
+            plan.dataset.sales["sku"].isin(skus)
+        ]  # one pass, not one a chart
+        moments = plan.forecast.period_moments(np.arange(FORECAST_WEEKS + 1) * 7)
+        for row, reason in chosen:
             unit = plan.units.iloc[row]
             where = f" · {unit['warehouse']}" if plan.dataset.per_warehouse else ""
             title = f"{unit['sku']} {unit['name']}{where} ({label(reason, lang)})"
             sheet.blank()
             sheet.heading(title)
             top = sheet.next_row
-            frame = weekly_frame(plan, row)
+            frame = weekly_frame(plan, row, sales, moments)
             sheet.table(frame, columns(keys, lang))
             sheet.chart(history_chart(title, sheet.title, top, len(frame)), f"F{top}")
         if sheet.next_row == 2:

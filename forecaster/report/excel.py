@@ -507,19 +507,20 @@ class SheetWriter:
         key = style_key(clean, fmt, role, highlight)
         if clean is None and key == ("body", "text", False, False):
             return None
+        return set_value(self._template(column, key), clean)
+
+    def _template(self, column: int, key: StyleKey) -> WriteOnlyCell:
+        """The reused cell of style ``key`` in ``column``, made on first use."""
         cell = self._templates.get((column, key))
         if cell is None:
             cell = self._templates[(column, key)] = styled_cell(self._ws, key)
-        return set_value(cell, clean)
+        return cell
 
     def _formula_cell(
         self, column: int, formula: str, fmt: NumberFormat, role: CellRole, highlight: bool = False
     ) -> WriteOnlyCell:
         """A cell holding one of forecaster's own formulas (never text from the data)."""
-        key: StyleKey = (role, fmt, highlight, False)
-        cell = self._templates.get((column, key))
-        if cell is None:
-            cell = self._templates[(column, key)] = styled_cell(self._ws, key)
+        cell = self._template(column, (role, fmt, highlight, False))
         cell.value = formula
         cell.data_type = "f"
         return cell

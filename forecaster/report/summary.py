@@ -94,7 +94,7 @@ def _flags(lines: pd.DataFrame) -> pd.DataFrame:
     ordered = lines["suggested_order"] > 0
     rows = []
     for flag in FLAGS:
-        raised = lines[flag].astype(bool) if flag in lines else pd.Series(False, index=lines.index)
+        raised = lines[flag].astype(bool)
         rows.append(
             {"flag": flag, "lines": int(raised.sum()), "ordered": int((raised & ordered).sum())}
         )
