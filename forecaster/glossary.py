@@ -371,6 +371,10 @@ PHRASES: dict[str, tuple[str, str]] = {
         "{cls} class's",
         ";波动取自自身 {spans:.1f} 个保护期的预测误差及{cls}类商品",
     ),
+    "why.recent": (
+        ", around its last {days} days' rate ({recent:,.0f} over the period)",
+        ",以近 {days} 天的销售速度为中心(期内 {recent:,.0f})",
+    ),
     "why.enough": (" ≥ order-up-to {level:,.0f}: no order", " ≥ 目标库存 {level:,.0f}:不下单"),
     "why.need": (" → need {need:,.0f}", " → 需补 {need:,.0f}"),
     "why.moq_ok": (" → MOQ {moq:,.0f} ok", " → 起订量 {moq:,.0f} 已满足"),

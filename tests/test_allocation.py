@@ -19,7 +19,9 @@ from tests.test_end_to_end import tiny_shop  # noqa: F401  (the hand-computed sh
 
 def normal_units(n: int, mean: float = 100.0, sd: float = 20.0) -> ProtectionDemand:
     """``n`` identical normal units (P total 100 ± 20, L total 50 ± 14), no error samples."""
-    empty = DemandSample(np.zeros((0, 1)), np.zeros((0, 1)), np.zeros((0, 1)), np.zeros(0))
+    empty = DemandSample(
+        np.zeros((0, 1)), np.zeros((0, 1)), np.zeros((0, 1)), np.zeros(0), np.zeros(0)
+    )
     full = np.full(n, 1.0)
     return ProtectionDemand(
         mean * full, sd * full, mean / 2 * full, 14.0 * full, np.array([], dtype=int), empty
@@ -65,7 +67,7 @@ def test_the_bisection_recomputes_only_the_units_whose_level_moved() -> None:
     p[:, 60:] = np.nan  # padding
     weights = np.where(np.isnan(p), 0.0, 1.0)
     weights /= weights.sum(axis=1, keepdims=True)
-    sample = DemandSample(p, np.round(p / 2), weights, np.ones(12))
+    sample = DemandSample(p, np.round(p / 2), weights, np.ones(12), np.full(12, np.nan))
     mean = rng.uniform(20, 200, n)
     demand = ProtectionDemand(mean, mean / 5, mean / 2, mean / 7, np.arange(0, 24, 2), sample)
     cached = _Shortage(demand)

@@ -385,3 +385,26 @@ def test_each_abc_class_gets_its_fill_rate_target() -> None:
         assert lines["safety_stock"].iloc[row] == pytest.approx(k * sigma, abs=1e-3)
     assert lines["safety_stock"].is_monotonic_decreasing
     assert "expected fill 95.0% (class B target 95%)" in lines["why"].iloc[1]
+
+
+def test_a_ramping_lumpy_unit_is_ordered_for_its_recent_rate_and_says_so() -> None:
+    """The engine forecasts 1 a day (a long mean lagging behind), but the last 56 days sold 2
+    a day in a steady 1, 3 rhythm with no error over any span: the demand over the 21-day
+    protection period is 2 x 21 = 42 +- 1 (21 days of the rhythm sell 41 or 43), so the
+    order-up-to level covers 43 and the why names the recent level."""
+    history = np.array([[1.0, 3.0] * 150])
+    horizon = 60
+    cum_var = np.concatenate([[[0.0]], np.cumsum(np.ones((1, horizon)), axis=1)], axis=1)
+    forecast = Forecast(
+        AS_OF + pd.Timedelta(days=1), np.ones((1, horizon)), cum_var,
+        np.array(["mean_long"]), np.array(["lumpy"]), history,
+    )  # fmt: skip
+    settings = ReplenishmentSettings(fill_rate=0.98, allocation="sku")
+    line = replenish(
+        make_units({"on_hand": 0.0}), forecast, np.array(["maturity"]), np.array(["A"]),
+        settings, AS_OF,
+    ).iloc[0]  # fmt: skip
+    assert line["demand_over_p"] == pytest.approx(21.0)
+    assert line["centre_p"] == pytest.approx(42.0)
+    assert line["order_up_to"] == pytest.approx(43.0, abs=0.5)
+    assert "around its last 56 days' rate (42 over the period)" in line["why"]

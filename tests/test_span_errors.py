@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from forecaster.inventory.protection_demand import flat, protection_demand
-from forecaster.inventory.span_errors import DemandSample, _count_below
+from forecaster.inventory.span_errors import DemandSample, _count_below, span_errors
 from forecaster.models.forecast import Forecast
 
 
@@ -19,7 +19,7 @@ def sample(seed: int = 0) -> DemandSample:
     padding = rng.random((40, 300)) < 0.3
     p[padding], lead[padding], weights[padding] = np.nan, np.nan, 0.0
     weights /= weights.sum(axis=1, keepdims=True)
-    return DemandSample(p, lead, weights, np.ones(40))
+    return DemandSample(p, lead, weights, np.ones(40), np.full(40, np.nan))
 
 
 def test_shortage_is_the_weighted_excess_to_the_bit() -> None:
@@ -71,3 +71,33 @@ def test_units_forecast_as_a_flat_level_take_their_own_errors() -> None:
     )
     assert demand.sampled.tolist() == [0, 2, 3]
     assert flat(models).tolist() == [True, False, True, True, True, False]
+
+
+def test_the_sample_centres_on_the_level_its_errors_were_measured_on() -> None:
+    """A unit whose last 56 days sell 2 a day in a steady 1, 3 rhythm has no error over an
+    even span, so every protection-period total of its sample is 2 x 14 = 28 -- whatever the
+    engine forecast (here 10 a day, a lagging long mean would be lower); a unit on sale for
+    fewer than 56 days has no such level and centres on the engine's forecast."""
+    steady = np.array([1.0, 3.0] * 150)
+    young = np.full(300, np.nan)
+    young[-40:] = 2.0
+    history = np.vstack([steady, young])
+    sample = span_errors(
+        history,
+        groups=np.array(["lumpy", "lumpy"]),
+        protection=np.array([14, 14]),
+        lead=np.array([7, 7]),
+        lead_sd=np.zeros(2),
+        mean_p=np.array([140.0, 70.0]),
+        mean_l=np.array([70.0, 35.0]),
+        window=120,
+    )
+    used = sample.weights[0] > 0
+    assert used.sum() > 0
+    assert np.allclose(sample.p_values[0][used], 28.0)
+    # the lead-time totals: 7 days of a 1, 3 rhythm sell 13 or 15 as often, the level says 14
+    assert np.isclose(np.average(sample.l_values[0], weights=sample.weights[0]), 14.0)
+    # the young unit takes its class's errors (the steady unit's: none over 14 days) around
+    # the engine's forecast, 70
+    assert sample.weights[1].any()
+    assert np.allclose(sample.p_values[1][sample.weights[1] > 0], 70.0)

@@ -133,6 +133,15 @@ class ProtectionDemand:
         out[self.sampled] = self.sample.spans
         return out
 
+    def centre(self) -> np.ndarray:
+        """The protection-period total each unit's distribution centres on: the forecast
+        ``mu_P``, or the recent level of a sampled unit that has one
+        (:attr:`DemandSample.recent`)."""
+        out = self.mean.astype(float)
+        recent = self.sample.recent
+        out[self.sampled] = np.where(np.isnan(recent), out[self.sampled], recent)
+        return out
+
     def level_for(self, allowed: np.ndarray) -> np.ndarray:
         """The lowest level per unit whose expected shortage is at most ``allowed`` (n,).
 

@@ -11,7 +11,9 @@ For each unit, with lead time ``L`` and its supplier's review period ``R``:
    normal for smooth units and those whose forecast follows a season or trend;
    for erratic, intermittent and lumpy units forecast as a flat level the
    sample of their own forecast errors over the span, shrunk towards their
-   demand class's (:mod:`forecaster.inventory.span_errors`). It gives the
+   demand class's, around the recent level those errors were measured on
+   (:mod:`forecaster.inventory.span_errors`; the why names that level where
+   it differs from the forecast by more than :data:`RECENT_NOTE`). It gives the
    expected units short per cycle at any level ``S``.
    With ``allocation = "class"`` (the default) the levels of each ABC class
    are set together so that the class's expected shortage meets its
@@ -44,9 +46,13 @@ from forecaster.glossary import label, say
 from forecaster.inventory.abc import fill_rate_targets
 from forecaster.inventory.allocation import allocate
 from forecaster.inventory.protection_demand import protection_demand
+from forecaster.inventory.span_errors import LEVEL_DAYS
 from forecaster.models.forecast import Forecast
 from forecaster.units import protection_days
 
+#: Relative difference between the forecast over the protection period and the recent level a
+#: unit's demand sample centres on, above which the why says so.
+RECENT_NOTE = 0.05
 COLUMNS = [
     "sku",
     "name",
@@ -72,6 +78,7 @@ COLUMNS = [
     "over_cover_cap",
     "orderable",
     "error_spans",
+    "centre_p",
     "expected_fill",
 ]
 
@@ -178,6 +185,7 @@ def replenish(
             "over_cover_cap": (order > units_needed) & (cover_after > settings.max_cover_days),
             "orderable": ~blocked & (mu_p > 0),
             "error_spans": demand.own_spans(),
+            "centre_p": demand.centre(),
             "expected_fill": expected_fill,
         }
     )
@@ -252,6 +260,7 @@ def _explain(
     targets = frame["fill_rate_target"].to_numpy()
     classes = frame["abc_class"].to_numpy()
     spans = frame["error_spans"].to_numpy()
+    centre = frame["centre_p"].to_numpy()
     own_fill = frame["expected_fill"].to_numpy()
     out = []
     for i in range(len(frame)):
@@ -266,6 +275,8 @@ def _explain(
         if spans[i] > 0:
             kind = label(str(demand_class[i]), lang) if demand_class is not None else ""
             basis = say("why.errors", lang, spans=spans[i], cls=kind)
+            if abs(centre[i] - mu_p[i]) > RECENT_NOTE * mu_p[i]:
+                basis += say("why.recent", lang, days=LEVEL_DAYS, recent=centre[i])
         if stage[i] == "decline":
             basis += say("why.decline", lang)
         text = say(

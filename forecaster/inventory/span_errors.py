@@ -17,9 +17,17 @@ origins:
    (moving averages, SES, Croston, ADIDA) reduce to.
 3. **Error.** ``e_o`` = actual total over the span - that forecast, in units,
    divided by the unit's mean daily demand x ``m`` to pool it (a
-   standardised error). Today's total is ``mu + e``, never below 0: the
-   engine's forecast ``mu`` carrying the unit's own errors -- their spread,
-   their skew, and any under- or over-forecasting the history shows.
+   standardised error). Today's total is ``level + e``, never below 0: the
+   forecast the errors were measured on (the mean of the last
+   :data:`LEVEL_DAYS` days x ``m``, :func:`recent_level`) carrying the unit's
+   own errors -- their spread, their skew, and any under- or
+   over-forecasting the history shows. Adding them to another forecast would
+   mix two models: where demand ramps up, the engine's longer means lag the
+   recent level, and their lag would come on top of the lag the errors
+   already hold (on the Online Retail replay: fill 87.7% -> 88.3%, 0.81 ->
+   0.80x the rule's stock at the same fill; Walmart unchanged). A unit on
+   sale for fewer days has no such level and centres on the engine's
+   forecast ``mu``.
 4. **Shrinkage.** Overlapping spans of one year hold few independent totals
    (``origins / m``). A unit's own errors get the weight
    ``n / (n + PRIOR_SPANS)``, ``n`` its independent spans; the standardised
@@ -61,19 +69,26 @@ class DemandSample:
     column (the same origin); ``weights`` (n, m) sum to
     1 per unit (0 where a column is padding). ``spans`` is the number of
     independent spans of its own history behind each unit (0: its class's
-    errors alone). A unit without any sample (its class
-    had no usable origin) has all-zero weights.
+    errors alone). ``recent`` is the total over the protection period at the
+    recent level the sample centres on, NaN where it centres on the engine's
+    forecast (:func:`recent_level`). A unit without any sample (its class had
+    no usable origin) has all-zero weights.
     """
 
     p_values: np.ndarray
     l_values: np.ndarray
     weights: np.ndarray
     spans: np.ndarray
+    recent: np.ndarray
 
     def rows(self, index: np.ndarray) -> DemandSample:
         """The sample of the units at ``index``."""
         return DemandSample(
-            self.p_values[index], self.l_values[index], self.weights[index], self.spans[index]
+            self.p_values[index],
+            self.l_values[index],
+            self.weights[index],
+            self.spans[index],
+            self.recent[index],
         )
 
     @property
@@ -177,6 +192,19 @@ def standardised_errors(history: np.ndarray, span: np.ndarray, window: int) -> n
     return np.where(valid, error / np.where(scale > 0, scale, 1.0)[:, None], np.nan)
 
 
+def recent_level(history: np.ndarray) -> np.ndarray:
+    """Mean daily demand of the last :data:`LEVEL_DAYS` days, NaN unless all were on sale.
+
+    The level forecast of :func:`standardised_errors` made today.
+
+    >>> recent_level(np.array([[9.0] * 10 + [1.0, 3.0] * 28, [2.0] * 10 + [np.nan] + [2.0] * 55]))
+    array([ 2., nan])
+    """
+    last = history[:, -LEVEL_DAYS:]
+    on_sale = last.shape[1] == LEVEL_DAYS and ~np.isnan(last).any(axis=1)
+    return np.asarray(np.where(on_sale, np.nanmean(last, axis=1), np.nan))
+
+
 def mean_daily(history: np.ndarray) -> np.ndarray:
     """Mean daily demand of each unit over its days on sale (0 when none)."""
     days = (~np.isnan(history)).sum(axis=1)
@@ -215,6 +243,10 @@ def span_errors(
     spread = _SPREAD if d.any() else ((0, 1.0),)
     own_level = mean_daily(history)
     forecast_level = np.divide(mean_p, protection, out=np.zeros(n), where=protection > 0)
+    lead_level = mean_l / np.maximum(lead, 1)
+    level = recent_level(history)
+    centre_p = np.where(np.isnan(level), forecast_level, level)
+    centre_l = np.where(np.isnan(level), lead_level, level)
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     spans = np.zeros(n)
     for step, share in spread:
@@ -238,8 +270,7 @@ def span_errors(
             ],
             axis=1,
         )
-        mu_p = (mean_p * p_span / np.maximum(protection, 1))[:, None]
-        mu_l = (mean_l * l_span / np.maximum(lead, 1))[:, None]
+        mu_p, mu_l = (centre_p * p_span)[:, None], (centre_l * l_span)[:, None]
         own_p, pool_scale_p = (own_level * p_span)[:, None], (forecast_level * p_span)[:, None]
         own_l, pool_scale_l = (own_level * l_span)[:, None], (forecast_level * l_span)[:, None]
         values_p = np.concatenate([mu_p + e_p * own_p, mu_p + pool_p * pool_scale_p], axis=1)
@@ -250,7 +281,7 @@ def span_errors(
     )
     total = weights.sum(axis=1, keepdims=True)
     weights = np.divide(weights, total, out=np.zeros_like(weights), where=total > 0)
-    return DemandSample(p_values, l_values, weights, spans)
+    return DemandSample(p_values, l_values, weights, spans, level * protection)
 
 
 def _pools(
