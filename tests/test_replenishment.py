@@ -408,3 +408,26 @@ def test_a_ramping_lumpy_unit_is_ordered_for_its_recent_rate_and_says_so() -> No
     assert line["centre_p"] == pytest.approx(42.0)
     assert line["order_up_to"] == pytest.approx(43.0, abs=0.5)
     assert "around its last 56 days' rate (42 over the period)" in line["why"]
+
+
+def test_a_promotion_inside_the_period_lifts_the_recent_level_as_it_lifts_the_forecast() -> None:
+    """The same ramping unit with a promotion doubling the first 7 of its 21 days: the
+    engine's forecast carries it (1 a day, 2 on those days: 28), and so does the demand the
+    policy centres on: the recent level 2 a day, doubled on the same days, 2 x 28 = 56."""
+    history = np.array([[1.0, 3.0] * 150])
+    horizon = 60
+    uplift = np.ones((1, horizon), np.float32)
+    uplift[0, :7] = 2.0
+    cum_var = np.concatenate([[[0.0]], np.cumsum(np.ones((1, horizon)), axis=1)], axis=1)
+    forecast = Forecast(
+        AS_OF + pd.Timedelta(days=1), uplift.astype(float), cum_var,
+        np.array(["mean_long"]), np.array(["lumpy"]), history, uplift=uplift,
+    )  # fmt: skip
+    settings = ReplenishmentSettings(fill_rate=0.98, allocation="sku")
+    line = replenish(
+        make_units({"on_hand": 0.0}), forecast, np.array(["maturity"]), np.array(["A"]),
+        settings, AS_OF,
+    ).iloc[0]  # fmt: skip
+    assert line["demand_over_p"] == pytest.approx(28.0)
+    assert line["centre_p"] == pytest.approx(56.0)
+    assert line["order_up_to"] >= 56.0

@@ -205,6 +205,9 @@ def protection_demand(
     sd_l = np.sqrt(sd_demand_l**2 + (daily * np.nan_to_num(lead_sd)) ** 2)
     history = forecast.history if forecast.history is not None else np.zeros((n, 0))
     classes = forecast.demand_class if forecast.demand_class is not None else np.zeros(n)
+    # the promotions inside each span, as a multiplier of the baseline the history shows
+    added_p, _ = forecast.promotion_share(protection)
+    added_l, _ = forecast.promotion_share(lead)
     sample = span_errors(
         history[rows],
         classes[rows],
@@ -214,8 +217,16 @@ def protection_demand(
         mean_p[rows],
         mean_l[rows],
         window,
+        _lift(mean_p, added_p)[rows],
+        _lift(mean_l, added_l)[rows],
     )
     usable = sample.usable
     return ProtectionDemand(
         mean_p, sd_p, mean_l, sd_l, rows[usable], sample.rows(np.flatnonzero(usable))
     )
+
+
+def _lift(total: np.ndarray, added: np.ndarray) -> np.ndarray:
+    """``total / (total - added)``: how much the promotions ``added`` lift a total (1: none)."""
+    base = total - added
+    return np.asarray(np.divide(total, base, out=np.ones(len(total)), where=base > 1e-9))

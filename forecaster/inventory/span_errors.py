@@ -27,7 +27,8 @@ origins:
    already hold (on the Online Retail replay: fill 87.7% -> 88.3%, 0.81 ->
    0.80x the rule's stock at the same fill; Walmart unchanged). A unit on
    sale for fewer days has no such level and centres on the engine's
-   forecast ``mu``.
+   forecast ``mu``; a promotion inside the span lifts the level as much as it
+   lifts the forecast (the history's promotion days are cleaned).
 4. **Shrinkage.** Overlapping spans of one year hold few independent totals
    (``origins / m``). A unit's own errors get the weight
    ``n / (n + PRIOR_SPANS)``, ``n`` its independent spans; the standardised
@@ -221,6 +222,8 @@ def span_errors(
     mean_p: np.ndarray,
     mean_l: np.ndarray,
     window: int,
+    lift_p: np.ndarray | None = None,
+    lift_l: np.ndarray | None = None,
 ) -> DemandSample:
     """Each unit's weighted sample of demand over ``P`` and over ``L`` (see the module docstring).
 
@@ -237,6 +240,10 @@ def span_errors(
         The forecast of demand over ``P`` and over ``L``.
     window
         Days of origins.
+    lift_p, lift_l
+        How much the promotions inside ``P`` and ``L`` lift the forecast over its
+        baseline (1: none); the recent level, measured on promotion-cleaned days, is
+        lifted as much.
     """
     n = len(protection)
     d = np.rint(np.sqrt(3.0) * np.nan_to_num(lead_sd)).astype(int)
@@ -245,8 +252,10 @@ def span_errors(
     forecast_level = np.divide(mean_p, protection, out=np.zeros(n), where=protection > 0)
     lead_level = mean_l / np.maximum(lead, 1)
     level = recent_level(history)
-    centre_p = np.where(np.isnan(level), forecast_level, level)
-    centre_l = np.where(np.isnan(level), lead_level, level)
+    lift_p = np.ones(n) if lift_p is None else lift_p
+    lift_l = np.ones(n) if lift_l is None else lift_l
+    centre_p = np.where(np.isnan(level), forecast_level, level * lift_p)
+    centre_l = np.where(np.isnan(level), lead_level, level * lift_l)
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     spans = np.zeros(n)
     for step, share in spread:
@@ -281,7 +290,7 @@ def span_errors(
     )
     total = weights.sum(axis=1, keepdims=True)
     weights = np.divide(weights, total, out=np.zeros_like(weights), where=total > 0)
-    return DemandSample(p_values, l_values, weights, spans, level * protection)
+    return DemandSample(p_values, l_values, weights, spans, level * lift_p * protection)
 
 
 def _pools(
