@@ -387,23 +387,30 @@ def test_each_abc_class_gets_its_fill_rate_target() -> None:
     assert "expected fill 95.0% (class B target 95%)" in lines["why"].iloc[1]
 
 
+def ramping_line(uplift: np.ndarray | None = None) -> pd.Series:
+    """The plan line of a lumpy unit forecast at 1 a day (times ``uplift``) whose last 56
+    days sold 2 a day in a steady 1, 3 rhythm, from zero stock, its own target 98%."""
+    horizon = 60
+    factor = np.ones((1, horizon)) if uplift is None else uplift.astype(float)
+    cum_var = np.concatenate([[[0.0]], np.cumsum(np.ones((1, horizon)), axis=1)], axis=1)
+    forecast = Forecast(
+        AS_OF + pd.Timedelta(days=1), factor, cum_var, np.array(["mean_long"]),
+        np.array(["lumpy"]), np.array([[1.0, 3.0] * 150]), uplift=uplift,
+    )  # fmt: skip
+    settings = ReplenishmentSettings(fill_rate=0.98, allocation="sku")
+    lines = replenish(
+        make_units({"on_hand": 0.0}), forecast, np.array(["maturity"]), np.array(["A"]),
+        settings, AS_OF,
+    )  # fmt: skip
+    return lines.iloc[0]
+
+
 def test_a_ramping_lumpy_unit_is_ordered_for_its_recent_rate_and_says_so() -> None:
     """The engine forecasts 1 a day (a long mean lagging behind), but the last 56 days sold 2
     a day in a steady 1, 3 rhythm with no error over any span: the demand over the 21-day
     protection period is 2 x 21 = 42 +- 1 (21 days of the rhythm sell 41 or 43), so the
     order-up-to level covers 43 and the why names the recent level."""
-    history = np.array([[1.0, 3.0] * 150])
-    horizon = 60
-    cum_var = np.concatenate([[[0.0]], np.cumsum(np.ones((1, horizon)), axis=1)], axis=1)
-    forecast = Forecast(
-        AS_OF + pd.Timedelta(days=1), np.ones((1, horizon)), cum_var,
-        np.array(["mean_long"]), np.array(["lumpy"]), history,
-    )  # fmt: skip
-    settings = ReplenishmentSettings(fill_rate=0.98, allocation="sku")
-    line = replenish(
-        make_units({"on_hand": 0.0}), forecast, np.array(["maturity"]), np.array(["A"]),
-        settings, AS_OF,
-    ).iloc[0]  # fmt: skip
+    line = ramping_line()
     assert line["demand_over_p"] == pytest.approx(21.0)
     assert line["centre_p"] == pytest.approx(42.0)
     assert line["order_up_to"] == pytest.approx(43.0, abs=0.5)
@@ -414,20 +421,9 @@ def test_a_promotion_inside_the_period_lifts_the_recent_level_as_it_lifts_the_fo
     """The same ramping unit with a promotion doubling the first 7 of its 21 days: the
     engine's forecast carries it (1 a day, 2 on those days: 28), and so does the demand the
     policy centres on: the recent level 2 a day, doubled on the same days, 2 x 28 = 56."""
-    history = np.array([[1.0, 3.0] * 150])
-    horizon = 60
-    uplift = np.ones((1, horizon), np.float32)
+    uplift = np.ones((1, 60), np.float32)
     uplift[0, :7] = 2.0
-    cum_var = np.concatenate([[[0.0]], np.cumsum(np.ones((1, horizon)), axis=1)], axis=1)
-    forecast = Forecast(
-        AS_OF + pd.Timedelta(days=1), uplift.astype(float), cum_var,
-        np.array(["mean_long"]), np.array(["lumpy"]), history, uplift=uplift,
-    )  # fmt: skip
-    settings = ReplenishmentSettings(fill_rate=0.98, allocation="sku")
-    line = replenish(
-        make_units({"on_hand": 0.0}), forecast, np.array(["maturity"]), np.array(["A"]),
-        settings, AS_OF,
-    ).iloc[0]  # fmt: skip
+    line = ramping_line(uplift)
     assert line["demand_over_p"] == pytest.approx(28.0)
     assert line["centre_p"] == pytest.approx(56.0)
     assert line["order_up_to"] >= 56.0
