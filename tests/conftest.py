@@ -12,9 +12,11 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import settings as hypothesis_settings
+from scipy import integrate, optimize, stats
 
 from forecaster.config import Settings
 
@@ -71,3 +73,28 @@ def settings_for(tmp_path: Path) -> Callable[[Path], Settings]:
         return Settings().with_overrides(data_dir=data, out_dir=tmp_path / "out")
 
     return make
+
+
+def gamma(mean: float, sd: float) -> stats.rv_continuous:
+    """The gamma distribution of ``mean`` and ``sd`` (scipy's, for checks by integration)."""
+    return stats.gamma((mean / sd) ** 2, scale=sd**2 / mean)
+
+
+def gamma_short(level: float, mean: float, sd: float) -> float:
+    """``E(D - level)+`` of the gamma ``D`` of ``mean`` and ``sd``, integrated numerically."""
+    density = gamma(mean, sd).pdf
+    return float(integrate.quad(lambda x: (x - level) * density(x), level, np.inf)[0])
+
+
+def gamma_level(p: tuple[float, float], lead: tuple[float, float], allowed: float) -> float:
+    """The order-up-to level whose shortage per cycle, ``E(D_P - S)+ - E(D_L - S)+`` for the
+    gamma totals ``p`` and ``lead`` (mean, sd), is ``allowed`` -- by numerical integration and
+    root finding, independently of the policy's closed form."""
+    return float(
+        optimize.brentq(
+            lambda s: gamma_short(s, *p) - gamma_short(s, *lead) - allowed,
+            p[0],
+            p[0] + 10 * p[1],
+            xtol=1e-10,
+        )
+    )

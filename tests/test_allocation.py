@@ -7,18 +7,19 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from scipy import stats
 
 from forecaster.config import Settings
 from forecaster.inventory.allocation import _Shortage, allocate
 from forecaster.inventory.protection_demand import ProtectionDemand
 from forecaster.inventory.span_errors import DemandSample
 from forecaster.pipeline import plan
+from tests.conftest import gamma
 from tests.test_end_to_end import tiny_shop  # noqa: F401  (the hand-computed shop)
 
 
-def normal_units(n: int, mean: float = 100.0, sd: float = 20.0) -> ProtectionDemand:
-    """``n`` identical normal units (P total 100 ± 20, L total 50 ± 14), no error samples."""
+def gamma_units(n: int, mean: float = 100.0, sd: float = 20.0) -> ProtectionDemand:
+    """``n`` identical units of the engine's error model (gamma P total 100 ± 20, L total
+    50 ± 14), no error samples."""
     empty = DemandSample(
         np.zeros((0, 1)), np.zeros((0, 1)), np.zeros((0, 1)), np.zeros(0), np.zeros(0)
     )
@@ -31,12 +32,13 @@ def normal_units(n: int, mean: float = 100.0, sd: float = 20.0) -> ProtectionDem
 def test_the_class_meets_its_allowed_shortage_at_the_least_stock_value() -> None:
     """Three identical SKUs costing 1, 2 and 4: exceedance c / lambda, so the cheap one runs
     out a quarter as often as the dear one, and the shortages add up to the allowance."""
-    demand = normal_units(3)
+    demand = gamma_units(3)
     cost = np.array([1.0, 2.0, 4.0])
     level = allocate(demand, cost, np.array(["A"] * 3), np.full(3, 1.0), np.ones(3, bool))
     assert demand.shortage(level).sum() == pytest.approx(3.0, rel=1e-6)
     assert level[0] > level[1] > level[2]
-    exceed = stats.norm.sf((level - 100.0) / 20.0)
+    # the marginal unit of stock saves P(D_P > S) per cycle (the gamma P total)
+    exceed = gamma(100.0, 20.0).sf(level)
     assert exceed / exceed[0] == pytest.approx(cost / cost[0], rel=1e-6)
     # the same shortage spread evenly (every SKU its own target) holds more stock value
     even = demand.level_for(np.full(3, 1.0))
@@ -44,14 +46,14 @@ def test_the_class_meets_its_allowed_shortage_at_the_least_stock_value() -> None
 
 
 def test_identical_costs_give_every_sku_its_own_target() -> None:
-    demand = normal_units(2)
+    demand = gamma_units(2)
     level = allocate(demand, np.ones(2), np.array(["A", "A"]), np.full(2, 2.0), np.ones(2, bool))
     assert level == pytest.approx(demand.level_for(np.full(2, 2.0)), abs=1e-6)
 
 
 def test_extreme_costs_and_non_members() -> None:
     """Costs apart by 15 orders of magnitude still give finite levels; a unit left out is NaN."""
-    demand = normal_units(3)
+    demand = gamma_units(3)
     members = np.array([True, True, False])
     level = allocate(demand, np.array([1e-9, 1e6, 1.0]), np.array(["A"] * 3), np.ones(3), members)
     assert np.isfinite(level[:2]).all() and np.isnan(level[2])
@@ -84,7 +86,7 @@ def test_one_group_for_the_shop_holds_no_more_stock_than_one_per_class() -> None
     costs 1, 2, 4 in each class: the whole shop as one group meets the same total shortage
     (7.5) with no more stock value than the classes apart, since the class split is one
     of the solutions it may choose."""
-    demand = normal_units(6)
+    demand = gamma_units(6)
     cost = np.array([1.0, 2.0, 4.0] * 2)
     classes = np.array(["A"] * 3 + ["C"] * 3)
     allowed = np.array([0.5] * 3 + [2.0] * 3)

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy import integrate, stats
 
 from forecaster.inventory.budget import avoided_shortage, fit_budget
 from forecaster.inventory.safety_stock import normal_loss
@@ -77,14 +78,26 @@ def test_within_budget_nothing_changes() -> None:
 
 
 def test_avoided_shortage_with_spread() -> None:
-    """mu 100, sigma 20, position 80, order 40: 20 G(-1) - 20 G(1) = 20 x (1.0833 - 0.0833)
-    = 20 units (G(-k) = G(k) + k)."""
+    """mu 100, sigma 20 (a gamma of shape 25, scale 4), position 80, order 40: the units
+    short without the order less those short with it, E(D - 80)+ - E(D - 120)+, integrated
+    numerically from the gamma density; a little under the normal's 20 G(-1) - 20 G(1) = 20,
+    the gamma's right tail being longer past 120."""
     saved = avoided_shortage(
         np.array([100.0]), np.array([20.0]), np.array([80.0]), np.array([40.0])
     )
-    expected = 20 * (normal_loss(-1.0) - normal_loss(1.0))
-    assert saved[0] == pytest.approx(float(expected))
-    assert saved[0] == pytest.approx(20.0)
+    density = stats.gamma(25.0, scale=4.0).pdf
+    short = [integrate.quad(lambda x, s=s: (x - s) * density(x), s, np.inf)[0] for s in (80, 120)]
+    assert saved[0] == pytest.approx(short[0] - short[1], rel=1e-8)
+    assert 19.0 < saved[0] < 20 * float(normal_loss(-1.0) - normal_loss(1.0))
+
+
+def test_a_negative_position_is_short_by_all_the_demand_and_the_backlog() -> None:
+    """Position -30 (back-ordered), mu 100 (any spread), order 0 .. 30 covers the backlog
+    only: E(D + 30)+ - E(D + 30 - 30)+ = 130 - 100 = 30 units avoided by an order of 30."""
+    saved = avoided_shortage(
+        np.array([100.0]), np.array([20.0]), np.array([-30.0]), np.array([30.0])
+    )
+    assert saved[0] == pytest.approx(30.0, abs=1e-9)
 
 
 @settings(max_examples=50, deadline=None)

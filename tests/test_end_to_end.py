@@ -12,10 +12,11 @@ A  supplier S1, lead 7, review 7 (P 14), cost 4, MOQ 50, case 12. Sells 5 a day
    a total is its mean (Poisson floor): 5 a day.
    Cover: 40 + 20 arriving on day 3 = 60 units / 5 a day = 12.0 days.
    Turnover 40 / 5 = 8.0 days. Sell-through 150 / (150 + 40) = 0.78947.
-   mu_P = 70, sigma_P = sqrt(14 x 5) = 8.3666, mu_R = 7 x 5 = 35,
-   G(k) = 0.02 x 35 / 8.3666 = 0.08367; tables: G(0.99) = 0.08491, G(1.00) = 0.08332,
-   so k = 0.9978, safety = 8.348, S = 78.35, position 60,
-   need 18.35 -> 19 -> MOQ 50 -> 5 cases of 12 = 60.
+   mu_P = 70, sigma_P = sqrt(14 x 5) = 8.3666, mu_L = 35, sigma_L = sqrt(7 x 5), mu_R =
+   7 x 5 = 35: the gamma totals' shortage E(D_P - S)+ - E(D_L - S)+ is 0.02 x 35 = 0.7 at
+   S = 78.857 (numerical integration, :func:`tests.conftest.gamma_level`; a normal total
+   would give 78.35), safety = 8.857, position 60,
+   need 18.86 -> 19 -> MOQ 50 -> 5 cases of 12 = 60.
    Alert: cover 12 < 14 (but >= lead 7): STOCKOUT_RISK, medium.
 B  supplier S2 (review 14), lead 14, cost 10, price 30. One sale of 3 units 150
    days ago, 30 on hand from lots of 15 (40 d old), 10 (100 d), 10 (200 d):
@@ -29,9 +30,10 @@ C  supplier S2, discontinued; sold 1 a day until 10 days ago, nothing on hand:
    no stock-out alerts (meant to sell out), no order.
 D  supplier S1, lead 7, cost 8, case 6; launched 9 days ago, sells 2 a day;
    nothing on hand. Measured over its 10 days on sale: 2.0 a day, movement 1.0.
-   Class B: 95% fill. mu_P = 28, sigma_P = sqrt(14 x 2) = 5.2915, mu_R = 14,
-   G(k) = 0.05 x 14 / 5.2915 = 0.13229; tables: G(0.74) = 0.13345, G(0.75) = 0.13117,
-   so k = 0.7451, safety 3.943, S = 31.94, need 32 -> 6 cases of 6 = 36, value 288.
+   Class B: 95% fill. mu_P = 28, sigma_P = sqrt(14 x 2) = 5.2915, mu_L = 14, sigma_L =
+   sqrt(7 x 2), mu_R = 14: shortage 0.05 x 14 = 0.7 at S = 32.267 (gamma, by
+   integration; normal: 31.94), safety 4.267, need 32.27 -> 33 -> 6 cases of 6 = 36,
+   value 288.
    Alert OUT_OF_STOCK, high.
 S1 orders 60 x 4 + 36 x 8 = 528 < its minimum order value 1,000: topped up one case (48 at
 cost for both) at a time on the line with the least cover after its order (ties: A first):
@@ -46,6 +48,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
@@ -55,7 +58,7 @@ from typer.testing import CliRunner
 
 from forecaster.cli import app
 from forecaster.report.excel import INFINITE_DAYS
-from tests.conftest import write_tables
+from tests.conftest import gamma_level, write_tables
 
 AS_OF = pd.Timestamp("2026-03-28")
 
@@ -189,8 +192,9 @@ def test_replenishment_numbers(result: Path) -> None:
     assert a["Protection days"] == 14
     assert a["Demand over protection"] == pytest.approx(70)
     assert (a["ABC class"], a["Fill-rate target"]) == ("A", 0.98)
-    assert a["Safety stock"] == pytest.approx(8.348, abs=0.01)
-    assert a["Order-up-to"] == pytest.approx(78.35, abs=0.01)
+    assert gamma_level((70, np.sqrt(70)), (35, np.sqrt(35)), 0.7) == pytest.approx(78.857, abs=1e-3)
+    assert a["Safety stock"] == pytest.approx(8.857, abs=0.001)
+    assert a["Order-up-to"] == pytest.approx(78.857, abs=0.001)
     assert (a["Suggested order"], a["Final order"], a["Case pack"], a["Unit cost"]) == (
         108,
         108,
@@ -204,7 +208,8 @@ def test_replenishment_numbers(result: Path) -> None:
     assert "need 19 → MOQ 50 raises it to 50 → 5 cases of 12 = 60" in str(a["Why"])
 
     assert (d["ABC class"], d["Fill-rate target"]) == ("B", 0.95)
-    assert d["Safety stock"] == pytest.approx(3.943, abs=0.01)
+    assert gamma_level((28, np.sqrt(28)), (14, np.sqrt(14)), 0.7) == pytest.approx(32.267, abs=1e-3)
+    assert d["Safety stock"] == pytest.approx(4.267, abs=0.001)
     assert "safety 4 → expected fill 95.0% (class B target 95%)" in str(d["Why"])
     assert (d["Suggested order"], d["Final order"], d["Case pack"], d["Unit cost"]) == (
         72,

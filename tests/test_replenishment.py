@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from forecaster.config import ReplenishmentSettings
 from forecaster.inventory.replenishment import COLUMNS, replenish, supplier_orders
-from forecaster.inventory.safety_stock import fill_rate_factor
 from forecaster.models.forecast import Forecast
+from tests.conftest import gamma_level
 
 AS_OF = pd.Timestamp("2026-03-31")
 HORIZON = 400
@@ -230,25 +230,31 @@ def test_fractional_lead_time_is_rounded_up() -> None:
 
 
 def test_safety_stock_from_lead_time_spread() -> None:
-    """cv 0, lead-time sd 2.5 d: sigma_P = 10/day x 2.5 = 25; mu_R = 70; G(k) = 0.02 x 70 / 25
-    = 0.056 -> k = 1.2009 (table: G(1.2) = 0.0561); safety = 30.02; S = 210 + 30.02 = 240.02;
-    need 240.02 - 50 = 190.02 -> 191 units -> cases of 10: 20 cases = 200."""
+    """cv 0, lead-time sd 2.5 d: sigma_P = 10/day x 2.5 = 25 and sigma_L = 25 too (mu_P 210,
+    mu_L 140, gamma totals); mu_R = 70, so the allowed shortage is 0.02 x 70 = 1.4 units:
+    E(D_P - S)+ - E(D_L - S)+ = 1.4 at S = 242.03 (integrated numerically; the normal's
+    240.02 leaves the gamma's longer right tail short); safety 32.03; need 242.03 - 50 =
+    192.03 -> 193 units -> cases of 10: 20 cases = 200."""
     line = plan(make_units({"lead_time_std_days": 2.5, "case_pack": 10.0})).iloc[0]
+    level = gamma_level((210.0, 25.0), (140.0, 25.0), 1.4)
+    assert level == pytest.approx(242.03, abs=0.01)
     assert line["demand_sd_p"] == pytest.approx(25.0)
-    assert line["safety_stock"] == pytest.approx(30.02, abs=0.02)
-    assert line["order_up_to"] == pytest.approx(240.02, abs=0.02)
+    assert line["safety_stock"] == pytest.approx(level - 210.0, abs=1e-4)
+    assert line["order_up_to"] == pytest.approx(level, abs=1e-4)
     assert line["suggested_order"] == 200.0
-    assert "safety 30 → expected fill 98.0% (class A target 98%)" in line["why"]
+    assert "safety 32 → expected fill 98.0% (class A target 98%)" in line["why"]
 
 
 def test_safety_stock_from_demand_spread() -> None:
-    """P = 16 (L 9, R 7), cv 0.5 at 10/day: day sd 5, sigma_P = 5 x sqrt(16) = 20; mu_R = 70;
-    fill 0.95: G(k) = 0.05 x 70 / 20 = 0.175. Table G(0.58) = 0.1742, slope -(1 - Phi(0.58))
-    = -0.2810 -> k = 0.58 - (0.175 - 0.1742) / 0.2810 = 0.5772; safety = 20 x 0.5772 = 11.54."""
+    """P = 16 (L 9, R 7), cv 0.5 at 10/day: day sd 5, sigma_P = 5 x sqrt(16) = 20 and
+    sigma_L = 5 x 3 = 15 (mu_P 160, mu_L 90); fill 0.95 allows 0.05 x 70 = 3.5 units short:
+    S = 172.11 by integration of the gamma totals, safety 12.11."""
     line = plan(make_units({"lead_time_days": 9.0}), cv=[0.5], fill_rate=0.95).iloc[0]
+    level = gamma_level((160.0, 20.0), (90.0, 15.0), 3.5)
+    assert level == pytest.approx(172.11, abs=0.01)
     assert line["demand_over_p"] == pytest.approx(160.0)
     assert line["demand_sd_p"] == pytest.approx(20.0)
-    assert line["safety_stock"] == pytest.approx(11.54, abs=0.02)
+    assert line["safety_stock"] == pytest.approx(level - 160.0, abs=1e-4)
 
 
 def test_rounding_past_max_cover_is_flagged() -> None:
@@ -371,18 +377,19 @@ def test_higher_fill_rate_never_lowers_safety_stock(
 
 def test_each_abc_class_gets_its_fill_rate_target() -> None:
     """Default targets A 98%, B 95%, C 90%: the same unit three times, 10/day, cv 0.5 a day,
-    P 21: sigma_P = sqrt(21) x 5 = 22.91, mu_R = 70; the safety factor of each class is the
-    one of its target, and lower targets hold less."""
+    P 21 (L 14): sigma_P = sqrt(21) x 5 = 22.91, sigma_L = sqrt(14) x 5, mu_R = 70; each
+    class's level is the one whose gamma shortage is its allowance (1 - target) x 70, and
+    lower targets hold less."""
     units = make_units(BASE, BASE, BASE)
     forecast = constant_forecast([10.0] * 3, [0.5] * 3)
     abc = np.array(["A", "B", "C"], dtype=object)
     stages = np.full(3, "maturity", dtype=object)
     lines = replenish(units, forecast, stages, abc, ReplenishmentSettings(), AS_OF)
-    sigma = np.sqrt(21) * 5
+    p, lead = (210.0, np.sqrt(21) * 5), (140.0, np.sqrt(14) * 5)
     for row, target in zip(range(3), (0.98, 0.95, 0.90), strict=True):
-        k = fill_rate_factor(target, np.array([70.0]), np.array([sigma]))[0]
+        level = gamma_level(p, lead, (1 - target) * 70.0)
         assert lines["fill_rate_target"].iloc[row] == target
-        assert lines["safety_stock"].iloc[row] == pytest.approx(k * sigma, abs=1e-3)
+        assert lines["safety_stock"].iloc[row] == pytest.approx(level - 210.0, abs=1e-3)
     assert lines["safety_stock"].is_monotonic_decreasing
     assert "expected fill 95.0% (class B target 95%)" in lines["why"].iloc[1]
 

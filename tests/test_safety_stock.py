@@ -1,4 +1,5 @@
-"""Tests of forecaster.inventory.safety_stock: the normal loss function and the fill-rate factor.
+"""Tests of forecaster.inventory.safety_stock: the normal loss function, the fill-rate factor
+and the gamma total the policy uses.
 
 Reference values of G(k) = phi(k) - k (1 - Phi(k)) are the four-decimal entries of the
 standard normal loss table (e.g. Silver, Pyke & Peterson, 3rd ed., Appendix B).
@@ -12,7 +13,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from forecaster.inventory.safety_stock import fill_rate_factor, normal_loss
+from forecaster.inventory.safety_stock import (
+    fill_rate_factor,
+    gamma_excess,
+    gamma_quantile,
+    normal_loss,
+)
+from tests.conftest import gamma_short
 
 #: (k, G(k)) as printed in the standard normal loss table.
 LOSS_TABLE = [
@@ -126,3 +133,45 @@ def test_normal_loss_matches_stockpyl_published_examples() -> None:
     assert 3.0 * float(normal_loss((18.6 - 15.0) / 3.0)) == pytest.approx(
         0.1683073521514889, rel=1e-12
     )
+
+
+# --------------------------------------------------------------------------- the gamma total
+
+
+def test_gamma_excess_by_hand_for_an_exponential() -> None:
+    """sd = mean makes the gamma an exponential of mean 10: E(D - S)+ = 10 e^(-S/10), so 10,
+    3.679 and 1.353 at S = 0, 10 and 20; below 0 every unit is short and -S more."""
+    got = gamma_excess(np.array([0.0, 10.0, 20.0, -5.0]), np.full(4, 10.0), np.full(4, 10.0))
+    assert got == pytest.approx([10.0, 10 * np.exp(-1), 10 * np.exp(-2), 15.0], rel=1e-12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    mean=st.floats(0.5, 500.0),
+    cv=st.floats(0.05, 5.0),
+    z=st.floats(-1.0, 4.0),
+)
+def test_gamma_excess_is_the_integral_of_the_gamma_density(
+    mean: float, cv: float, z: float
+) -> None:
+    """The closed form against numerical integration of scipy's gamma density, and its
+    bounds: never above the mean demand nor below the plain shortfall (Jensen)."""
+    sd = cv * mean
+    level = max(mean + z * sd, 0.0)
+    got = float(gamma_excess(np.array([level]), np.array([mean]), np.array([sd]))[0])
+    assert got == pytest.approx(gamma_short(level, mean, sd), rel=1e-6, abs=1e-9 * mean)
+    assert max(mean - level, 0.0) - 1e-9 <= got <= mean + 1e-9
+
+
+def test_gamma_is_the_normal_when_the_spread_is_small() -> None:
+    """At cv 0.005 (skewness 0.01) the gamma is all but normal: its excess 1 sd above the
+    mean is sd G(1) to within 1%; at cv 0.5 it is 40% more (the longer right tail)."""
+    got = gamma_excess(np.array([100.5, 150.0]), np.array([100.0, 100.0]), np.array([0.5, 50.0]))
+    assert got[0] == pytest.approx(0.5 * float(normal_loss(1.0)), rel=0.01)
+    assert got[1] > 1.2 * 50.0 * float(normal_loss(1.0))
+
+
+def test_gamma_quantile_inverts_the_distribution() -> None:
+    """The 0.9 quantile of mean 100, sd 50 (shape 4, scale 25) is scipy's; no spread: the mean."""
+    got = gamma_quantile(np.array([0.9, 0.9]), np.array([100.0, 7.0]), np.array([50.0, 0.0]))
+    assert got == pytest.approx([stats.gamma(4.0, scale=25.0).ppf(0.9), 7.0], rel=1e-10)

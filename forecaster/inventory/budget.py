@@ -2,13 +2,14 @@
 
 When the suggested orders cost more than ``replenishment.budget``, each line is
 valued by the sales it saves: the expected units short over its protection
-period without the order, ``sigma G((position - mu) / sigma)``, less the
-expected units short with it, ``sigma G((position + order - mu) / sigma)``
-(``G`` the standard normal loss function; with no spread, the plain
-shortfalls), times the unit price. Lines are taken in decreasing order of that
-value per unit of order value (ties by SKU and warehouse) while they fit in the
-budget; a line that does not fit is cut whole (its MOQ and case pack stay
-intact) and smaller lines further down may still fit.
+period without the order, ``E(D - position)+``, less the expected units short
+with it, ``E(D - position - order)+`` (``D`` the gamma total of the line's
+forecast and spread, as in the policy:
+:func:`~forecaster.inventory.safety_stock.gamma_excess`; with no spread, the
+plain shortfalls), times the unit price. Lines are taken in decreasing order
+of that value per unit of order value (ties by SKU and warehouse) while they
+fit in the budget; a line that does not fit is cut whole (its MOQ and case
+pack stay intact) and smaller lines further down may still fit.
 """
 
 from __future__ import annotations
@@ -18,22 +19,15 @@ import pandas as pd
 
 from forecaster.config import Lang
 from forecaster.glossary import say
-from forecaster.inventory.safety_stock import normal_loss
+from forecaster.inventory.safety_stock import gamma_excess
 
 
 def avoided_shortage(
     mu: np.ndarray, sigma: np.ndarray, position: np.ndarray, order: np.ndarray
 ) -> np.ndarray:
     """Expected units short over the protection period that ``order`` avoids."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        before = np.where(
-            sigma > 0, sigma * normal_loss((position - mu) / sigma), np.maximum(mu - position, 0)
-        )
-        after = np.where(
-            sigma > 0,
-            sigma * normal_loss((position + order - mu) / sigma),
-            np.maximum(mu - position - order, 0),
-        )
+    before = gamma_excess(position, mu, sigma)
+    after = gamma_excess(position + order, mu, sigma)
     return np.asarray(np.maximum(before - after, 0.0))
 
 

@@ -8,6 +8,11 @@ normal loss function. The fill rate (share of demand served from stock) is
 So the target fill rate ``beta`` needs ``G(k) = (1 - beta) x mu_R / sigma_P``
 (Silver, Pyke & Peterson, *Inventory Management and Production Planning and
 Scheduling*, 3rd ed., section 7.x; Axsäter, *Inventory Control*, 5.3).
+
+The policy itself (:mod:`forecaster.inventory.protection_demand`) takes a gamma
+total of the same mean and spread where it has no sample of its own errors:
+:func:`gamma_excess` is the expected shortage ``E(D - S)+`` of a gamma ``D``,
+which, unlike the normal's, never exceeds the mean demand.
 """
 
 from __future__ import annotations
@@ -69,3 +74,34 @@ def fill_rate_factor(
         lo = np.where(above, mid, lo)
         hi = np.where(above, hi, mid)
     return np.where(sigma > 0, (lo + hi) / 2, 0.0)
+
+
+def _gamma_shape(mean: np.ndarray, sd: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Shape ``k`` and scale ``theta`` of the gamma with ``mean`` and ``sd``, and where one
+    exists (both positive; elsewhere ``k = 1``, ``theta = 1`` as placeholders)."""
+    has = (sd > 0) & (mean > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        k = np.where(has, (mean / sd) ** 2, 1.0)
+        theta = np.where(has, sd**2 / mean, 1.0)
+    return k, theta, has
+
+
+def gamma_excess(level: np.ndarray, mean: np.ndarray, sd: np.ndarray) -> np.ndarray:
+    """``E(D - level)+`` for a gamma ``D`` of ``mean`` and ``sd`` (``mean - level`` for a
+    level below 0); ``(mean - level)+`` where ``sd`` or ``mean`` is 0.
+
+    With shape ``k`` and scale ``theta``, ``E(D - S)+ = mean Q(k + 1, S / theta) -
+    S Q(k, S / theta)``, ``Q`` the regularised upper incomplete gamma function.
+    """
+    k, theta, has = _gamma_shape(mean, sd)
+    at = np.maximum(level, 0.0)  # below 0 every unit of demand is short, and -level more
+    x = at / theta
+    excess = mean * special.gammaincc(k + 1.0, x) - at * special.gammaincc(k, x) + (at - level)
+    return np.asarray(np.where(has, np.maximum(excess, 0.0), np.maximum(mean - level, 0.0)))
+
+
+def gamma_quantile(q: np.ndarray, mean: np.ndarray, sd: np.ndarray) -> np.ndarray:
+    """The ``q`` quantile of the gamma of ``mean`` and ``sd`` (``mean`` where ``sd`` is 0)."""
+    k, theta, has = _gamma_shape(mean, sd)
+    x = special.gammaincinv(k, np.clip(q, 1e-12, 1.0 - 1e-12)) * theta
+    return np.asarray(np.where(has, x, np.maximum(mean, 0.0)))
