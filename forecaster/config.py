@@ -269,6 +269,9 @@ class ForecastSettings(_Section):
     # estimated from how much the SKUs' profiles differ beyond sampling noise)
     weekday_prior_units: Annotated[float, Field(ge=0)] | Literal["auto"] = "auto"
     workers: Annotated[int, Field(ge=0)] = 0  # processes for the statsmodels fits (0: one per core)
+    # how ETS and Theta are fitted: "vectorised" (every best seller at once, numpy) or
+    # "statsmodels" (series by series in a process pool: the reference, about 100x slower)
+    smooth_engine: Literal["vectorised", "statsmodels"] = "vectorised"
     sheet_weeks: Weeks = 13  # weeks of forecast shown on the Forecast sheet
 
 

@@ -47,7 +47,7 @@ from forecaster.models.candidates import CANDIDATES, window_mean
 from forecaster.models.classify import CLASSES, demand_classes
 from forecaster.models.credibility import group_prior, is_established
 from forecaster.models.distributions import count_quantiles
-from forecaster.models.smooth import MIN_PERIODS, SmoothStates, fit_smooth_states
+from forecaster.models.smooth import MIN_PERIODS, SmoothEngine, SmoothStates, fit_smooth_states
 from forecaster.models.smooth import MODELS as SMOOTH_MODELS
 
 #: Fewest periods before an origin for it to count in a series' validation.
@@ -107,6 +107,10 @@ class Options:
         SKUs that together sell this share of all recent units, best first.
     workers
         Processes for the statsmodels fits (0: one per core).
+    smooth_engine
+        How ETS and Theta are fitted: ``"vectorised"`` (every series at once, in this
+        process) or ``"statsmodels"`` (series by series, the reference); see
+        :mod:`forecaster.models.smooth`.
     """
 
     origins: int = 2
@@ -115,6 +119,7 @@ class Options:
     smooth_min_units: float = 20.0
     smooth_units_share: float = 0.8
     workers: int = 0
+    smooth_engine: SmoothEngine = "vectorised"
 
 
 @dataclass(frozen=True)
@@ -237,9 +242,9 @@ def validation_designs(t: int, horizon: int, options: Options) -> dict[int, list
     }
 
 
-#: The statsmodels fits of :func:`fit_periods`: ``(y, rows, start, origins, horizon, season,
-#: workers)`` -> forecasts (models, len(rows), len(origins), horizon) of the series ``rows``
-#: of ``y`` from each origin, and their states (as
+#: The ETS and Theta fits of :func:`fit_periods`: ``(y, rows, start, origins, horizon,
+#: season, workers)`` -> forecasts (models, len(rows), len(origins), horizon) of the series
+#: ``rows`` of ``y`` from each origin, and their states (as
 #: :func:`~forecaster.models.smooth.fit_smooth_states`).
 SmoothModels = Callable[
     [np.ndarray, np.ndarray, np.ndarray, list[int], int, int, int],
@@ -247,17 +252,22 @@ SmoothModels = Callable[
 ]
 
 
-def fit_smooth_rows(
-    y: np.ndarray,
-    rows: np.ndarray,
-    start: np.ndarray,
-    origins: list[int],
-    horizon: int,
-    season: int,
-    workers: int,
-) -> tuple[np.ndarray, SmoothStates]:
-    """The statsmodels fits of the series ``rows`` of ``y`` (the default :data:`SmoothModels`)."""
-    return fit_smooth_states(y[rows], start[rows], origins, horizon, season, workers)
+def fit_smooth_rows(engine: SmoothEngine) -> SmoothModels:
+    """The :data:`SmoothModels` that fit the series ``rows`` of ``y`` with ``engine`` (the
+    default of :func:`fit_periods`, by :attr:`Options.smooth_engine`)."""
+
+    def fit(
+        y: np.ndarray,
+        rows: np.ndarray,
+        start: np.ndarray,
+        origins: list[int],
+        horizon: int,
+        season: int,
+        workers: int,
+    ) -> tuple[np.ndarray, SmoothStates]:
+        return fit_smooth_states(y[rows], start[rows], origins, horizon, season, workers, engine)
+
+    return fit
 
 
 @dataclass(frozen=True)
@@ -304,7 +314,7 @@ def fit_periods(
     partial: np.ndarray | None = None,
     groups: np.ndarray | None = None,
     own: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
-    smooth: SmoothModels = fit_smooth_rows,
+    smooth: SmoothModels | None = None,
 ) -> PeriodFit:
     """Forecast ``horizon`` periods of every row of ``y`` (see the module docstring); the
     statsmodels fits come back with the forecast.
@@ -330,9 +340,11 @@ def fit_periods(
         :func:`own_rate` of its periods from :func:`fit_from` on). A daily
         caller measures them in days, which a weekly bucket cannot.
     smooth
-        Makes the statsmodels forecasts (default: fits them).
+        Makes the ETS and Theta forecasts (default: fits them with
+        ``options.smooth_engine``).
     """
     options = options or Options()
+    smooth = smooth or fit_smooth_rows(options.smooth_engine)
     y = np.asarray(y, dtype=float)
     n, t = y.shape
     start = first_demand(y) if start is None else np.minimum(np.asarray(start, dtype=int), t)
