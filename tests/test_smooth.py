@@ -3,9 +3,16 @@ from them, and the engine setting."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
+from pydantic import ValidationError
 
+import forecaster.models.smooth as smooth
+from forecaster.config import ForecastSettings
+from forecaster.models.engine import options
+from forecaster.models.selection import forecast_periods
 from forecaster.models.smooth import (
     ENGINES,
     SmoothEngine,
@@ -92,3 +99,25 @@ def test_forecasts_from_states_are_guarded_as_the_fits_are() -> None:
 def test_an_unknown_engine_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown smooth engine 'arima'"):
         fit_smooth(panel(2, 30, 1), np.zeros(2, int), [20], 4, 1, engine="arima")  # type: ignore[arg-type]
+
+
+def test_the_engine_setting_chooses_the_fits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``forecast.smooth_engine`` reaches the fits: "statsmodels" fits series by series,
+    "vectorised" (the default) never calls statsmodels; an unknown engine is no setting."""
+    calls: list[int] = []
+    reference = smooth.statsmodels_states
+
+    def counted(y: np.ndarray, *args: Any) -> Any:
+        calls.append(len(y))
+        return reference(y, *args)
+
+    monkeypatch.setattr(smooth, "statsmodels_states", counted)
+    y = np.round(panel(3, 60, 13, seed=4) * 3)
+    assert ForecastSettings().smooth_engine == "vectorised"
+    for engine, fitted in (("vectorised", []), ("statsmodels", [3])):
+        settings = ForecastSettings(smooth_engine=engine, workers=1, smooth_min_units=5.0)
+        calls.clear()
+        forecast_periods(y, 6, 13, options=options(settings))
+        assert calls == fitted, engine
+    with pytest.raises(ValidationError, match="smooth_engine"):
+        ForecastSettings(smooth_engine="numba")  # type: ignore[arg-type]
