@@ -11,8 +11,6 @@ import warnings
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from smooth_series import walmart_weekly
 from threadpoolctl import threadpool_limits
 
@@ -116,22 +114,3 @@ def test_too_short_a_history_is_not_fitted() -> None:
     """Fewer than MIN_PERIODS (10) periods before the first cut: NaN forecasts and states."""
     forecast, states = ets_panel(np.ones((1, 20)), np.array([[9, 20]]), 3, 1)
     assert np.isnan(forecast).all() and np.isnan(states).all()
-
-
-@settings(max_examples=10, deadline=None)
-@given(level=st.floats(0.0, 1e4), periods=st.integers(10, 60), season=st.sampled_from([1, 4]))
-def test_a_constant_series_forecasts_its_constant(level: float, periods: int, season: int) -> None:
-    y = np.full((1, periods), level)
-    forecast, _ = ets_panel(y, np.array([[periods]]), 8, season)
-    np.testing.assert_allclose(forecast[0, 0], level, rtol=1e-6, atol=1e-6)
-
-
-@settings(max_examples=10, deadline=None)
-@given(seed=st.integers(0, 10_000), periods=st.integers(12, 40))
-def test_forecasts_are_never_negative(seed: int, periods: int) -> None:
-    """Falling or erratic non-negative series: every forecast is >= 0 or NaN (absurd)."""
-    rng = np.random.default_rng(seed)
-    trend = np.linspace(rng.uniform(0, 50), rng.uniform(0, 5), periods)
-    y = np.maximum(trend + rng.normal(0, rng.uniform(0, 10), (3, periods)), 0.0)
-    forecast, _ = ets_panel(y, np.full((3, 1), periods), 13, 4)
-    assert (np.isnan(forecast) | (forecast >= 0)).all()

@@ -1,5 +1,6 @@
 """The smooth-model fits of either engine: the states they end in, forecasts rolled forward
-from them, and the engine setting."""
+from them, the engine setting, and properties every fit keeps (a constant series forecasts
+its constant, no forecast is negative)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,14 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 import forecaster.models.smooth as smooth
 from forecaster.config import ForecastSettings
 from forecaster.models.engine import options
+from forecaster.models.ets import ets_panel
 from forecaster.models.selection import forecast_periods
 from forecaster.models.smooth import (
     ENGINES,
@@ -20,6 +24,7 @@ from forecaster.models.smooth import (
     fit_smooth,
     fit_smooth_states,
 )
+from forecaster.models.theta import theta_panel
 
 
 def panel(n: int, periods: int, season: int, seed: int = 0) -> np.ndarray:
@@ -121,3 +126,28 @@ def test_the_engine_setting_chooses_the_fits(monkeypatch: pytest.MonkeyPatch) ->
         assert calls == fitted, engine
     with pytest.raises(ValidationError, match="smooth_engine"):
         ForecastSettings(smooth_engine="numba")  # type: ignore[arg-type]
+
+
+PANELS = {"ets": ets_panel, "theta": theta_panel}
+
+
+@pytest.mark.parametrize("model", PANELS)
+@settings(max_examples=10, deadline=None)
+@given(level=st.floats(0.0, 1e4), periods=st.integers(10, 40), season=st.sampled_from([1, 4]))
+def test_a_constant_series_forecasts_its_constant(
+    model: str, level: float, periods: int, season: int
+) -> None:
+    forecast, _ = PANELS[model](np.full((1, periods), level), np.array([[periods]]), 6, season)
+    np.testing.assert_allclose(forecast[0, 0], level, rtol=1e-6, atol=1e-6)
+
+
+@pytest.mark.parametrize("model", PANELS)
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 10_000), periods=st.integers(12, 40))
+def test_forecasts_are_never_negative(model: str, seed: int, periods: int) -> None:
+    """Falling or erratic non-negative series: every forecast is >= 0 or NaN (absurd)."""
+    rng = np.random.default_rng(seed)
+    trend = np.linspace(rng.uniform(0, 50), rng.uniform(0, 5), periods)
+    y = np.maximum(trend + rng.normal(0, rng.uniform(0, 10), (3, periods)), 0.0)
+    forecast, _ = PANELS[model](y, np.full((3, 1), periods), 13, 4)
+    assert (np.isnan(forecast) | (forecast >= 0)).all()

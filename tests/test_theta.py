@@ -12,8 +12,6 @@ import warnings
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from smooth_series import walmart_weekly
 
 from forecaster.models.theta import (
@@ -102,20 +100,3 @@ def test_drift_and_ses_by_hand() -> None:
     np.testing.assert_allclose(_slope(np.where(on, y, 0.0), on, length), [2.0, 2.0])
     alpha, level = _ses(np.array([[0.0, 10.0, 10.0, 10.0]]), np.array([4]))
     assert alpha[0] == pytest.approx(1.0) and level[0] == pytest.approx(10.0)
-
-
-@settings(max_examples=10, deadline=None)
-@given(level=st.floats(0.0, 1e4), periods=st.integers(10, 40), season=st.sampled_from([1, 4]))
-def test_a_constant_series_forecasts_its_constant(level: float, periods: int, season: int) -> None:
-    forecast, _ = theta_panel(np.full((1, periods), level), np.array([[periods]]), 6, season)
-    np.testing.assert_allclose(forecast[0, 0], level, rtol=1e-9, atol=1e-9)
-
-
-@settings(max_examples=10, deadline=None)
-@given(seed=st.integers(0, 10_000), periods=st.integers(12, 40))
-def test_forecasts_are_never_negative(seed: int, periods: int) -> None:
-    rng = np.random.default_rng(seed)
-    trend = np.linspace(rng.uniform(0, 50), rng.uniform(0, 5), periods)
-    y = np.maximum(trend + rng.normal(0, rng.uniform(0, 10), (3, periods)), 0.0)
-    forecast, _ = theta_panel(y, np.full((3, 1), periods), 13, 4)
-    assert (np.isnan(forecast) | (forecast >= 0)).all()
