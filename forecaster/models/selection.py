@@ -8,7 +8,7 @@ For each series (row of ``y``, demand per period):
    short forecast chooses as a long one does; intermittent series hold out
    ``min(horizon, validation_periods)`` (:func:`validation_designs`). Every vectorised candidate
    (:mod:`forecaster.models.candidates`) is refitted at every origin; the
-   statsmodels models (:mod:`forecaster.models.smooth`) are fitted for the
+   ETS and Theta models (:mod:`forecaster.models.smooth`) are fitted for the
    *smooth* series. An origin counts for a series when the series had at
    least :data:`MIN_TRAIN` periods before it.
 3. **Choose** among the candidates of the series' class (:data:`ROUTES`).
@@ -54,7 +54,7 @@ from forecaster.models.smooth import MODELS as SMOOTH_MODELS
 MIN_TRAIN = 4
 #: Fewest series of a demand class for it to have a growth curve of its own.
 MIN_CLASS_SERIES = 20
-#: Periods whose mean demand ranks the best sellers for the statsmodels fits.
+#: Periods whose mean demand ranks the best sellers for the ETS and Theta fits.
 RECENT_PERIODS = 52
 #: Model of a series without a usable validation origin (when it has no group prior either).
 FALLBACK = "mean_long"
@@ -101,12 +101,12 @@ class Options:
         Mean units per period over the last year below which a smooth series
         is left to the vectorised models: with Poisson noise of at least
         ``1/sqrt(20)`` per period a trend or season cannot be told from noise,
-        and the statsmodels fits are the costly part of the run.
+        and the ETS and Theta fits are the costly part of the run.
     smooth_units_share
-        The statsmodels fits are spent on the best sellers (the "A items"): the
+        The ETS and Theta fits are spent on the best sellers (the "A items"): the
         SKUs that together sell this share of all recent units, best first.
     workers
-        Processes for the statsmodels fits (0: one per core).
+        Processes of the statsmodels engine (0: one per core).
     smooth_engine
         How ETS and Theta are fitted: ``"vectorised"`` (every series at once, in this
         process) or ``"statsmodels"`` (series by series, the reference); see
@@ -272,14 +272,14 @@ def fit_smooth_rows(engine: SmoothEngine) -> SmoothModels:
 
 @dataclass(frozen=True)
 class PeriodFit:
-    """A forecast of :func:`fit_periods` and the statsmodels fits behind it.
+    """A forecast of :func:`fit_periods` and the ETS and Theta fits behind it.
 
     Attributes
     ----------
     forecast
         What :func:`forecast_periods` returns.
     smooth
-        The statsmodels models of each series as states at the validation origins and
+        The ETS and Theta models of each series as states at the validation origins and
         the end (no fit: NaN), so a later date can forecast with them without
         estimating them again (:class:`forecaster.models.rolling.RollingEngine`).
     """
@@ -317,7 +317,7 @@ def fit_periods(
     smooth: SmoothModels | None = None,
 ) -> PeriodFit:
     """Forecast ``horizon`` periods of every row of ``y`` (see the module docstring); the
-    statsmodels fits come back with the forecast.
+    ETS and Theta fits come back with the forecast.
 
     Parameters
     ----------
@@ -375,7 +375,7 @@ def fit_periods(
     )
     at = len(CANDIDATES)
     states = SmoothStates.empty(n, len(origins) + 1, season)
-    for length, cuts in designs.items():  # the statsmodels fits, per validation design
+    for length, cuts in designs.items():  # the ETS and Theta fits, per validation design
         rows = best & (window == length) & ((cuts[0] if cuts else t) - start >= MIN_PERIODS)
         _fit_smooth_models(
             y, rows, fit_start[t], cuts, origins, length, horizon, season, options.workers,
@@ -502,7 +502,7 @@ def _fit_smooth_models(
     states: SmoothStates,
     models: SmoothModels,
 ) -> None:
-    """Fill the statsmodels models' forecasts and states of the series ``rows`` (boolean)
+    """Fill the ETS and Theta forecasts and states of the series ``rows`` (boolean)
     in place.
 
     ``validation`` (models, n, origins, hv) gets the first ``length`` periods from
