@@ -10,7 +10,7 @@ seasonal="add" | None)``, in statsmodels' recursions (one-step forecast
     b_t = beta (l_t - l_{t-1}) + (1 - beta) phi b_{t-1}
     s_t = gamma (y_t - l_{t-1} - phi b_{t-1}) + (1 - gamma) s_{t-m}
 
-with statsmodels' bounds: ``0 < alpha <= 1``, ``0 <= beta <= alpha``,
+with statsmodels' bounds: ``0 <= alpha <= 1``, ``0 <= beta <= alpha``,
 ``0 <= gamma <= 1 - alpha``, ``0.8 <= phi <= 0.995``. A series is seasonal when its
 history before the first origin holds two full seasons and two periods.
 
@@ -27,13 +27,18 @@ initial states together minimise the in-sample sum of squared one-step errors):
   scored for every series at once, then :data:`ROUNDS` rounds of a local search
   around each series' best point (every combination of one step down, none or up
   in each parameter, the steps halving each round).
-* A seasonal series' initial seasonal states are fixed first: the mean, over the
-  first two seasons, of its deviation from the straight line through them (centred);
-  statsmodels estimates them with the rest.
+* A seasonal series starts from fixed initial seasonal states (the mean, over the
+  first two seasons, of its deviation from the straight line through them, centred);
+  then every initial state (level, trend and the ``m`` seasons, as statsmodels
+  estimates them) is solved by least squares at the parameters found, the local
+  search runs again, finer, with those seasons, and the initial states are solved
+  once more.
 
-The search finds the global minimum of the grid's neighbourhood where statsmodels'
-L-BFGS-B stops at a local one, so the two agree where the SSE has one clear minimum
-and may differ where it is flat (then both forecasts fit the past equally well).
+The grid sees the whole box of parameters before the local search, so where
+statsmodels' L-BFGS-B (from one fixed starting point, ``phi`` 0.99) stops at a
+local minimum this fit finds a lower SSE; where the SSE has one clear minimum
+both reach it (tests/test_ets.py: the SSE within 0.1% of statsmodels', 1.5% with a
+season, and the forecasts within 3% and 5% of the series' mean).
 
 As in the statsmodels fits, the parameters and initial states are estimated once, on
 the data up to the first origin; later origins filter the data up to them with the
