@@ -261,14 +261,19 @@ class ForecastSettings(_Section):
     validation_origins: Days = 2  # rolling origins each model is validated on per SKU
     validation_weeks: Weeks = 13  # periods held out after each origin (weeks for daily sales)
     combine: Days = 2  # best-validated models averaged per SKU (1: the best alone)
-    # mean units per period (week) below which a smooth SKU skips the statsmodels fits
+    # mean units per period (week) below which a smooth SKU skips the ETS and Theta fits
     smooth_min_units: Annotated[float, Field(ge=0)] = 20.0
-    # ... and the statsmodels fits go to the best sellers that together sell this share of units
+    # ... and the ETS and Theta fits go to the best sellers that together sell this share of units
     smooth_units_share: Share = 0.8
     # pseudo-units of the category's weekday profile mixed into each SKU's own ("auto":
     # estimated from how much the SKUs' profiles differ beyond sampling noise)
     weekday_prior_units: Annotated[float, Field(ge=0)] | Literal["auto"] = "auto"
-    workers: Annotated[int, Field(ge=0)] = 0  # processes for the statsmodels fits (0: one per core)
+    workers: Annotated[int, Field(ge=0)] = (
+        0  # processes of the statsmodels engine (0: one per core)
+    )
+    # how ETS and Theta are fitted: "vectorised" (every best seller at once, numpy) or
+    # "statsmodels" (series by series in a process pool: the reference, much slower)
+    smooth_engine: Literal["vectorised", "statsmodels"] = "vectorised"
     sheet_weeks: Weeks = 13  # weeks of forecast shown on the Forecast sheet
 
 

@@ -3,7 +3,8 @@
 Every vectorised model is checked against a plain per-series loop written here from the
 textbook recursion (the oracle), on a seeded mixed panel and on hypothesis panels; its
 ``fitted`` values against the rolling forecasts of the model itself; and on hand-computed
-numbers. The tuned variants are checked against a brute-force search over their grid.
+numbers. The tuned variants are checked against a brute-force search over their grid, and
+the forecasts alone (no fitted path) against the full fits, bit for bit.
 """
 
 from __future__ import annotations
@@ -27,13 +28,17 @@ from forecaster.models.intermittent import (
     Fit,
     Tuned,
     adida,
+    adida_forecast,
     croston,
     croston_optimised,
     imapa,
+    imapa_forecast,
+    optimised_forecast,
     sba,
     sba_optimised,
     ses,
     ses_optimised,
+    sy_optimised,
     tsb,
     tsb_optimised,
 )
@@ -491,3 +496,36 @@ def test_bad_input_is_refused(
 ) -> None:
     with pytest.raises(ValueError, match=message):
         croston(y, start, **params)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- forecasts alone
+
+#: Each forecast-alone function and the full fit whose ``forecast`` it must equal.
+FORECASTS_ALONE: dict[str, tuple[Callable[..., Any], Callable[..., Any]]] = {
+    **{
+        name: (
+            lambda y, s, name=name: optimised_forecast(name, y, s),
+            lambda y, s, full=full: full(y, s).fit.forecast,
+        )
+        for name, full in (
+            ("ses", ses_optimised),
+            ("croston", croston_optimised),
+            ("sba", sba_optimised),
+            ("sy", sy_optimised),
+            ("tsb", tsb_optimised),
+        )
+    },
+    "adida": (adida_forecast, lambda y, s: adida(y, s).forecast),
+    "imapa": (imapa_forecast, lambda y, s: imapa(y, s).forecast),
+}
+
+
+@pytest.mark.parametrize("name", list(FORECASTS_ALONE))
+def test_the_forecast_alone_is_the_full_fits_bit_for_bit(name: str) -> None:
+    """The forecast without the fitted path (what the candidates use) equals the full fit's
+    forecast exactly, on the mixed panel and on panels cut at every length."""
+    alone, full = FORECASTS_ALONE[name]
+    y, start = mixed_panel(np.random.default_rng(11), 64, 48)
+    for cut in (0, 1, 5, 17, 30, 48):
+        s = np.minimum(start, cut)
+        assert np.array_equal(alone(y[:, :cut], s), full(y[:, :cut], s)), (name, cut)

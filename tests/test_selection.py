@@ -1,4 +1,5 @@
-"""Tests of forecaster.models.classify, .candidates, .smooth (the guard and the pool) and
+"""Tests of forecaster.models.classify, .candidates, .smooth (the guard, either engine, the
+statsmodels engine's pool) and
 .selection (rolling-origin choice, the error model and its quantiles).
 
 Hand-computed classes and candidate forecasts on tiny series; properties of
@@ -20,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-import forecaster.models.smooth as smooth
+import forecaster.models.smooth_statsmodels as smooth_statsmodels
 from forecaster.models.candidates import CANDIDATES
 from forecaster.models.classify import CLASSES, demand_classes, demand_statistics
 from forecaster.models.credibility import group_prior
@@ -36,7 +37,8 @@ from forecaster.models.selection import (
     fit_from,
     forecast_periods,
 )
-from forecaster.models.smooth import ABSURD, MODELS, SmoothStates, fit_smooth
+from forecaster.models.smooth import ABSURD, ENGINES, MODELS, SmoothEngine, SmoothStates, fit_smooth
+from forecaster.models.smooth_rules import guard
 
 NAN = np.nan
 ONE = Options(workers=1)
@@ -210,23 +212,24 @@ def test_guard_by_hand() -> None:
     """Largest value seen 5 -> absurd above 10 x 5 = 50 or below -50; slightly negative
     forecasts are clipped to 0; with nothing seen the bar is 10 x 1."""
     seen = np.array([1.0, 5.0, 2.0])
-    np.testing.assert_array_equal(smooth._guard(np.array([-1.0, 3.0, 50.0]), seen), [0, 3, 50])
-    assert np.isnan(smooth._guard(np.array([1.0, 50.5]), seen)).all()
-    assert np.isnan(smooth._guard(np.array([1.0, -50.5]), seen)).all()
-    assert np.isnan(smooth._guard(np.array([1.0, np.inf]), seen)).all()
-    assert np.isnan(smooth._guard(np.array([1.0, NAN]), seen)).all()
+    np.testing.assert_array_equal(guard(np.array([-1.0, 3.0, 50.0]), seen), [0, 3, 50])
+    assert np.isnan(guard(np.array([1.0, 50.5]), seen)).all()
+    assert np.isnan(guard(np.array([1.0, -50.5]), seen)).all()
+    assert np.isnan(guard(np.array([1.0, np.inf]), seen)).all()
+    assert np.isnan(guard(np.array([1.0, NAN]), seen)).all()
     assert ABSURD == 10.0
-    assert smooth._guard(np.array([10.0]), np.zeros(3)).tolist() == [10.0]
-    assert np.isnan(smooth._guard(np.array([10.5]), np.zeros(3))).all()
+    assert guard(np.array([10.0]), np.zeros(3)).tolist() == [10.0]
+    assert np.isnan(guard(np.array([10.5]), np.zeros(3))).all()
 
 
-def test_fit_smooth_needs_history() -> None:
+@pytest.mark.parametrize("engine", ENGINES)
+def test_fit_smooth_needs_history(engine: SmoothEngine) -> None:
     """Shape (models, n, origins, horizon); a series with fewer than MIN_PERIODS periods before
     the first origin has NaN; a long trending one has finite, non-negative forecasts."""
     t = np.arange(40.0)
     y = np.vstack([50 + 2 * t + np.sin(t), 50 + 2 * t + np.cos(t)])
     start = np.array([0, 35])
-    out = fit_smooth(y, start, [30, 40], 3, 52, workers=1)
+    out = fit_smooth(y, start, [30, 40], 3, 52, 1, engine)
     assert out.shape == (len(MODELS), 2, 2, 3)
     assert np.isnan(out[:, 1]).all()
     assert np.isfinite(out[:, 0]).all() and (out[:, 0] >= 0).all()
@@ -235,8 +238,8 @@ def test_fit_smooth_needs_history() -> None:
 
 
 def test_process_pool_gives_the_same_numbers(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Chunks of 2 series (3 chunks for 5 smooth series) go to a pool of 2 processes: the
-    forecast is identical to the one fitted in this process."""
+    """The statsmodels engine: chunks of 2 series (3 chunks for 5 smooth series) go to a pool
+    of 2 processes: the forecast is identical to the one fitted in this process."""
     pools: list[int] = []
 
     class Pool(ProcessPoolExecutor):
@@ -244,14 +247,14 @@ def test_process_pool_gives_the_same_numbers(monkeypatch: pytest.MonkeyPatch) ->
             pools.append(kwargs.get("max_workers", 0))
             super().__init__(*args, **kwargs)
 
-    monkeypatch.setattr(smooth, "CHUNK", 2)
-    monkeypatch.setattr(smooth, "ProcessPoolExecutor", Pool)
+    monkeypatch.setattr(smooth_statsmodels, "CHUNK", 2)
+    monkeypatch.setattr(smooth_statsmodels, "ProcessPoolExecutor", Pool)
     rng = np.random.default_rng(7)
     t = np.arange(60)
     y = np.round(80 + 1.5 * t + 10 * np.sin(2 * np.pi * t / 13) + rng.normal(0, 4, (5, 60)))
-    one = forecast_periods(y, 6, 52, options=Options(workers=1))
+    one = forecast_periods(y, 6, 52, options=Options(workers=1, smooth_engine="statsmodels"))
     assert pools == []
-    two = forecast_periods(y, 6, 52, options=Options(workers=2))
+    two = forecast_periods(y, 6, 52, options=Options(workers=2, smooth_engine="statsmodels"))
     assert pools == [2]
     assert any(m in name for name in one.model for m in MODELS), "no statsmodels fit chosen"
     np.testing.assert_array_equal(one.mean, two.mean)

@@ -62,6 +62,7 @@ def options(settings: ForecastSettings) -> Options:
         smooth_min_units=settings.smooth_min_units,
         smooth_units_share=settings.smooth_units_share,
         workers=settings.workers,
+        smooth_engine=settings.smooth_engine,
     )
 
 

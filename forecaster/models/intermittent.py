@@ -818,3 +818,69 @@ def tsb_optimised(
     alpha, beta = size_grid[pick // len(prob_grid), 0], prob_grid[pick % len(prob_grid), 0]
     run = _tsb_pass(values, first, alpha[None, :], beta[None, :], record=True)
     return Tuned(fit=_fit(run), alpha=alpha, beta=beta)
+
+
+# --------------------------------------------------------------------------- forecasts alone
+#
+# The validation candidates need only each model's flat forecast from the end of the data
+# they are given, not the fitted path. These give the ``forecast`` of the fits above for a
+# fraction of the time, with the same arithmetic on every number they keep, so the same
+# numbers bit for bit (tested against the full fits).
+
+#: The models :func:`optimised_forecast` knows.
+Optimised = Literal["ses", "croston", "sba", "sy", "tsb"]
+
+
+def optimised_forecast(model: Optimised, y: npt.ArrayLike, start: npt.ArrayLike) -> FloatArray:
+    """``forecast`` of ``{model}_optimised(y, start)`` with the default grids, shape ``(n,)``.
+
+    Read off the grid's pass at each series' chosen setting: the refit with that
+    setting alone repeats, element by element, what the grid's pass computed for it.
+    """
+    values, first = _panel(y, start)
+    n = len(first)
+    if model == "tsb":
+        run = _tsb_pass(
+            values, first, _grid(TSB_ALPHAS, "alphas"), _grid(TSB_BETAS, "betas"), False
+        )
+    elif model == "ses":
+        run = _ses_pass(values, first, _grid(SES_ALPHAS, "alphas"), False)
+    else:
+        run = _croston_pass(values, first, _grid(CROSTON_ALPHAS, "alphas"), model, False)
+    return np.asarray(run.forecast.reshape(-1, n)[_best(run.sse), np.arange(n)])
+
+
+def adida_forecast(y: npt.ArrayLike, start: npt.ArrayLike, alpha: float = 0.1) -> FloatArray:
+    """``adida(y, start, alpha).forecast``: each series' level at the end only, and each
+    level's recursion only for the series that end at it."""
+    values, first = _panel(y, start)
+    periods, n = values.shape
+    rate = np.broadcast_to(_rate(alpha, n, "alpha")[0], (n,))
+    level = _aggregation_levels(values, first)[-1]
+    totals = np.zeros((periods + 1, n))
+    np.cumsum(values, axis=0, out=totals[1:])
+    out = np.zeros(n)
+    for k in np.unique(level[level > 0]):
+        cols = np.flatnonzero(level == k)
+        own = values[:, cols] if k == 1 else None
+        out[cols] = _aggregate_ses(own, totals[:, cols], first[cols], int(k), rate[cols])[-1]
+    return out
+
+
+def imapa_forecast(
+    y: npt.ArrayLike, start: npt.ArrayLike, alpha: float = 0.1, max_level: int = IMAPA_MAX_LEVEL
+) -> FloatArray:
+    """``imapa(y, start, alpha, max_level).forecast``: the levels ``1 .. K`` of each series'
+    ``K`` at the end only, each for the series that use it."""
+    values, first = _panel(y, start)
+    periods, n = values.shape
+    rate = np.broadcast_to(_rate(alpha, n, "alpha")[0], (n,))
+    top = np.minimum(_aggregation_levels(values, first)[-1], max_level)
+    totals = np.zeros((periods + 1, n))
+    np.cumsum(values, axis=0, out=totals[1:])
+    total = np.zeros(n)
+    for j in range(1, int(top.max(initial=0)) + 1):
+        cols = np.flatnonzero(top >= j)
+        own = values[:, cols] if j == 1 else None
+        total[cols] += _aggregate_ses(own, totals[:, cols], first[cols], j, rate[cols])[-1]
+    return np.asarray(total / np.maximum(top, 1))

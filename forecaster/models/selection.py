@@ -8,7 +8,7 @@ For each series (row of ``y``, demand per period):
    short forecast chooses as a long one does; intermittent series hold out
    ``min(horizon, validation_periods)`` (:func:`validation_designs`). Every vectorised candidate
    (:mod:`forecaster.models.candidates`) is refitted at every origin; the
-   statsmodels models (:mod:`forecaster.models.smooth`) are fitted for the
+   ETS and Theta models (:mod:`forecaster.models.smooth`) are fitted for the
    *smooth* series. An origin counts for a series when the series had at
    least :data:`MIN_TRAIN` periods before it.
 3. **Choose** among the candidates of the series' class (:data:`ROUTES`).
@@ -47,14 +47,14 @@ from forecaster.models.candidates import CANDIDATES, window_mean
 from forecaster.models.classify import CLASSES, demand_classes
 from forecaster.models.credibility import group_prior, is_established
 from forecaster.models.distributions import count_quantiles
-from forecaster.models.smooth import MIN_PERIODS, SmoothStates, fit_smooth_states
+from forecaster.models.smooth import MIN_PERIODS, SmoothEngine, SmoothStates, fit_smooth_states
 from forecaster.models.smooth import MODELS as SMOOTH_MODELS
 
 #: Fewest periods before an origin for it to count in a series' validation.
 MIN_TRAIN = 4
 #: Fewest series of a demand class for it to have a growth curve of its own.
 MIN_CLASS_SERIES = 20
-#: Periods whose mean demand ranks the best sellers for the statsmodels fits.
+#: Periods whose mean demand ranks the best sellers for the ETS and Theta fits.
 RECENT_PERIODS = 52
 #: Model of a series without a usable validation origin (when it has no group prior either).
 FALLBACK = "mean_long"
@@ -101,12 +101,16 @@ class Options:
         Mean units per period over the last year below which a smooth series
         is left to the vectorised models: with Poisson noise of at least
         ``1/sqrt(20)`` per period a trend or season cannot be told from noise,
-        and the statsmodels fits are the costly part of the run.
+        and the ETS and Theta fits are the costly part of the run.
     smooth_units_share
-        The statsmodels fits are spent on the best sellers (the "A items"): the
+        The ETS and Theta fits are spent on the best sellers (the "A items"): the
         SKUs that together sell this share of all recent units, best first.
     workers
-        Processes for the statsmodels fits (0: one per core).
+        Processes of the statsmodels engine (0: one per core).
+    smooth_engine
+        How ETS and Theta are fitted: ``"vectorised"`` (every series at once, in this
+        process) or ``"statsmodels"`` (series by series, the reference); see
+        :mod:`forecaster.models.smooth`.
     """
 
     origins: int = 2
@@ -115,6 +119,7 @@ class Options:
     smooth_min_units: float = 20.0
     smooth_units_share: float = 0.8
     workers: int = 0
+    smooth_engine: SmoothEngine = "vectorised"
 
 
 @dataclass(frozen=True)
@@ -237,9 +242,9 @@ def validation_designs(t: int, horizon: int, options: Options) -> dict[int, list
     }
 
 
-#: The statsmodels fits of :func:`fit_periods`: ``(y, rows, start, origins, horizon, season,
-#: workers)`` -> forecasts (models, len(rows), len(origins), horizon) of the series ``rows``
-#: of ``y`` from each origin, and their states (as
+#: The ETS and Theta fits of :func:`fit_periods`: ``(y, rows, start, origins, horizon,
+#: season, workers)`` -> forecasts (models, len(rows), len(origins), horizon) of the series
+#: ``rows`` of ``y`` from each origin, and their states (as
 #: :func:`~forecaster.models.smooth.fit_smooth_states`).
 SmoothModels = Callable[
     [np.ndarray, np.ndarray, np.ndarray, list[int], int, int, int],
@@ -247,29 +252,34 @@ SmoothModels = Callable[
 ]
 
 
-def fit_smooth_rows(
-    y: np.ndarray,
-    rows: np.ndarray,
-    start: np.ndarray,
-    origins: list[int],
-    horizon: int,
-    season: int,
-    workers: int,
-) -> tuple[np.ndarray, SmoothStates]:
-    """The statsmodels fits of the series ``rows`` of ``y`` (the default :data:`SmoothModels`)."""
-    return fit_smooth_states(y[rows], start[rows], origins, horizon, season, workers)
+def fit_smooth_rows(engine: SmoothEngine) -> SmoothModels:
+    """The :data:`SmoothModels` that fit the series ``rows`` of ``y`` with ``engine`` (the
+    default of :func:`fit_periods`, by :attr:`Options.smooth_engine`)."""
+
+    def fit(
+        y: np.ndarray,
+        rows: np.ndarray,
+        start: np.ndarray,
+        origins: list[int],
+        horizon: int,
+        season: int,
+        workers: int,
+    ) -> tuple[np.ndarray, SmoothStates]:
+        return fit_smooth_states(y[rows], start[rows], origins, horizon, season, workers, engine)
+
+    return fit
 
 
 @dataclass(frozen=True)
 class PeriodFit:
-    """A forecast of :func:`fit_periods` and the statsmodels fits behind it.
+    """A forecast of :func:`fit_periods` and the ETS and Theta fits behind it.
 
     Attributes
     ----------
     forecast
         What :func:`forecast_periods` returns.
     smooth
-        The statsmodels models of each series as states at the validation origins and
+        The ETS and Theta models of each series as states at the validation origins and
         the end (no fit: NaN), so a later date can forecast with them without
         estimating them again (:class:`forecaster.models.rolling.RollingEngine`).
     """
@@ -304,10 +314,10 @@ def fit_periods(
     partial: np.ndarray | None = None,
     groups: np.ndarray | None = None,
     own: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
-    smooth: SmoothModels = fit_smooth_rows,
+    smooth: SmoothModels | None = None,
 ) -> PeriodFit:
     """Forecast ``horizon`` periods of every row of ``y`` (see the module docstring); the
-    statsmodels fits come back with the forecast.
+    ETS and Theta fits come back with the forecast.
 
     Parameters
     ----------
@@ -330,9 +340,11 @@ def fit_periods(
         :func:`own_rate` of its periods from :func:`fit_from` on). A daily
         caller measures them in days, which a weekly bucket cannot.
     smooth
-        Makes the statsmodels forecasts (default: fits them).
+        Makes the ETS and Theta forecasts (default: fits them with
+        ``options.smooth_engine``).
     """
     options = options or Options()
+    smooth = smooth or fit_smooth_rows(options.smooth_engine)
     y = np.asarray(y, dtype=float)
     n, t = y.shape
     start = first_demand(y) if start is None else np.minimum(np.asarray(start, dtype=int), t)
@@ -363,7 +375,7 @@ def fit_periods(
     )
     at = len(CANDIDATES)
     states = SmoothStates.empty(n, len(origins) + 1, season)
-    for length, cuts in designs.items():  # the statsmodels fits, per validation design
+    for length, cuts in designs.items():  # the ETS and Theta fits, per validation design
         rows = best & (window == length) & ((cuts[0] if cuts else t) - start >= MIN_PERIODS)
         _fit_smooth_models(
             y, rows, fit_start[t], cuts, origins, length, horizon, season, options.workers,
@@ -490,7 +502,7 @@ def _fit_smooth_models(
     states: SmoothStates,
     models: SmoothModels,
 ) -> None:
-    """Fill the statsmodels models' forecasts and states of the series ``rows`` (boolean)
+    """Fill the ETS and Theta forecasts and states of the series ``rows`` (boolean)
     in place.
 
     ``validation`` (models, n, origins, hv) gets the first ``length`` periods from
