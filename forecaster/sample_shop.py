@@ -1513,29 +1513,27 @@ def _format_for_file(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, columns=frame.columns)
 
 
-def _write_table(table: str, frame: pd.DataFrame, out_dir: Path) -> None:
-    """Write one of the small tables (not ``sales``) in the shop's own file format."""
-    file_name, encoding = FILE_ENCODINGS[table]
-    text = _format_for_file(frame)
-    if table == "skus":
-        text["status"] = text["status"].map(STATUS_ZH)
-        text = text.rename(columns=SKU_HEADERS_ZH)
-    text.to_csv(out_dir / file_name, index=False, encoding=encoding, lineterminator="\n")
+class _TableFile:
+    """One table's file in the shop's own format, written in slices of :data:`WRITE_ROWS` rows.
 
+    Formatting a slice at a time bounds the Python strings alive at once (every
+    formatted cell is one); the header is written once, before the first slice.
+    """
 
-class _SalesFile:
-    """``sales.csv`` written in slices of :data:`WRITE_ROWS` lines, the header once."""
-
-    def __init__(self, out_dir: Path) -> None:
-        file_name, encoding = FILE_ENCODINGS["sales"]
+    def __init__(self, out_dir: Path, table: str) -> None:
+        file_name, encoding = FILE_ENCODINGS[table]
+        self._table = table
         self._handle = (out_dir / file_name).open("w", encoding=encoding, newline="")
         self._header = True
         self.rows = 0
 
-    def append(self, sales: pd.DataFrame) -> None:
-        """Append sales lines (in file order)."""
-        for begin in range(0, max(len(sales), 1), WRITE_ROWS):
-            part = _format_for_file(sales.iloc[begin : begin + WRITE_ROWS])
+    def append(self, frame: pd.DataFrame) -> None:
+        """Append rows (in file order)."""
+        for begin in range(0, max(len(frame), 1), WRITE_ROWS):
+            part = _format_for_file(frame.iloc[begin : begin + WRITE_ROWS])
+            if self._table == "skus":
+                part["status"] = part["status"].map(STATUS_ZH)
+                part = part.rename(columns=SKU_HEADERS_ZH)
             part.to_csv(self._handle, index=False, header=self._header, lineterminator="\n")
             self._header = False
             self.rows += len(part)
@@ -1543,6 +1541,16 @@ class _SalesFile:
     def close(self) -> None:
         """Flush and close the file."""
         self._handle.close()
+
+
+def _write_table(out_dir: Path, table: str, frame: pd.DataFrame) -> int:
+    """Write one whole table; return its rows."""
+    file = _TableFile(out_dir, table)
+    try:
+        file.append(frame)
+    finally:
+        file.close()
+    return file.rows
 
 
 def write(tables: dict[str, pd.DataFrame], out_dir: Path) -> None:
@@ -1562,14 +1570,8 @@ def write(tables: dict[str, pd.DataFrame], out_dir: Path) -> None:
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    sales = _SalesFile(out_dir)
-    try:
-        sales.append(tables["sales"])
-    finally:
-        sales.close()
     for table in FILE_ENCODINGS:
-        if table != "sales":
-            _write_table(table, tables[table], out_dir)
+        _write_table(out_dir, table, tables[table])
 
 
 def write_shop(
@@ -1593,14 +1595,15 @@ def write_shop(
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    sales = _SalesFile(out_dir)
+    sales = _TableFile(out_dir, "sales")
     try:
         others = _simulate_shop(n_skus, seed, start, end, chunk_skus, sales.append)
     finally:
         sales.close()
-    for table, frame in others.items():
-        _write_table(table, frame, out_dir)
-    return {"sales": sales.rows, **{table: len(frame) for table, frame in others.items()}}
+    rows = {"sales": sales.rows}
+    for table in list(others):
+        rows[table] = _write_table(out_dir, table, others.pop(table))
+    return rows
 
 
 def summary(tables: dict[str, pd.DataFrame]) -> dict[str, int]:

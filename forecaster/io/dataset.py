@@ -175,8 +175,10 @@ def load_sales_file(path: Path, settings: Settings) -> tuple[pd.DataFrame, Quali
     if errors:
         raise InvalidInput(errors)
     _note_reading(raw, report)
-    daily = table.frame.groupby(["sku", "date"], sort=True)["qty"].sum().reset_index()
-    return daily, report
+    frame = table.frame.assign(warehouse="")
+    codes, skus = pd.factorize(frame["sku"])
+    daily = daily_sums(codes, skus, frame, keep=np.ones(len(frame), dtype=bool))
+    return daily.drop(columns="warehouse"), report
 
 
 def _note_reading(raw: RawTable, report: QualityReport) -> None:

@@ -40,7 +40,7 @@ from forecaster.io.columns import (
     normalise_header,
     resolve_columns,
 )
-from forecaster.io.parse import to_date, to_number, to_text
+from forecaster.io.parse import ARROW_TEXT, to_date, to_number, to_text
 from forecaster.io.quality import QualityReport
 from forecaster.io.schema import EXTENSIONS, TableSpec
 from forecaster.io.xlsx import cell_text, read_workbook
@@ -278,10 +278,6 @@ def _read_csv(
     return _finish(path, spec, frame, columns, encoding=encoding, first_row=2, text=True)
 
 
-#: Arrow string columns as pandas' ``str`` dtype (the dtype pandas' own CSV reader gives).
-_ARROW_TEXT = pd.StringDtype("pyarrow", na_value=np.nan)
-
-
 def _read_csv_columnar(
     path: Path, sep: str, n_columns: int, positions: list[int]
 ) -> pd.DataFrame | None:
@@ -309,7 +305,7 @@ def _read_csv_columnar(
         )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError):
         return None
-    frame = table.to_pandas(types_mapper={pa.string(): _ARROW_TEXT}.get)
+    frame = table.to_pandas(types_mapper={pa.string(): ARROW_TEXT}.get)
     return frame.set_axis(positions, axis=1)
 
 

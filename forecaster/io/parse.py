@@ -22,6 +22,8 @@ _CURRENCY = re.compile(r"^[¥￥$]\s*")
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _SERIAL = re.compile(r"^\d{5}(\.\d+)?$")
 _FIRST, _LAST = pd.Timestamp(FIRST_DATE), pd.Timestamp(LAST_DATE)
+#: Arrow string columns as pandas' ``str`` dtype (the dtype pandas' own CSV reader gives).
+ARROW_TEXT = pd.StringDtype("pyarrow", na_value=np.nan)
 
 
 def to_text(values: pd.Series) -> pd.Series:
@@ -36,6 +38,16 @@ def to_text(values: pd.Series) -> pd.Series:
         values = pd.Series(text, index=values.index)
     # pandas' "str" dtype keeps text in Arrow buffers: a fraction of the memory of objects.
     return values.astype("str").fillna("").str.strip()
+
+
+def constant_text(value: str, n: int) -> pd.Series:
+    """``n`` cells of text ``value`` (a column the file lacks), built in Arrow, not as objects.
+
+    >>> constant_text("", 3).tolist()
+    ['', '', '']
+    """
+    taken = pa.array([value], pa.string()).take(pa.array(np.zeros(n, dtype=np.int64)))
+    return pd.Series(taken.to_pandas(types_mapper={pa.string(): ARROW_TEXT}.get))
 
 
 def blank_mask(values: pd.Series) -> np.ndarray:
