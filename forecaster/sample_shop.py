@@ -22,14 +22,23 @@ the shop's own file formats (GBK SKU master with Chinese headers, inventory as
 UTF-8 with BOM, ...). Everything is vectorised over SKUs; only the inventory
 simulation loops over days, so 10,000 SKUs take a few seconds. Same arguments,
 same bytes.
+
+Large shops are simulated in chunks of :data:`CHUNK_SKUS` SKUs (consecutive in
+SKU order), one after the other from the same random stream: the per-day arrays
+(demand, stock, deliveries; about 110 MB per 1,000 SKUs) then exist for one
+chunk at a time, and :func:`write_shop` appends each chunk's sales lines to
+``sales.csv`` before the next chunk is drawn, so that a 100,000-SKU shop is
+written in about the memory of one chunk. The catalogue, the suppliers' review
+days and the small per-order tables are shop-wide. A shop of at most
+``chunk_skus`` SKUs is one chunk, so the chunk size changes nothing for it.
 """
 
 from __future__ import annotations
 
 import argparse
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +61,10 @@ PAD_DAYS = 100
 NEVER = 10**7
 #: z-factor of the simulated planner's safety stock (on a Poisson spread).
 SAFETY_Z = 1.3
+#: SKUs simulated at once (the shop is drawn chunk by chunk; see the module docstring).
+CHUNK_SKUS = 10_000
+#: Sales lines formatted and written to ``sales.csv`` at once.
+WRITE_ROWS = 500_000
 
 #: The sales-only gift item that is missing from the SKU master (a blemish).
 GIFT_SKU = "GIFT-BAG"
@@ -482,6 +495,11 @@ class _Series:
     overbuy_day: np.ndarray
     overbuy_cover: np.ndarray
 
+    def chunk(self, rows: slice, first_sku: int) -> _Series:
+        """Return the stocking points ``rows``, their SKU index counted from ``first_sku``."""
+        taken = _Series(**{f.name: getattr(self, f.name)[rows] for f in fields(self)})
+        return replace(taken, sku=taken.sku - first_sku)
+
 
 @dataclass(frozen=True)
 class _Simulation:
@@ -496,6 +514,61 @@ class _Simulation:
     opening_stock: np.ndarray  # (series,) stock at the start, received on opening_day
     opening_day: np.ndarray
     end_stock: np.ndarray
+    phases: np.ndarray  # (suppliers,) offset of each supplier's review days
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """What the tables after the sales need of the simulation, for all stocking points.
+
+    Orders and receipts are lists of lines (a few per stocking point and month), so
+    this stays small when the per-day arrays of :class:`_Simulation` would not.
+    """
+
+    n_days: int
+    order_day: np.ndarray
+    order_series: np.ndarray  # index into the shop's stocking points
+    order_qty: np.ndarray
+    order_arrival: np.ndarray
+    receipts: tuple[np.ndarray, np.ndarray, np.ndarray]  # (series, day, qty) by series, day
+    end_stock: np.ndarray
+    recent_daily: np.ndarray  # mean units sold over the last 7 days, rounded
+
+    @classmethod
+    def of(cls, sim: _Simulation, first_series: int) -> _Outcome:
+        """The outcome of a chunk's simulation; its stocking points count from ``first_series``."""
+        point, day, qty = _receipt_lines(sim)
+        return cls(
+            n_days=sim.sales.shape[0],
+            order_day=sim.order_day,
+            order_series=sim.order_series + first_series,
+            order_qty=sim.order_qty,
+            order_arrival=sim.order_arrival,
+            receipts=(point + first_series, day, qty),
+            end_stock=sim.end_stock,
+            recent_daily=np.round(sim.sales[-7:].mean(axis=0)).astype(np.int64),
+        )
+
+    @classmethod
+    def concat(cls, parts: Sequence[_Outcome]) -> _Outcome:
+        """Join the outcomes of consecutive chunks (orders stay grouped by chunk)."""
+        if len(parts) == 1:
+            return parts[0]
+
+        def cat(name: str) -> np.ndarray:
+            return np.concatenate([getattr(part, name) for part in parts])
+
+        point, day, qty = (np.concatenate([part.receipts[i] for part in parts]) for i in range(3))
+        return cls(
+            n_days=parts[0].n_days,
+            order_day=cat("order_day"),
+            order_series=cat("order_series"),
+            order_qty=cat("order_qty"),
+            order_arrival=cat("order_arrival"),
+            receipts=(point, day, qty),
+            end_stock=cat("end_stock"),
+            recent_daily=cat("recent_daily"),
+        )
 
 
 # --------------------------------------------------------------------------- helpers
@@ -967,6 +1040,7 @@ def _simulate(
     series: _Series,
     demand: np.ndarray,
     rate_cum: np.ndarray,
+    phases: np.ndarray | None = None,
 ) -> _Simulation:
     """Run the daily inventory process of all stocking points at once.
 
@@ -987,6 +1061,9 @@ def _simulate(
     rate_cum
         Cumulative expected demand as the planner sees it, shape
         ``(days + PAD_DAYS + 1, series)``, starting with a row of zeros.
+    phases
+        Offset of each supplier's review days (drawn when None: the first chunk
+        draws them, the later chunks of the shop reuse them).
 
     Returns
     -------
@@ -1000,7 +1077,8 @@ def _simulate(
     stock = opening_stock.copy()
     on_order = np.zeros(n, dtype=np.int64)
     cover = series.lead + series.review
-    phases = rng.integers(0, 14, len(SUPPLIERS))
+    if phases is None:
+        phases = rng.integers(0, 14, len(SUPPLIERS))
     members = [np.flatnonzero(series.supplier == s) for s in range(len(SUPPLIERS))]
     overbuys = np.flatnonzero(series.overbuy_day < n_days)
     orders: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
@@ -1059,6 +1137,7 @@ def _simulate(
         opening_stock=opening_stock,
         opening_day=opening_day,
         end_stock=stock,
+        phases=phases,
     )
 
 
@@ -1112,19 +1191,23 @@ def _sales_table(
     series: _Series,
     sim: _Simulation,
     dates: np.ndarray,
+    with_gift: bool = True,
 ) -> pd.DataFrame:
     """Sales lines: one per SKU x warehouse x day with sales, plus about 1 % return lines.
 
-    The gift bag (missing from the SKU master) is added; rows are sorted by SKU,
-    date and warehouse, a return line right after the sale it belongs to.
+    The gift bag (missing from the SKU master) is added when ``with_gift`` (to the
+    chunk of SKUs it sorts into); rows are sorted by SKU, date and warehouse, a
+    return line right after the sale it belongs to.
     """
     n_days = sim.sales.shape[0]
-    codes = np.sort(np.append(cat.code.astype(str), GIFT_SKU))
+    extra = [GIFT_SKU] if with_gift else []
+    codes = np.sort(np.append(cat.code.astype(str), extra))
     position = np.searchsorted(codes, cat.code.astype(str))
     cube = np.zeros((len(codes), n_days, len(WAREHOUSES)), dtype=np.int32)
     cube[position[series.sku], :, series.warehouse] = sim.sales.T
-    gift = int(np.searchsorted(codes, GIFT_SKU))
-    cube[gift, :, 0] = _gift_sales(rng, dates[:n_days])
+    gift = int(np.searchsorted(codes, GIFT_SKU)) if with_gift else -1
+    if with_gift:
+        cube[gift, :, 0] = _gift_sales(rng, dates[:n_days])
     sku, day, warehouse = np.nonzero(cube)
     qty = cube[sku, day, warehouse].astype(np.int64)
     is_return = (rng.random(len(qty)) < RETURN_SHARE) & (sku != gift)
@@ -1157,10 +1240,10 @@ def _receipt_lines(sim: _Simulation) -> tuple[np.ndarray, np.ndarray, np.ndarray
 
 
 def _receipts_table(
-    cat: _Catalogue, series: _Series, lines: tuple[np.ndarray, ...], start: np.datetime64
+    cat: _Catalogue, series: _Series, outcome: _Outcome, start: np.datetime64
 ) -> pd.DataFrame:
     """Goods receipts per SKU x warehouse x day (the opening stock dated before the start)."""
-    point, day, qty = lines
+    point, day, qty = outcome.receipts
     return pd.DataFrame(
         {
             "sku": _text(cat.code, series.sku[point]),
@@ -1175,20 +1258,19 @@ def _inventory_table(
     rng: np.random.Generator,
     cat: _Catalogue,
     series: _Series,
-    sim: _Simulation,
-    lines: tuple[np.ndarray, ...],
+    outcome: _Outcome,
     start: np.datetime64,
 ) -> pd.DataFrame:
     """Stock at the end per SKU x warehouse, with one negative on-hand row (a blemish).
 
     ``allocated`` is about a day's sales for fast movers (orders not yet shipped), else 0.
     """
-    point, day, _qty = lines
+    point, day, _qty = outcome.receipts
     last_receipt = np.full(len(series.sku), -NEVER)
     np.maximum.at(last_receipt, point, day)
-    on_hand = sim.end_stock.astype(np.int64).copy()
+    on_hand = outcome.end_stock.astype(np.int64).copy()
     fast = cat.demand_class[series.sku] == DEMAND_CLASSES.index("fast")
-    daily = np.round(sim.sales[-7:].mean(axis=0)).astype(np.int64)
+    daily = outcome.recent_daily
     allocated = np.where(fast, np.minimum(daily, on_hand), 0)
     candidates = np.flatnonzero((on_hand == 0) & ~fast)
     if not len(candidates):
@@ -1255,11 +1337,11 @@ def _purchase_orders_table(
     rng: np.random.Generator,
     cat: _Catalogue,
     series: _Series,
-    sim: _Simulation,
+    sim: _Outcome,
     dates: np.ndarray,
 ) -> pd.DataFrame:
     """Open purchase-order lines: ordered, not yet arrived at the end of the history."""
-    n_days = sim.sales.shape[0]
+    n_days = sim.n_days
     po_ids, po_index = _po_numbers(sim.order_day, series.supplier[sim.order_series], dates)
     open_ = np.flatnonzero(sim.order_arrival >= n_days)
     point = sim.order_series[open_]
@@ -1306,11 +1388,85 @@ def _promotions_table() -> pd.DataFrame:
 # --------------------------------------------------------------------------- public API
 
 
+def _simulate_chunk(
+    rng: np.random.Generator,
+    cat: _Catalogue,
+    series: _Series,
+    dates: np.ndarray,
+    n_days: int,
+    phases: np.ndarray | None,
+) -> _Simulation:
+    """Draw the demand of one chunk of SKUs and run its inventory simulation.
+
+    ``cat`` and ``series`` are the chunk's SKUs and stocking points (``series.sku``
+    indexes ``cat``); ``phases`` as for :func:`_simulate`.
+    """
+    rate = _sku_rates(cat, dates, n_days - 1)[:, series.sku]
+    rate *= series.share[None, :]
+    demand = _draw_demand(rng, rate[:n_days], cat.mean_size[series.sku], cat.shape[series.sku])
+    stopped = np.flatnonzero(cat.stop_day[series.sku] < NEVER)
+    demand[:, stopped] *= np.arange(n_days)[:, None] < cat.stop_day[series.sku[stopped]][None, :]
+    rate_cum = np.zeros((rate.shape[0] + 1, rate.shape[1]))
+    np.cumsum(rate, axis=0, out=rate_cum[1:])
+    del rate
+    return _simulate(rng, series, demand, rate_cum, phases)
+
+
+def _simulate_shop(
+    n_skus: int,
+    seed: int,
+    start: str,
+    end: str,
+    chunk_skus: int,
+    take_sales: Callable[[pd.DataFrame], None],
+) -> dict[str, pd.DataFrame]:
+    """Simulate the shop chunk by chunk; hand each chunk's sales lines to ``take_sales``.
+
+    The sales lines arrive in file order (by SKU, date, warehouse). Returns the
+    six other tables (see :func:`generate` for the arguments).
+    """
+    if n_skus < 1:
+        raise ValueError("n_skus must be at least 1")
+    if chunk_skus < 1:
+        raise ValueError("chunk_skus must be at least 1")
+    first, last = np.datetime64(start, "D"), np.datetime64(end, "D")
+    n_days = int((last - first) // np.timedelta64(1, "D")) + 1
+    if n_days < 2:
+        raise ValueError("end must be after start")
+    dates = np.arange(first, last + np.timedelta64(PAD_DAYS + 1, "D"))
+    rng = np.random.default_rng(seed)
+    cat = _make_catalogue(rng, n_skus, n_days)
+    series = _make_series(rng, cat)
+    # the gift bag's sales go to the chunk of the SKUs it sorts among (the last: after all)
+    gift_at = min(int(np.searchsorted(cat.code.astype(str), GIFT_SKU)), n_skus - 1)
+    phases: np.ndarray | None = None
+    outcomes = []
+    for lo in range(0, n_skus, chunk_skus):
+        hi = min(lo + chunk_skus, n_skus)
+        rows = slice(*(int(i) for i in np.searchsorted(series.sku, [lo, hi])))
+        part_cat, part = cat.take(np.arange(lo, hi)), series.chunk(rows, lo)
+        sim = _simulate_chunk(rng, part_cat, part, dates, n_days, phases)
+        phases = sim.phases
+        take_sales(_sales_table(rng, part_cat, part, sim, dates, with_gift=lo <= gift_at < hi))
+        outcomes.append(_Outcome.of(sim, rows.start))
+        del sim
+    outcome = _Outcome.concat(outcomes)
+    return {
+        "inventory": _inventory_table(rng, cat, series, outcome, first),
+        "skus": _skus_table(cat, first),
+        "purchase_orders": _purchase_orders_table(rng, cat, series, outcome, dates),
+        "receipts": _receipts_table(cat, series, outcome, first),
+        "suppliers": _suppliers_table(),
+        "promotions": _promotions_table(),
+    }
+
+
 def generate(
     n_skus: int = DEFAULT_SKUS,
     seed: int = DEFAULT_SEED,
     start: str = DEFAULT_START,
     end: str = DEFAULT_END,
+    chunk_skus: int = CHUNK_SKUS,
 ) -> dict[str, pd.DataFrame]:
     """Simulate the sample shop and return its seven input tables.
 
@@ -1322,6 +1478,9 @@ def generate(
         Seed of :func:`numpy.random.default_rng`; same arguments, same tables.
     start, end
         First and last day of the sales history (ISO dates); ``end`` is the as-of date.
+    chunk_skus
+        SKUs simulated at once (a shop of at most this many SKUs is one chunk;
+        a larger one depends on it, as every chunk continues the random stream).
 
     Returns
     -------
@@ -1329,38 +1488,13 @@ def generate(
         ``sales``, ``inventory``, ``skus``, ``purchase_orders``, ``receipts``,
         ``suppliers`` and ``promotions`` with the canonical column names and
         values of :mod:`forecaster.io.schema`; dates are ``datetime64``, blank
-        dates ``NaT``, blank uplifts ``NaN`` and blank texts ``""``.
+        dates ``NaT``, blank uplifts ``NaN`` and blank texts ``""``. The whole
+        shop is in memory: for a large one, :func:`write_shop` writes it chunk by chunk.
     """
-    if n_skus < 1:
-        raise ValueError("n_skus must be at least 1")
-    first, last = np.datetime64(start, "D"), np.datetime64(end, "D")
-    n_days = int((last - first) // np.timedelta64(1, "D")) + 1
-    if n_days < 2:
-        raise ValueError("end must be after start")
-    dates = np.arange(first, last + np.timedelta64(PAD_DAYS + 1, "D"))
-    rng = np.random.default_rng(seed)
-    cat = _make_catalogue(rng, n_skus, n_days)
-    series = _make_series(rng, cat)
-    rate = _sku_rates(cat, dates, n_days - 1)[:, series.sku]
-    rate *= series.share[None, :]
-    demand = _draw_demand(rng, rate[:n_days], cat.mean_size[series.sku], cat.shape[series.sku])
-    stopped = np.flatnonzero(cat.stop_day[series.sku] < NEVER)
-    demand[:, stopped] *= np.arange(n_days)[:, None] < cat.stop_day[series.sku[stopped]][None, :]
-    rate_cum = np.zeros((rate.shape[0] + 1, rate.shape[1]))
-    np.cumsum(rate, axis=0, out=rate_cum[1:])
-    del rate
-    sim = _simulate(rng, series, demand, rate_cum)
-    del rate_cum, demand
-    lines = _receipt_lines(sim)
-    return {
-        "sales": _sales_table(rng, cat, series, sim, dates),
-        "inventory": _inventory_table(rng, cat, series, sim, lines, first),
-        "skus": _skus_table(cat, first),
-        "purchase_orders": _purchase_orders_table(rng, cat, series, sim, dates),
-        "receipts": _receipts_table(cat, series, lines, first),
-        "suppliers": _suppliers_table(),
-        "promotions": _promotions_table(),
-    }
+    sales: list[pd.DataFrame] = []
+    others = _simulate_shop(n_skus, seed, start, end, chunk_skus, sales.append)
+    joined = sales[0] if len(sales) == 1 else pd.concat(sales, ignore_index=True)
+    return {"sales": joined, **others}
 
 
 def _format_for_file(frame: pd.DataFrame) -> pd.DataFrame:
@@ -1377,6 +1511,46 @@ def _format_for_file(frame: pd.DataFrame) -> pd.DataFrame:
         else:
             out[column] = values.astype(str).to_numpy()
     return pd.DataFrame(out, columns=frame.columns)
+
+
+class _TableFile:
+    """One table's file in the shop's own format, written in slices of :data:`WRITE_ROWS` rows.
+
+    Formatting a slice at a time bounds the Python strings alive at once (every
+    formatted cell is one); the header is written once, before the first slice.
+    """
+
+    def __init__(self, out_dir: Path, table: str) -> None:
+        file_name, encoding = FILE_ENCODINGS[table]
+        self._table = table
+        self._handle = (out_dir / file_name).open("w", encoding=encoding, newline="")
+        self._header = True
+        self.rows = 0
+
+    def append(self, frame: pd.DataFrame) -> None:
+        """Append rows (in file order)."""
+        for begin in range(0, max(len(frame), 1), WRITE_ROWS):
+            part = _format_for_file(frame.iloc[begin : begin + WRITE_ROWS])
+            if self._table == "skus":
+                part["status"] = part["status"].map(STATUS_ZH)
+                part = part.rename(columns=SKU_HEADERS_ZH)
+            part.to_csv(self._handle, index=False, header=self._header, lineterminator="\n")
+            self._header = False
+            self.rows += len(part)
+
+    def close(self) -> None:
+        """Flush and close the file."""
+        self._handle.close()
+
+
+def _write_table(out_dir: Path, table: str, frame: pd.DataFrame) -> int:
+    """Write one whole table; return its rows."""
+    file = _TableFile(out_dir, table)
+    try:
+        file.append(frame)
+    finally:
+        file.close()
+    return file.rows
 
 
 def write(tables: dict[str, pd.DataFrame], out_dir: Path) -> None:
@@ -1396,12 +1570,40 @@ def write(tables: dict[str, pd.DataFrame], out_dir: Path) -> None:
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    for table, (file_name, encoding) in FILE_ENCODINGS.items():
-        frame = _format_for_file(tables[table])
-        if table == "skus":
-            frame["status"] = frame["status"].map(STATUS_ZH)
-            frame = frame.rename(columns=SKU_HEADERS_ZH)
-        frame.to_csv(out_dir / file_name, index=False, encoding=encoding, lineterminator="\n")
+    for table in FILE_ENCODINGS:
+        _write_table(out_dir, table, tables[table])
+
+
+def write_shop(
+    out_dir: Path,
+    n_skus: int = DEFAULT_SKUS,
+    seed: int = DEFAULT_SEED,
+    start: str = DEFAULT_START,
+    end: str = DEFAULT_END,
+    chunk_skus: int = CHUNK_SKUS,
+) -> dict[str, int]:
+    """Simulate the shop and write its files chunk by chunk (the same bytes as
+    :func:`write` of :func:`generate` with the same arguments).
+
+    Only one chunk's sales lines are in memory at a time; the other tables are
+    small and written at the end.
+
+    Returns
+    -------
+    dict[str, int]
+        Rows written per table.
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    sales = _TableFile(out_dir, "sales")
+    try:
+        others = _simulate_shop(n_skus, seed, start, end, chunk_skus, sales.append)
+    finally:
+        sales.close()
+    rows = {"sales": sales.rows}
+    for table in list(others):
+        rows[table] = _write_table(out_dir, table, others.pop(table))
+    return rows
 
 
 def summary(tables: dict[str, pd.DataFrame]) -> dict[str, int]:

@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from forecaster.config import Settings
-from forecaster.io.dataset import load_dataset
+from forecaster.io.dataset import daily_sums, load_dataset
 from tests.conftest import MINIMAL, ShopWriter
 
 Load = Callable[..., object]
@@ -110,3 +113,37 @@ def test_warehouse_mode(
         assert ds.inventory["warehouse"].tolist() == [""]
         assert ds.sales["warehouse"].unique().tolist() == [""]
         assert "warehouses_summed" in {i.check for i in ds.quality.issues}
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["B", "A", "0012", "杯"]),
+            st.sampled_from(["", "SOUTH", "EAST"]),
+            st.integers(0, 40),
+            st.integers(-3, 12).map(lambda q: q / 2),
+            st.booleans(),
+        ),
+        min_size=1,
+        max_size=60,
+    )
+)
+@settings(max_examples=60, deadline=None)
+def test_daily_sums_equal_a_groupby_of_the_kept_rows(
+    rows: list[tuple[str, str, int, float, bool]],
+) -> None:
+    sku, warehouse, day, qty, keep = zip(*rows, strict=True)
+    frame = pd.DataFrame(
+        {
+            "sku": pd.Series(sku, dtype="str"),
+            "warehouse": pd.Series(warehouse, dtype="str"),
+            "date": pd.Timestamp("2026-01-01") + pd.to_timedelta(list(day), unit="D"),
+            "qty": list(qty),
+        }
+    ).astype({"date": "datetime64[ns]"})
+    kept = np.array(keep)
+    codes, skus = pd.factorize(frame["sku"])
+    expected = frame[kept].groupby(["sku", "warehouse", "date"], sort=True)["qty"].sum()
+    pd.testing.assert_frame_equal(
+        daily_sums(codes, skus, frame, kept), expected.reset_index(), check_index_type=False
+    )

@@ -146,3 +146,52 @@ def test_utf8_bom_is_not_part_of_the_first_header(tmp_path: Path) -> None:
     path.write_bytes(codecs.BOM_UTF8 + b"sku,on_hand\nA,1\n")
     raw = read_table(path, TABLES["inventory"], {}, {})
     assert raw.columns.source["sku"] == "sku"
+
+
+# --------------------------------------------------------------------------- columnar CSV
+
+
+def _pandas_text(path: Path, sep: str, positions: list[int]) -> pd.DataFrame:
+    """The columns ``positions`` of a CSV file as pandas' own reader gives them, as text."""
+    frame = pd.read_csv(
+        path, sep=sep, dtype=str, keep_default_na=False, usecols=positions, skip_blank_lines=False
+    )
+    return frame.set_axis(positions, axis=1)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sku,date,qty\nA,2026-01-01,1\n",
+        "\ufeffsku,date,qty\r\n A ,2026-01-01, 2\r\nB,,\r\n",  # BOM, CRLF, spaces, blanks
+        'sku,date,qty\n"A,1",2026-01-01,"1,234"\n"say ""x""",2026-01-02,3\n',  # quotes
+        'sku,date,qty\n"two\nlines",2026-01-01,1\nNA,null,nan\n',  # newline in a cell, NA words
+        "sku;date;qty;note\nA;2026-01-01;1;x\nB;2026-01-02;-1;\n",
+        "sku,date,qty\nA,2026-01-01,1\n\nB,2026-01-02,2\n\n",  # blank lines stay rows
+    ],
+)
+def test_columnar_csv_gives_the_text_pandas_gives(tmp_path: Path, text: str) -> None:
+    from forecaster.io.files import _read_csv_columnar
+
+    path = tmp_path / "sales.csv"
+    path.write_bytes(text.encode("utf-8"))
+    sep = ";" if ";" in text else ","
+    columnar = _read_csv_columnar(path, sep, len(text.split("\n")[0].split(sep)), [0, 2])
+    assert columnar is not None
+    pd.testing.assert_frame_equal(columnar, _pandas_text(path, sep, [0, 2]))
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"sku,date,qty\nA,2026-01-01\n",  # a short row
+        b"sku,date,qty\nA,2026-01-01,1,9\n",  # a long row
+        "sku,date,qty\n杯,2026-01-01,1\n".encode("gbk"),  # not UTF-8
+    ],
+)
+def test_columnar_csv_leaves_irregular_files_to_pandas(tmp_path: Path, raw: bytes) -> None:
+    from forecaster.io.files import _read_csv_columnar
+
+    path = tmp_path / "sales.csv"
+    path.write_bytes(raw)
+    assert _read_csv_columnar(path, ",", 3, [0, 1, 2]) is None

@@ -257,6 +257,53 @@ def test_small_shop_works() -> None:
     assert tables["skus"]["sku"].is_unique
 
 
+#: A small shop simulated in several chunks (the gift bag sorts into one of them).
+CHUNKED = {"n_skus": 17, "seed": 3, "start": "2025-01-01", "end": "2026-03-31"}
+
+
+def test_a_shop_within_one_chunk_does_not_depend_on_the_chunk_size() -> None:
+    exact = sample_shop.generate(**CHUNKED, chunk_skus=17)  # type: ignore[arg-type]
+    default = sample_shop.generate(**CHUNKED)  # type: ignore[arg-type]
+    for name, frame in default.items():
+        pd.testing.assert_frame_equal(exact[name], frame, obj=name)
+
+
+def test_a_chunked_shop_keeps_the_catalogue_and_the_file_order() -> None:
+    whole = sample_shop.generate(**CHUNKED)  # type: ignore[arg-type]
+    chunked = sample_shop.generate(**CHUNKED, chunk_skus=5)  # type: ignore[arg-type]
+    pd.testing.assert_frame_equal(chunked["skus"], whole["skus"])
+    keys = ["sku", "warehouse"]
+    pd.testing.assert_frame_equal(chunked["inventory"][keys], whole["inventory"][keys])
+    sales = chunked["sales"]
+    order = sales[["sku", "date", "warehouse"]]
+    assert order.equals(order.sort_values(["sku", "date", "warehouse"], kind="stable"))
+    assert set(sales["sku"]) == set(whole["sales"]["sku"])  # the gift bag once, every SKU
+    assert (sales["sku"] == sample_shop.GIFT_SKU).sum() > 100
+    # drawn from other parts of the random stream: another shop, not a copy of the whole one
+    assert not sales["qty"].equals(whole["sales"]["qty"])
+    assert (
+        chunked["receipts"]
+        .groupby(keys)
+        .size()
+        .index.isin(chunked["inventory"].set_index(keys).index)
+        .all()
+    )
+
+
+def test_write_shop_writes_the_bytes_of_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sample_shop, "WRITE_ROWS", 1000)  # sales.csv in many slices
+    tables = sample_shop.generate(**CHUNKED, chunk_skus=5)  # type: ignore[arg-type]
+    sample_shop.write(tables, tmp_path / "whole")
+    rows = sample_shop.write_shop(tmp_path / "streamed", **CHUNKED, chunk_skus=5)  # type: ignore[arg-type]
+    assert rows == {name: len(frame) for name, frame in tables.items()}
+    assert rows["sales"] > 3000
+    for file_name, _ in sample_shop.FILE_ENCODINGS.values():
+        streamed = (tmp_path / "streamed" / file_name).read_bytes()
+        assert streamed == (tmp_path / "whole" / file_name).read_bytes(), file_name
+
+
 def test_ten_thousand_skus_are_fast() -> None:
     began = time.perf_counter()
     tables = sample_shop.generate(n_skus=10_000)

@@ -28,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from forecaster.config import Settings
@@ -174,8 +175,10 @@ def load_sales_file(path: Path, settings: Settings) -> tuple[pd.DataFrame, Quali
     if errors:
         raise InvalidInput(errors)
     _note_reading(raw, report)
-    daily = table.frame.groupby(["sku", "date"], sort=True)["qty"].sum().reset_index()
-    return daily, report
+    frame = table.frame.assign(warehouse="")
+    codes, skus = pd.factorize(frame["sku"])
+    daily = daily_sums(codes, skus, frame, keep=np.ones(len(frame), dtype=bool))
+    return daily.drop(columns="warehouse"), report
 
 
 def _note_reading(raw: RawTable, report: QualityReport) -> None:
@@ -336,15 +339,63 @@ def _sales(
             f"the last sale is {gap} day(s) before the as-of date {as_of:%Y-%m-%d}: "
             "is the export complete?",
         )
-    frame = _known_only(
-        table, frame, known, report, "sold but missing from the SKU master: not planned"
+    sku_codes, skus = pd.factorize(frame["sku"])  # SKUs in order of first appearance
+    listed = skus.isin(list(known))
+    if not listed.all():
+        unknown = skus[~listed]
+        report.add(
+            "warning",
+            table.file,
+            "unknown_sku",
+            len(unknown),
+            f"{len(unknown)} SKU(s) sold but missing from the SKU master: not planned",
+            column=table.header("sku"),
+            sample=list(unknown),
+        )
+    return daily_sums(sku_codes, skus, frame, keep=listed[sku_codes])
+
+
+def daily_sums(
+    sku_codes: np.ndarray, skus: pd.Index, frame: pd.DataFrame, keep: np.ndarray
+) -> pd.DataFrame:
+    """Net ``qty`` per ``sku``, ``warehouse`` and ``date`` of the rows ``keep``, sorted.
+
+    The group key is one integer per row (the SKU's and the warehouse's rank
+    among the sorted distinct values, and the day), so grouping millions of rows
+    sorts integers, not text. ``sku_codes`` index ``skus`` (``pd.factorize`` of
+    ``frame["sku"]``). Equals ``frame[keep].groupby(["sku", "warehouse", "date"],
+    sort=True)["qty"].sum().reset_index()`` (the sums added in row order: exact for
+    whole units, within rounding for fractions).
+    """
+    warehouse_codes, warehouses = pd.factorize(frame["warehouse"])
+    sku_rank, warehouse_rank = _ranks(skus), _ranks(warehouses)
+    day = frame["date"].to_numpy().astype("datetime64[D]").astype(np.int64)
+    first = int(day.min()) if len(day) else 0
+    span = int(day.max()) - first + 1 if len(day) else 1
+    key = (sku_rank[sku_codes] * len(warehouses) + warehouse_rank[warehouse_codes]) * span + (
+        day - first
     )
-    daily = (
-        frame.groupby(["sku", "warehouse", "date"], sort=True, observed=True)["qty"]
-        .sum()
-        .reset_index()
+    group, at = np.unique(key[keep], return_inverse=True)
+    qty = frame["qty"].to_numpy(dtype=np.float64)[keep]
+    sums = np.bincount(at, weights=qty, minlength=len(group)).astype(np.float64, copy=False)
+    unit, offset = np.divmod(group, span)
+    sku_at, warehouse_at = np.divmod(unit, len(warehouses))
+    dates = (first + offset).astype("datetime64[D]").astype("datetime64[ns]")
+    return pd.DataFrame(
+        {
+            "sku": skus.sort_values().take(sku_at),
+            "warehouse": warehouses.sort_values().take(warehouse_at),
+            "date": dates,
+            "qty": sums,
+        }
     )
-    return daily
+
+
+def _ranks(values: pd.Index) -> np.ndarray:
+    """Rank of each value among the sorted ``values`` (distinct), as int64."""
+    ranks = np.empty(len(values), dtype=np.int64)
+    ranks[values.argsort()] = np.arange(len(values))
+    return ranks
 
 
 def _drop_after(

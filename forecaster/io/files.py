@@ -6,6 +6,13 @@ detected, never asked for; UTF-16 without a byte-order mark is recognised by
 its zero bytes. XLSX files are read from their first visible sheet, in bounded
 memory (:mod:`forecaster.io.xlsx`); Parquet files keep their column types.
 
+CSV text is read columnar by pyarrow's CSV reader, straight into Arrow string
+columns (no Python object per cell: a few bytes per cell instead of about 60).
+A file that reader refuses (another encoding than UTF-8, a row with too few or
+too many cells) is read again by pandas' parser, whose messages are the ones
+the planner sees; a UTF-8 file gives the same frame either way (blank lines
+stay rows of blanks in both, so that row numbers match the file).
+
 Readers return the table's columns as written in the file, with only the
 columns forecaster uses (found via :mod:`forecaster.io.columns`) renamed to
 their canonical names. Two headers of the same column (``qty`` twice, or
@@ -23,6 +30,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
 
 from forecaster.errors import InputError
 from forecaster.io.columns import (
@@ -31,7 +40,7 @@ from forecaster.io.columns import (
     normalise_header,
     resolve_columns,
 )
-from forecaster.io.parse import to_date, to_number, to_text
+from forecaster.io.parse import ARROW_TEXT, to_date, to_number, to_text
 from forecaster.io.quality import QualityReport
 from forecaster.io.schema import EXTENSIONS, TableSpec
 from forecaster.io.xlsx import cell_text, read_workbook
@@ -235,10 +244,11 @@ def _read_csv(
     headers = next(csv.reader([header_line], delimiter=sep))
     columns = resolve_columns(headers, spec, aliases, table_aliases, file=path.name)
     positions = columns.read_positions()
-    frame = None
+    utf8 = encoding == "utf-8-sig"
+    frame = _read_csv_columnar(path, sep, len(headers), positions) if utf8 else None
     # A UTF-8 sample may hide GBK bytes further on; other encodings were certain.
-    attempts = (encoding, "gb18030") if encoding == "utf-8-sig" else (encoding,)
-    for attempt in attempts:
+    attempts = (encoding, "gb18030") if utf8 else (encoding,)
+    for attempt in attempts if frame is None else ():
         try:
             frame = pd.read_csv(
                 path,
@@ -266,6 +276,37 @@ def _read_csv(
     # usecols keeps the file's column order; label the columns by position.
     frame = frame.set_axis(positions, axis=1)
     return _finish(path, spec, frame, columns, encoding=encoding, first_row=2, text=True)
+
+
+def _read_csv_columnar(
+    path: Path, sep: str, n_columns: int, positions: list[int]
+) -> pd.DataFrame | None:
+    """The columns ``positions`` of a UTF-8 CSV file as text, read by pyarrow; None if refused.
+
+    Every cell stays text (``""`` where empty; a blank line a row of blanks), as
+    with pandas' reader. pyarrow refuses invalid UTF-8 and a row whose cell count
+    differs from the header's: the caller then reads the file with pandas, which
+    words the errors (or tries GB18030).
+    """
+    names = [str(i) for i in range(n_columns)]
+    try:
+        table = pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(
+                delimiter=sep, newlines_in_values=True, ignore_empty_lines=False
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                include_columns=[names[p] for p in positions],
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError):
+        return None
+    frame = table.to_pandas(types_mapper={pa.string(): ARROW_TEXT}.get)
+    return frame.set_axis(positions, axis=1)
 
 
 # --------------------------------------------------------------------------- XLSX and Parquet

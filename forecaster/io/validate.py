@@ -33,7 +33,7 @@ import pandas as pd
 from forecaster.config import ColumnSettings
 from forecaster.errors import InputError
 from forecaster.io.files import RawTable
-from forecaster.io.parse import to_date, to_number, to_text
+from forecaster.io.parse import constant_text, to_date, to_number, to_text
 from forecaster.io.quality import EXAMPLES_SHOWN, QualityReport
 from forecaster.io.schema import FIRST_DATE, LAST_DATE, ColumnSpec, TableName
 
@@ -116,7 +116,7 @@ def _parse_column(
         if spec.kind == "number":
             value = np.nan if spec.default is None else float(spec.default)  # type: ignore[arg-type]
             return pd.Series(value, index=range(len(rows)), dtype="float64"), []
-        return pd.Series([spec.default or ""] * len(rows), dtype="str"), []
+        return constant_text(str(spec.default or ""), len(rows)), []
 
     values = raw.frame[spec.name]
     header = raw.columns.header(spec.name)
