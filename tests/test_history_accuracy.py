@@ -176,12 +176,13 @@ def plan_row(sku: str, **values: object) -> dict[str, object]:
 
 
 def test_changes_name_a_forecast_up_after_a_burst_of_sales_and_a_class_change() -> None:
-    previous = pd.DataFrame([plan_row("A"), plan_row("B"), plan_row("C")])
+    previous = pd.DataFrame([plan_row(s) for s in "ABCD"])
     current = pd.DataFrame(
         [
             plan_row("A", demand_over_p=140.0, order_up_to=180.0, suggested_order=130.0),
             plan_row("B", abc_class="B", position=44.0),
             plan_row("C"),
+            plan_row("D", position=40.0),
             plan_row("N"),
         ]
     )
@@ -196,7 +197,8 @@ def test_changes_name_a_forecast_up_after_a_burst_of_sales_and_a_class_change() 
         "against 50 forecast"
     )
     assert reasons["B"] == "stock position 50 → 44; class A → B"
-    assert reasons["C"] == ""
+    # C did not change, D's stock position alone moved (and its order did not): not listed
+    assert "C" not in reasons and "D" not in reasons
     assert reasons["N"] == "new: not in the run of 2026-03-15"
     assert changes["sku"].tolist()[:1] == ["N"]  # no last week's figures: listed first
     a = changes.set_index("sku").loc["A"]

@@ -1,5 +1,7 @@
 """Week over week: this run's order and order-up-to per unit against the previous run's,
-with the reason for the change in words.
+with the reason for the change in words. Listed are the units whose suggested order
+changed and those with a reason other than the stock position (the position moves
+nearly every week, as stock sells): the Changes sheet is what a planner reads.
 
 The reasons, each named when it applies (joined by "; "):
 
@@ -79,7 +81,9 @@ def week_over_week(
         columns={"forecast": "week_forecast", "actual": "week_actual"}
     )
     frame = current.merge(before, on=keys, how="left").merge(surprise, on=keys, how="left")
-    reasons = [_reason(row, previous_as_of, lang) for row in frame.itertuples(index=False)]
+    said = [_reason(row, previous_as_of, lang) for row in frame.itertuples(index=False)]
+    reasons = [text for text, _ in said]
+    notable = np.array([named for _, named in said], dtype=bool)
     out = pd.DataFrame(
         {
             "sku": frame["sku"],
@@ -94,6 +98,7 @@ def week_over_week(
             "reason": reasons,
         }
     )
+    out = out[notable | (out["order_change"].abs() >= UNIT).to_numpy()]
     order = np.lexsort(
         (
             out["sku"].to_numpy(),
@@ -104,12 +109,14 @@ def week_over_week(
     return out.iloc[order].reset_index(drop=True)[CHANGE_COLUMNS]
 
 
-def _reason(row: object, previous_as_of: pd.Timestamp, lang: Lang) -> str:
-    """The reasons of one merged row, in ``lang``."""
+def _reason(row: object, previous_as_of: pd.Timestamp, lang: Lang) -> tuple[str, bool]:
+    """The reasons of one merged row, in ``lang``, and whether one is more than the stock
+    position moving."""
     get = row.__getattribute__
     if pd.isna(get("order_up_to_before")):
-        return say("change.new", lang, date=f"{previous_as_of:%Y-%m-%d}")
+        return say("change.new", lang, date=f"{previous_as_of:%Y-%m-%d}"), True
     parts = []
+    position = False
     demand, demand_before = float(get("demand_over_p")), float(get("demand_over_p_before"))
     moved = demand - demand_before
     if abs(moved) >= UNIT and abs(moved) >= FORECAST_MOVE * max(demand_before, 0.0):
@@ -136,6 +143,7 @@ def _reason(row: object, previous_as_of: pd.Timestamp, lang: Lang) -> str:
     elif on_order - on_order_before >= UNIT:
         parts.append(say("change.po_placed", lang, before=on_order_before, after=on_order))
     elif abs(float(get("position")) - float(get("position_before"))) >= UNIT:
+        position = True
         parts.append(
             say(
                 "change.position",
@@ -151,4 +159,4 @@ def _reason(row: object, previous_as_of: pd.Timestamp, lang: Lang) -> str:
         parts.append(
             say("change.abc_class", lang, before=get("abc_class_before"), after=get("abc_class"))
         )
-    return say("sep", lang).join(parts)
+    return say("sep", lang).join(parts), len(parts) > position
