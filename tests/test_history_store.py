@@ -246,3 +246,15 @@ def test_reading_a_missing_history_without_creating_it_is_a_clear_error(tmp_path
     with pytest.raises(HistoryError, match="no run history there"):
         open_history(path, create=False)
     assert not path.exists()
+
+
+def test_a_first_run_that_fails_leaves_no_archive_behind(tmp_path: Path) -> None:
+    path = tmp_path / "history.duckdb"
+    with pytest.raises(RuntimeError, match="bad input"), open_history(path):
+        raise RuntimeError("bad input")
+    assert not path.exists()
+    with open_history(path) as archive:
+        archive.append(rows_of("2026-03-01"), "replace")
+    with pytest.raises(RuntimeError, match="bad input"), open_history(path):
+        raise RuntimeError("bad input")
+    assert len(snapshot(path)["runs"]) == 1  # an archive with runs is kept, of course

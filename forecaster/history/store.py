@@ -35,8 +35,8 @@ names the file and what to do (``--no-history`` plans without it).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -169,9 +169,17 @@ class History:
     archive is refused (:class:`HistoryError`) rather than interleaved.
     """
 
-    def __init__(self, path: Path, connection: duckdb.DuckDBPyConnection) -> None:
+    def __init__(
+        self,
+        path: Path,
+        connection: duckdb.DuckDBPyConnection,
+        created: bool = False,
+        folders: Sequence[Path] = (),
+    ) -> None:
         self.path = path
         self._con = connection
+        self._created = created  # this History made the file: nothing committed into it yet
+        self._folders = list(folders)  # ... and these folders for it, deepest first
 
     def __enter__(self) -> History:
         return self
@@ -182,7 +190,17 @@ class History:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
+        """Close; a file created by this History that no run was committed to is removed when
+        the ``with`` block fails, with the folders made for it (a failed first run leaves
+        nothing behind)."""
         self.close()
+        if error is None or not self._created:
+            return
+        for leftover in (self.path, self.path.with_name(self.path.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+        for folder in self._folders:
+            with suppress(OSError):  # not empty: something else was written there
+                folder.rmdir()
 
     def close(self) -> None:
         self._con.close()
@@ -261,6 +279,7 @@ class History:
         except duckdb.Error as error:
             con.rollback()
             raise _unusable(self.path, f"cannot write the run history ({error})") from error
+        self._created = False
 
     def set_archive_seconds(self, run_id: int, seconds: float) -> None:
         """Record how long archiving run ``run_id`` took (inside :meth:`appending`)."""
@@ -319,6 +338,8 @@ def open_history(path: Path, create: bool = True) -> History:
             f"{path}: no run history there; forecaster run archives every run (in "
             "history.duckdb in the output folder unless history.path says otherwise)"
         )
+    created = not path.exists()
+    folders = [p for p in path.parents if not p.exists()]  # deepest first
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -339,7 +360,7 @@ def open_history(path: Path, create: bool = True) -> History:
     except BaseException:
         con.close()
         raise
-    return History(path, con)
+    return History(path, con, created, folders)
 
 
 def _check_schema(path: Path, con: duckdb.DuckDBPyConnection) -> None:
