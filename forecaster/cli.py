@@ -168,17 +168,27 @@ def run(
             "per unit of cost are cut to fit. Default: the config's (none).",
         ),
     ] = None,
+    history: Annotated[
+        bool,
+        typer.Option(
+            "--history/--no-history",
+            help="Archive the run in the run history (history.path, default "
+            "out/history.duckdb) and add its Tracking and Changes sheets. Default: on.",
+        ),
+    ] = True,
 ) -> None:
     """Plan the week: forecast, inventory health, alerts, grades, orders; write the workbooks.
 
     Writes out/replenishment_<as-of>.xlsx and one purchase order per supplier in
-    out/suppliers/. All files appear together, or none does.
+    out/suppliers/. All files appear together, or none does. The run is archived in
+    out/history.duckdb (forecaster history reads it).
 
     Example (the shipped sample shop):
 
     \b
         forecaster run --data sample_data --as-of 2026-10-18
     """
+    from forecaster.history.console import render_archived
     from forecaster.pipeline import run as run_pipeline
     from forecaster.report.console import RichProgress, render_quality, render_summary
     from forecaster.report.summary import summarise
@@ -186,12 +196,14 @@ def run(
     with _user_errors():
         settings = _settings(config, data, out, as_of, lang, budget)
         with RichProgress(Console(stderr=True)) as progress:
-            result = run_pipeline(settings, progress)
+            result = run_pipeline(settings, progress, history)
     console = Console()
     quality = result.plan.quality
     if quality.warnings:
         render_quality(console, quality, warnings_only=True)
     render_summary(console, result.plan, summarise(result.plan), result.files, result.removed)
+    if result.archived is not None:
+        render_archived(console, result.archived.path, result.archived.appended)
 
 
 @app.command(short_help="Check the input tables; write nothing.")
@@ -380,11 +392,20 @@ def po(
     config: ConfigOption = None,
     out: OutOption = None,
     lang: LangOption = None,
+    history: Annotated[
+        bool,
+        typer.Option(
+            "--history/--no-history",
+            help="Record the final orders sent in the run history (history.path, default "
+            "out/history.duckdb), on the run of the workbook's date. Default: on.",
+        ),
+    ] = True,
 ) -> None:
     """Rewrite the supplier PO files from the Final order column of an edited workbook.
 
     Writes out/suppliers/PO_<supplier>_<as-of>.xlsx for every supplier with an
-    order, and warns about quantities below the MOQ or not in whole cases.
+    order, and warns about quantities below the MOQ or not in whole cases. The
+    final orders are recorded in the run history beside the suggestions.
 
     Example (the shipped sample shop):
 
@@ -392,13 +413,17 @@ def po(
         forecaster run --data sample_data --as-of 2026-10-18
         forecaster po --from out/replenishment_2026-10-18.xlsx
     """
+    from forecaster.history.console import render_recorded
     from forecaster.pipeline import purchase_orders_from
     from forecaster.report.console import render_po
 
     with _user_errors():
         settings = _settings(config, out=out, lang=lang)
-        result = purchase_orders_from(source, settings, lang)
-    render_po(Console(), result.edited, result.files, result.removed)
+        result = purchase_orders_from(source, settings, lang, history)
+    console = Console()
+    render_po(console, result.edited, result.files, result.removed)
+    if result.recorded is not None:
+        render_recorded(console, result.recorded.path, result.recorded.run_id, result.edited.as_of)
 
 
 @app.command(short_help="Replay the plan on your history beside your rule of thumb.")
@@ -455,6 +480,51 @@ def simulate(
                 progress,
             )
     render_simulation(Console(), result)
+
+
+@app.command(short_help="Archived runs, accuracy by week, one SKU through time.")
+def history(
+    path: Annotated[
+        Path | None,
+        typer.Option(
+            "--path",
+            help="The run history. Default: the config's history.path (out/history.duckdb).",
+        ),
+    ] = None,
+    sku: Annotated[
+        str | None,
+        typer.Option(
+            "--sku", help="Also show this SKU's forecasts run after run against its sales."
+        ),
+    ] = None,
+    config: ConfigOption = None,
+) -> None:
+    """List the archived runs and the forecast's accuracy week by week; with --sku, one
+    SKU's forecast of the week after each run against what it sold.
+
+    Example (the shipped sample shop, after two weekly runs):
+
+    \b
+        forecaster run --data sample_data --as-of 2026-10-11
+        forecaster run --data sample_data --as-of 2026-10-18
+        forecaster history --sku SKU0001
+    """
+    from forecaster.history.console import render_runs, render_sku, render_weeks
+    from forecaster.history.overview import accuracy_by_week, sku_through_time
+    from forecaster.history.store import open_history
+
+    with _user_errors():
+        settings = _settings(config)
+        where = path if path is not None else settings.history.file(settings.output.dir)
+        with open_history(where, create=False) as archive:
+            runs = archive.runs()
+            weeks = accuracy_by_week(archive)
+            one = sku_through_time(archive, sku) if sku is not None else None
+    console = Console()
+    render_runs(console, runs)
+    render_weeks(console, weeks)
+    if sku is not None and one is not None:
+        render_sku(console, sku, one)
 
 
 def main() -> None:

@@ -552,6 +552,21 @@ class SimulationSettings(_Section):
     refit_weeks: Weeks = 8
 
 
+class HistorySettings(_Section):
+    # the run archive (DuckDB) every run appends to; unset: history.duckdb in output.dir
+    path: Path | None = None
+    # a rerun with the same as-of date and the same data: "replace" the earlier run, or "keep" both
+    rerun: Literal["replace", "keep"] = "replace"
+    # weeks of forecast archived per unit (the lags accuracy can be measured at)
+    weeks: Weeks = 13
+    # FORECAST_BIAS when a unit's tracking signal (cumulative error / MAD) passes +- this
+    tracking_limit: Annotated[float, Field(gt=0)] = 4.0
+
+    def file(self, out_dir: Path) -> Path:
+        """The archive's path: ``path``, else ``history.duckdb`` in the output folder."""
+        return self.path if self.path is not None else out_dir / "history.duckdb"
+
+
 class Settings(_Section):
     """All settings of a run; see ``configs/default.toml`` for units."""
 
@@ -567,6 +582,7 @@ class Settings(_Section):
     simulation: SimulationSettings = SimulationSettings()
     purchase_orders: PurchaseOrderSettings = PurchaseOrderSettings()
     columns: ColumnSettings = ColumnSettings()
+    history: HistorySettings = HistorySettings()
 
     def with_overrides(
         self,

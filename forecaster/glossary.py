@@ -148,6 +148,28 @@ TERMS: dict[str, Term] = {
     "rule_bias_p": Term("Rule's bias", "经验法则偏差", "percent"),
     "rule_fill_rate": Term("Rule fill rate", "经验法则满足率", "percent"),
     "week_start": Term("Week from", "周起始日", "date"),
+    # run history: Tracking and Changes sheets (forecaster.history)
+    "lag": Term("Lag (weeks ahead)", "提前周数", "integer"),
+    "weeks": Term("Weeks evaluated", "评估周数", "integer"),
+    "actual_13w": Term("Sold 13w", "近13周销量", "integer"),
+    "forecast_13w": Term("Forecast 13w", "近13周预测", "integer"),
+    "bias_4w": Term("Bias 4w", "近4周偏差", "percent"),
+    "wape_4w": Term("WAPE 4w", "近4周加权误差率", "percent"),
+    "bias_13w": Term("Bias 13w", "近13周偏差", "percent"),
+    "wape_13w": Term("WAPE 13w", "近13周加权误差率", "percent"),
+    "mase_13w": Term("MASE 13w", "近13周标度误差", "number"),
+    "fva_13w": Term("Value added vs seasonal naive 13w", "近13周相对季节朴素预测增值", "percent"),
+    "wape_13w_lag2": Term("WAPE 13w, 2 weeks ahead", "近13周加权误差率(提前2周)", "percent"),
+    "wape_13w_lag4": Term("WAPE 13w, 4 weeks ahead", "近13周加权误差率(提前4周)", "percent"),
+    "wape_13w_lag8": Term("WAPE 13w, 8 weeks ahead", "近13周加权误差率(提前8周)", "percent"),
+    "tracking_signal": Term("Tracking signal", "跟踪信号", "number"),
+    "cum_error": Term("Cumulative error", "累计误差", "number"),
+    "mad": Term("Mean abs. error", "平均绝对误差", "number"),
+    "previous_order": Term("Last week's order", "上周建议采购", "integer"),
+    "order_change": Term("Order change", "采购变化", "integer"),
+    "previous_order_up_to": Term("Last week's order-up-to", "上周目标库存", "integer"),
+    "order_up_to_change": Term("Order-up-to change", "目标库存变化", "integer"),
+    "reason": Term("Reason", "原因"),
     # data quality
     "file": Term("File", "文件"),
     "column": Term("Column", "列"),
@@ -216,6 +238,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "sheet.suppliers": ("Suppliers", "供应商"),
     "sheet.data_quality": ("Data quality", "数据质量"),
     "sheet.purchase_order": ("Purchase order", "采购单"),
+    "sheet.tracking": ("Tracking", "预测跟踪"),
+    "sheet.changes": ("Changes", "周度变化"),
+    "tracking_classes": (
+        "By ABC class and lag: the error of the forecast made 1, 2, 4 and 8 weeks ahead",
+        "按ABC类与提前周数:提前 1、2、4、8 周所做预测的误差",
+    ),
+    "changes_none": ("no earlier run archived", "存档中无更早的计划"),
+    "forecast_last_month": ("Forecast, last 4 weeks", "近4周预测表现"),
     "sheet.promo_check": ("Promo check", "大促检查"),
     "sheet.overall": ("Overall", "总览"),
     "sheet.classes": ("Classes", "分类"),
@@ -269,6 +299,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "OVERSTOCK": ("OVERSTOCK", "库存积压"),
     "LOW_SELL_THROUGH": ("LOW_SELL_THROUGH", "售罄率低"),
     "DEAD_STOCK": ("DEAD_STOCK", "呆滞库存"),
+    "FORECAST_BIAS": ("FORECAST_BIAS", "预测偏差"),
     "high": ("high", "高"),
     "medium": ("medium", "中"),
     "low": ("low", "低"),
@@ -477,6 +508,75 @@ PHRASES: dict[str, tuple[str, str]] = {
         "退货 {qty:,.0f} 件给 {supplier}(在其 {days:g} 天退货期内入库)",
     ),
     "alert.remaining": ("the remaining {qty:,.0f}: {action}", "其余 {qty:,.0f} 件:{action}"),
+    "alert.bias_high": (
+        "review the forecast: it ran above the sales week after week (order less)",
+        "复核预测:连续多周高于实际销量(少订)",
+    ),
+    "alert.bias_low": (
+        "review the forecast: it ran below the sales week after week (order more)",
+        "复核预测:连续多周低于实际销量(多订)",
+    ),
+    "alert.bias_detail": (
+        "tracking signal {signal:+.1f} beyond ±{limit:g} over {weeks} week(s): cumulative "
+        "error {error:+,.0f}, mean absolute error {mad:,.1f} (forecast 1 week ahead)",
+        "跟踪信号 {signal:+.1f} 超过 ±{limit:g}({weeks} 周):累计误差 {error:+,.0f},"
+        "平均绝对误差 {mad:,.1f}(提前1周预测)",
+    ),
+    # run history sheets and summary (forecaster.history)
+    "tracking_title": (
+        "Forecast accuracy: archived forecasts against the sales that came (as of {date})",
+        "预测准确度:历史预测与实际销量对比(截至 {date})",
+    ),
+    "tracking_units": (
+        "By unit, largest tracking signal first (FORECAST_BIAS beyond ±{limit:g})",
+        "按商品,跟踪信号绝对值从大到小(超过 ±{limit:g} 预警)",
+    ),
+    "tracking_none": (
+        "no forecast of an earlier run has come due yet: the archive holds {runs} earlier run(s)",
+        "尚无到期的历史预测:存档中有 {runs} 次更早的计划",
+    ),
+    "changes_title": (
+        "This week's plan against the run of {date}",
+        "本周计划与 {date} 的计划对比",
+    ),
+    "forecast_last_month_text": (
+        "made 1 week ahead: bias {bias:+.0%}, WAPE {wape:.0%} over {actual:,.0f} units sold "
+        "({weeks} unit-weeks); {flagged} unit(s) FORECAST_BIAS",
+        "提前1周预测:偏差 {bias:+.0%},加权误差率 {wape:.0%},实际销量 {actual:,.0f}"
+        "({weeks} 个商品周);{flagged} 个商品预测偏差预警",
+    ),
+    # week-over-week changes (forecaster.history.changes)
+    "change.new": ("new: not in the run of {date}", "新增:{date} 的计划中没有"),
+    "change.forecast_up": (
+        "forecast up {share:.0%} (demand over protection {before:,.0f} → {after:,.0f})",
+        "预测上调 {share:.0%}(保护期需求 {before:,.0f} → {after:,.0f})",
+    ),
+    "change.forecast_down": (
+        "forecast down {share:.0%} (demand over protection {before:,.0f} → {after:,.0f})",
+        "预测下调 {share:.0%}(保护期需求 {before:,.0f} → {after:,.0f})",
+    ),
+    "change.last_week": (
+        " after {actual:,.0f} sold last week against {forecast:,.0f} forecast",
+        ",上周实际销售 {actual:,.0f},预测为 {forecast:,.0f}",
+    ),
+    "change.po_arrived": (
+        "a PO arrived: on order {before:,.0f} → {after:,.0f}, on hand {on_hand_before:,.0f} → "
+        "{on_hand:,.0f}",
+        "采购到货:在途 {before:,.0f} → {after:,.0f},在库 {on_hand_before:,.0f} → {on_hand:,.0f}",
+    ),
+    "change.po_placed": (
+        "more on order: {before:,.0f} → {after:,.0f}",
+        "在途增加:{before:,.0f} → {after:,.0f}",
+    ),
+    "change.position": (
+        "stock position {before:,.0f} → {after:,.0f}",
+        "库存头寸 {before:,.0f} → {after:,.0f}",
+    ),
+    "change.lead_time": (
+        "lead time {before:g} → {after:g} d",
+        "提前期 {before:g} → {after:g} 天",
+    ),
+    "change.abc_class": ("class {before} → {after}", "分类 {before} → {after}"),
     # promotion check
     "promo.given": ("given", "已填写"),
     "promo.no_past": (

@@ -8,8 +8,9 @@ files appear together, or none does).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from time import perf_counter
 
 import numpy as np
 import pandas as pd
@@ -17,6 +18,9 @@ import pandas as pd
 from forecaster.config import Lang, Settings
 from forecaster.errors import ConfigError, PlanError
 from forecaster.glossary import say
+from forecaster.history.record import Timings, run_rows
+from forecaster.history.review import bias_alerts, review_run
+from forecaster.history.store import Appended, History, open_history
 from forecaster.inventory.abc import abc_classes
 from forecaster.inventory.assessment import assess_inventory, lifecycle_stages
 from forecaster.inventory.budget import fit_budget
@@ -44,10 +48,19 @@ from forecaster.units import planning_units, protection_days
 
 
 @dataclass(frozen=True)
+class Archived:
+    """Where a run was archived and what the archive did with it."""
+
+    path: Path
+    appended: Appended
+
+
+@dataclass(frozen=True)
 class RunResult:
     plan: Plan
     files: list[Path] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)  # superseded POs of the same date
+    archived: Archived | None = None  # None: run with --no-history
 
 
 def forecast_horizon(units: pd.DataFrame, settings: Settings) -> int:
@@ -298,18 +311,54 @@ def _flag_minimum_order_value(
     return lines
 
 
-def run(settings: Settings, progress: Progress | None = None) -> RunResult:
-    """Plan, then write the planner's workbook and one PO workbook per supplier.
+def run(settings: Settings, progress: Progress | None = None, history: bool = True) -> RunResult:
+    """Plan, then write the planner's workbook and one PO workbook per supplier, and (with
+    ``history``) archive the run in the DuckDB file of ``history.path``.
 
     Files are written under temporary names and renamed into place only when
-    all of them are complete, so a failed run leaves nothing half-written.
+    all of them are complete, so a failed run leaves nothing half-written. The
+    archive is opened first (a damaged or locked one fails before planning), its
+    earlier runs give the workbook its Tracking and Changes sheets and the
+    ``FORECAST_BIAS`` alerts, and the run is appended in one transaction that
+    commits only once the files are in place: a failed run adds nothing.
+
+    Raises
+    ------
+    HistoryError
+        The archive cannot be opened, read or written (``history=False`` plans without).
     """
     progress = progress or Silent()
-    result = plan(settings, progress)
-    with OutputStage(Path(settings.output.dir)) as stage:
-        write_outputs(result, stage, progress)
-        files = stage.commit()
-    return RunResult(result, files, stage.removed)
+    if not history:
+        result = plan(settings, progress)
+        with OutputStage(Path(settings.output.dir)) as stage:
+            write_outputs(result, stage, progress)
+            files = stage.commit()
+        return RunResult(result, files, stage.removed)
+    path = settings.history.file(Path(settings.output.dir))
+    with open_history(path) as archive:
+        started = perf_counter()
+        result = plan(settings, progress)
+        planned = perf_counter()
+        result = _with_history(result, archive)
+        reviewed = perf_counter()
+        with OutputStage(Path(settings.output.dir)) as stage:
+            write_outputs(result, stage, progress)
+            written = perf_counter()
+            previous = result.history.previous_as_of if result.history else None
+            rows = run_rows(result, Timings(planned - started, written - reviewed), previous)
+            with archive.appending(rows, settings.history.rerun) as appended:
+                spent = reviewed - planned + perf_counter() - written
+                archive.set_archive_seconds(appended.run_id, spent)
+                files = stage.commit()
+    return RunResult(result, files, stage.removed, Archived(path, appended))
+
+
+def _with_history(result: Plan, archive: History) -> Plan:
+    """``result`` with the archive's review of it and its ``FORECAST_BIAS`` alerts."""
+    limit = result.settings.history.tracking_limit
+    review = review_run(result, archive, limit)
+    alerts = bias_alerts(review, result, limit, result.settings.output.lang)
+    return replace(result, history=review, alerts=alerts)
 
 
 def forecast_file(
@@ -431,20 +480,34 @@ def promo(
 
 
 @dataclass(frozen=True)
+class Recorded:
+    """Where ``po --from`` recorded the final orders: the archive and the run (None: the
+    archive holds no run of the workbook's date)."""
+
+    path: Path
+    run_id: int | None
+
+
+@dataclass(frozen=True)
 class PoResult:
     edited: EditedPlan
     files: list[Path]
     removed: list[Path] = field(default_factory=list)  # POs of suppliers left without lines
+    recorded: Recorded | None = None  # None: not recorded (--no-history, or no archive)
 
 
-def purchase_orders_from(workbook: Path, settings: Settings, lang: Lang | None = None) -> PoResult:
+def purchase_orders_from(
+    workbook: Path, settings: Settings, lang: Lang | None = None, history: bool = True
+) -> PoResult:
     """Regenerate the supplier PO files from the ``final_order`` of an edited planner's workbook.
 
     Writes ``suppliers/PO_<supplier>_<as-of>.xlsx`` (``供应商/采购单_…`` with Chinese
     file names) under the output folder for every supplier with a positive final
     order, all together or none, and removes the PO of that date of a supplier whose
     final orders are all 0. The POs are in ``lang`` when given (``--lang``), else in
-    the language the workbook was written in.
+    the language the workbook was written in. With ``history`` and an archive at
+    ``history.path``, the final orders are recorded on its run of the workbook's date
+    (:meth:`~forecaster.history.store.History.record_final_orders`).
     """
     edited = read_edited_plan(workbook)
     lang = edited.lang if lang is None else lang
@@ -460,4 +523,12 @@ def purchase_orders_from(workbook: Path, settings: Settings, lang: Lang | None =
             settings.output.names_lang(lang),
         )
         files = stage.commit()
-    return PoResult(edited, files, stage.removed)
+    path = settings.history.file(Path(settings.output.dir))
+    if not history or not path.is_file():
+        return PoResult(edited, files, stage.removed)
+    sent = edited.lines.groupby(["sku", "warehouse"], as_index=False)["quantity"].sum()
+    with open_history(path, create=False) as archive:
+        run_id = archive.record_final_orders(
+            edited.as_of, sent.rename(columns={"quantity": "final_order"})
+        )
+    return PoResult(edited, files, stage.removed, Recorded(path, run_id))

@@ -8,6 +8,7 @@ insides to name it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -15,6 +16,9 @@ from forecaster.config import Settings
 from forecaster.io.dataset import Dataset
 from forecaster.io.quality import QualityReport
 from forecaster.models.forecast import Forecast
+
+if TYPE_CHECKING:  # the history package reads plans: a runtime import would be circular
+    from forecaster.history.review import Review
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,9 @@ class Plan:
     quality
         The data-quality report of the tables plus the forecast's notes
         (:mod:`forecaster.models.notes`): festivals applied, short histories, new SKUs.
+    history
+        What the run archive says about this run (accuracy of earlier forecasts,
+        changes since last week); None when the run is not archived (``--no-history``).
     """
 
     settings: Settings
@@ -52,6 +59,7 @@ class Plan:
     replenishment: pd.DataFrame
     supplier_orders: pd.DataFrame
     quality: QualityReport
+    history: Review | None = None
 
     @property
     def as_of(self) -> pd.Timestamp:

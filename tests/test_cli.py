@@ -16,7 +16,9 @@ from forecaster.cli import app
 from tests.conftest import MINIMAL, write_tables
 
 REPO = Path(__file__).resolve().parents[1]
-COMMANDS = ["run", "validate", "forecast", "backtest", "promo-check", "po", "simulate"]
+COMMANDS = [
+    "run", "validate", "forecast", "backtest", "promo-check", "po", "simulate", "history",
+]  # fmt: skip
 runner = CliRunner()
 
 
@@ -63,7 +65,7 @@ def test_run_with_no_options_plans_the_sample_shop(sample_shop: Path) -> None:
     wb = load_workbook(workbook, read_only=True)
     assert wb.sheetnames == [
         "Summary", "Dashboard", "Replenishment", "Inventory health", "Alerts", "Slow movers",
-        "Forecast", "Charts", "Suppliers", "Data quality",
+        "Forecast", "Charts", "Tracking", "Changes", "Suppliers", "Data quality",
     ]  # fmt: skip
     suppliers = sorted((sample_shop / "out" / "suppliers").glob("PO_*_2026-10-18.xlsx"))
     assert len(suppliers) >= 2

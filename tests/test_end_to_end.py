@@ -156,6 +156,7 @@ def result(tiny_shop: Path, tmp_path: Path) -> Path:
 
 def test_writes_the_workbook_and_one_po_per_supplier_with_an_order(result: Path) -> None:
     assert sorted(p.name for p in result.iterdir()) == [
+        "history.duckdb",  # the run archive (forecaster.history)
         "replenishment_2026-03-28.xlsx",
         "suppliers",
     ]
@@ -164,7 +165,7 @@ def test_writes_the_workbook_and_one_po_per_supplier_with_an_order(result: Path)
     wb = load_workbook(result / "replenishment_2026-03-28.xlsx")
     assert wb.sheetnames == [
         "Summary", "Dashboard", "Replenishment", "Inventory health", "Alerts", "Slow movers",
-        "Forecast", "Charts", "Suppliers", "Data quality",
+        "Forecast", "Charts", "Tracking", "Changes", "Suppliers", "Data quality",
     ]  # fmt: skip
 
 

@@ -30,7 +30,7 @@ runner = CliRunner()
 #: The planner's workbook's sheets, in order, in Chinese.
 ZH_SHEETS = [
     *("汇总", "看板", "补货建议", "库存健康", "预警"),
-    *("滞销品", "预测", "图表", "供应商", "数据质量"),
+    *("滞销品", "预测", "图表", "预测跟踪", "周度变化", "供应商", "数据质量"),
 ]
 SUPPLIERS = [
     {"supplier": "S1", "name": "Alpha", "min_order_value": 100000},

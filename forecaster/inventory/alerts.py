@@ -16,6 +16,11 @@ LOW_SELL_THROUGH
 DEAD_STOCK
     Stock on hand and no sale in ``dead_stock_days``. Severity medium. Action:
     the disposal of the excess, ending with the slow-mover grade's action.
+FORECAST_BIAS
+    The unit's tracking signal (cumulative forecast error / mean absolute error of
+    the forecasts made one week ahead) passes ``history.tracking_limit``. Severity
+    medium. Action: review the forecast. Raised from the run archive
+    (:mod:`forecaster.history.review`), not by :func:`raise_alerts`.
 
 The *excess* of a unit is the stock available now beyond the forecast demand
 of the next ``overstock_cover_days`` (less what is on order), never more than
@@ -39,7 +44,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
 import numpy as np
 import pandas as pd
@@ -48,14 +53,15 @@ from forecaster.config import AlertSettings, Lang
 from forecaster.glossary import say
 from forecaster.units import protection_days
 
-AlertKind = Literal["OUT_OF_STOCK", "STOCKOUT_RISK", "OVERSTOCK", "LOW_SELL_THROUGH", "DEAD_STOCK"]
-ALERT_KINDS: tuple[AlertKind, ...] = (
+AlertKind = Literal[
     "OUT_OF_STOCK",
     "STOCKOUT_RISK",
     "OVERSTOCK",
     "LOW_SELL_THROUGH",
     "DEAD_STOCK",
-)
+    "FORECAST_BIAS",
+]
+ALERT_KINDS: tuple[AlertKind, ...] = get_args(AlertKind)
 Severity = Literal["high", "medium", "low"]
 SEVERITY_ORDER: dict[Severity, int] = {"high": 0, "medium": 1, "low": 2}
 
@@ -218,11 +224,17 @@ def raise_alerts(
         )
     if not frames:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS})
-    alerts = pd.concat(frames, ignore_index=True)
-    alerts["_order"] = alerts["severity"].map(SEVERITY_ORDER)
-    alerts["_kind"] = alerts["alert"].map({k: n for n, k in enumerate(ALERT_KINDS)})
+    return sort_alerts(pd.concat(frames, ignore_index=True))
+
+
+def sort_alerts(alerts: pd.DataFrame) -> pd.DataFrame:
+    """Alerts most severe first, then by kind (:data:`ALERT_KINDS` order), SKU, warehouse."""
+    order = alerts.assign(
+        _order=alerts["severity"].map(SEVERITY_ORDER),
+        _kind=alerts["alert"].map({k: n for n, k in enumerate(ALERT_KINDS)}),
+    )
     return (
-        alerts.sort_values(["_order", "_kind", "sku", "warehouse"], kind="stable")
+        order.sort_values(["_order", "_kind", "sku", "warehouse"], kind="stable")
         .drop(columns=["_order", "_kind"])
         .reset_index(drop=True)
     )

@@ -1,5 +1,6 @@
 """The planner's workbook: Summary, Dashboard, Replenishment, Inventory health, Alerts,
-Slow movers, Forecast, Charts, Suppliers and Data quality.
+Slow movers, Forecast, Charts, Tracking and Changes (when the run is archived:
+:mod:`forecaster.history.sheets`), Suppliers and Data quality.
 
 Every table sheet has a frozen header row and filters and prints landscape, one page
 wide, with its header row on every page; rows of units with a stock-out alert are
@@ -20,6 +21,7 @@ from openpyxl import Workbook
 
 from forecaster.config import Lang
 from forecaster.glossary import file_word, header, in_words, label, say, sheet_name
+from forecaster.history.sheets import changes_sheet, tracking_sheet
 from forecaster.inventory.flags import FLAGS
 from forecaster.io.quality import QualityReport
 from forecaster.models.distributions import count_quantiles
@@ -61,6 +63,11 @@ def write_planner_workbook(plan: Plan, summary: Summary, path: Path, lang: Lang)
     _slow_movers_sheet(wb, plan, summary, lang)
     _forecast_sheet(wb, plan, lang)
     charts_sheet(wb, plan, lang)
+    if plan.history is not None:
+        limit = plan.settings.history.tracking_limit
+        per_warehouse = plan.dataset.per_warehouse
+        tracking_sheet(wb, plan.history, plan.as_of, limit, per_warehouse, lang)
+        changes_sheet(wb, plan.history, per_warehouse, lang)
     _suppliers_sheet(wb, plan, lang)
     write_quality_sheet(wb, plan.quality, lang)
     wb.save(path)
@@ -105,6 +112,7 @@ def _summary_sheet(wb: Workbook, plan: Plan, summary: Summary, lang: Lang) -> No
                 (label("slow_value", lang), round(summary.slow_value, 2), "money"),
                 (label("expected_recovery", lang), round(summary.expected_recovery, 2), "money"),
                 (label("dq_warnings", lang), summary.warnings),
+                *_last_month(plan, lang),
             ]
         )
         sheet.blank()
@@ -162,6 +170,26 @@ def _summary_sheet(wb: Workbook, plan: Plan, summary: Summary, lang: Lang) -> No
             totals={k: stages[k].sum() for k in ("count", "stock_value")},
             total_label=label("total", lang),
         )
+
+
+def _last_month(plan: Plan, lang: Lang) -> list[tuple[str, object]]:
+    """The Summary's line on how the forecast did last month (none when not archived)."""
+    if plan.history is None:
+        return []
+    month = plan.history.last_month
+    if month is None:
+        text = say("tracking_none", lang, runs=plan.history.runs_before)
+    else:
+        text = say(
+            "forecast_last_month_text",
+            lang,
+            bias=month.bias,
+            wape=month.wape,
+            actual=month.actual,
+            weeks=month.weeks,
+            flagged=month.flagged,
+        )
+    return [(label("forecast_last_month", lang), text)]
 
 
 #: The Replenishment sheet's live cells: cases and value follow the Final order the planner

@@ -1,0 +1,192 @@
+"""What the archive says about this week's run: accuracy, tracking signal and changes.
+
+:func:`review_run` reads the earlier runs of the archive (the newest run of each
+as-of date before this one) and sets their forecasts against the sales of this
+run's data (:mod:`~forecaster.history.accuracy`), compares this run's plan with
+the previous run's (:mod:`~forecaster.history.changes`) and raises
+``FORECAST_BIAS`` on each unit whose tracking signal passes
+``history.tracking_limit`` (:func:`bias_alerts`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+import pandas as pd
+
+from forecaster.config import Lang
+from forecaster.glossary import say
+from forecaster.history.accuracy import (
+    LAGS,
+    WINDOWS,
+    accuracy,
+    forecast_errors,
+    tracking_signal,
+)
+from forecaster.history.changes import week_over_week
+from forecaster.history.record import plan_rows
+from forecaster.history.store import History
+from forecaster.inventory.alerts import COLUMNS as ALERT_COLUMNS
+from forecaster.inventory.alerts import sort_alerts
+from forecaster.plan import Plan
+
+#: The ``abc_class`` of the shop-wide rows of :attr:`Review.by_class`.
+ALL: Final = "all"
+#: Weeks of earlier runs read: the longest window plus the longest lag.
+_READ_WEEKS: Final = max(WINDOWS) + max(LAGS) + 1
+
+
+@dataclass(frozen=True)
+class LastMonth:
+    """How the forecast made one week ahead did over the last 4 weeks, shop-wide."""
+
+    weeks: int
+    actual: float
+    forecast: float
+    bias: float
+    wape: float
+    flagged: int
+
+
+@dataclass(frozen=True)
+class Review:
+    """The archive's view of a run (empty frames when no earlier run is archived).
+
+    Attributes
+    ----------
+    runs_before
+        Earlier as-of dates archived (the newest run of each).
+    previous_as_of
+        The newest of them (None: none).
+    by_class
+        The waterfall: per ABC class and :data:`ALL`, lag and window, the
+        :func:`~forecaster.history.accuracy.accuracy` columns.
+    by_unit
+        Per unit with an evaluated forecast: the :func:`tracking_signal` columns and
+        the lag-1 bias and WAPE over 4 and 13 weeks, MASE and FVA over 13 weeks and
+        WAPE at lags 2, 4 and 8 over 13 weeks (:func:`unit_table`).
+    changes
+        :func:`~forecaster.history.changes.week_over_week` against the previous run.
+    last_month
+        Lag 1 over the last 4 weeks, shop-wide (None: nothing evaluated yet).
+    """
+
+    runs_before: int
+    previous_as_of: pd.Timestamp | None
+    by_class: pd.DataFrame
+    by_unit: pd.DataFrame
+    changes: pd.DataFrame
+    last_month: LastMonth | None
+
+
+def review_run(plan: Plan, history: History, limit: float) -> Review:
+    """The archive's view of ``plan`` (see :class:`Review`); ``limit`` is the tracking
+    signal beyond which a unit is flagged (``history.tracking_limit``)."""
+    as_of = plan.as_of
+    runs = history.latest_runs(before=as_of)
+    previous_as_of = pd.Timestamp(runs["as_of"].iloc[-1]) if len(runs) else None
+    recent = runs[pd.to_datetime(runs["as_of"]) > as_of - pd.Timedelta(weeks=_READ_WEEKS)]
+    forecasts = history.table("forecasts", recent["run_id"].astype(int).tolist())
+    errors = forecast_errors(forecasts, recent, plan.dataset.sales, plan.units, as_of)
+    current = plan_rows(plan)
+    classes = current[["sku", "warehouse", "abc_class"]]
+    errors = errors.merge(classes, on=["sku", "warehouse"], how="left")
+    by_class = pd.concat(
+        [
+            accuracy(errors.assign(abc_class=ALL), ["abc_class"], as_of),
+            accuracy(errors, ["abc_class"], as_of),
+        ],
+        ignore_index=True,
+    )
+    units = unit_table(errors, current, as_of)
+    if previous_as_of is None:
+        changes = pd.DataFrame()
+    else:
+        last_run = runs["run_id"].iloc[-1]
+        previous = history.table("plans", [int(last_run)])
+        last_week = errors[(errors["run_as_of"] == previous_as_of) & (errors["lag"] == 1)]
+        changes = week_over_week(
+            current, previous, last_week, previous_as_of, plan.settings.output.lang
+        )
+    flagged = int((units["tracking_signal"].abs() > limit).sum()) if len(units) else 0
+    return Review(
+        len(runs), previous_as_of, by_class, units, changes, _last_month(by_class, flagged)
+    )
+
+
+def unit_table(errors: pd.DataFrame, current: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Per unit: ``sku``, ``warehouse``, ``name``, ``abc_class``, the tracking signal
+    columns, ``bias_4w``, ``wape_4w``, ``bias_13w``, ``wape_13w``, ``mase_13w``,
+    ``fva_13w`` (lag 1) and ``wape_13w_lag2/4/8``; largest absolute signal first."""
+    keys = ["sku", "warehouse"]
+    signal = tracking_signal(errors, as_of)
+    if signal.empty:
+        return signal.assign(name="", abc_class="")
+    scores = accuracy(errors, keys, as_of)
+    wide = signal
+    for window, lag, metrics in (
+        (4, 1, ("bias", "wape")),
+        (13, 1, ("bias", "wape", "mase", "fva")),
+        *((13, lag, ("wape",)) for lag in LAGS[1:]),
+    ):
+        part = scores[(scores["window"] == window) & (scores["lag"] == lag)]
+        suffix = f"_{window}w" + ("" if lag == 1 else f"_lag{lag}")
+        renamed = part[[*keys, *metrics]].rename(columns={m: m + suffix for m in metrics})
+        wide = wide.merge(renamed, on=keys, how="left")
+    wide = wide.merge(current[[*keys, "name", "abc_class"]], on=keys, how="left")
+    order = np.lexsort((wide["sku"].to_numpy(), -wide["tracking_signal"].abs().to_numpy()))
+    return wide.iloc[order].reset_index(drop=True)
+
+
+def _last_month(by_class: pd.DataFrame, flagged: int) -> LastMonth | None:
+    row = by_class[
+        (by_class["abc_class"] == ALL) & (by_class["window"] == 4) & (by_class["lag"] == 1)
+    ]
+    if row.empty:
+        return None
+    r = row.iloc[0]
+    return LastMonth(
+        int(r["weeks"]),
+        float(r["actual"]),
+        float(r["forecast"]),
+        float(r["bias"]),
+        float(r["wape"]),
+        flagged,
+    )
+
+
+def bias_alerts(review: Review, plan: Plan, limit: float, lang: Lang) -> pd.DataFrame:
+    """``plan``'s alerts plus a ``FORECAST_BIAS`` alert (severity medium) on each unit whose
+    tracking signal passes ``± limit``, in the alerts' order (most severe first)."""
+    units = review.by_unit
+    if units.empty:
+        return plan.alerts
+    biased = units[units["tracking_signal"].abs() > limit]
+    if biased.empty:
+        return plan.alerts
+    rows = []
+    for u in biased.itertuples(index=False):
+        key = "alert.bias_high" if u.tracking_signal > 0 else "alert.bias_low"
+        rows.append(
+            {
+                "sku": u.sku,
+                "warehouse": u.warehouse,
+                "name": u.name,
+                "alert": "FORECAST_BIAS",
+                "severity": "medium",
+                "action": say(key, lang),
+                "detail": say(
+                    "alert.bias_detail",
+                    lang,
+                    signal=u.tracking_signal,
+                    limit=limit,
+                    weeks=u.weeks,
+                    error=u.cum_error,
+                    mad=u.mad,
+                ),
+            }
+        )
+    extra = pd.DataFrame(rows, columns=ALERT_COLUMNS)
+    return sort_alerts(pd.concat([plan.alerts, extra], ignore_index=True))

@@ -1,0 +1,207 @@
+"""Accuracy over time and the week-over-week reasons, on hand-written archives.
+
+The accuracy cases are small enough to check by hand; the property test sets the
+vectorised metrics against a plain loop over the forecasts (an oracle).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from forecaster.history.accuracy import (
+    DailySales,
+    accuracy,
+    forecast_errors,
+    tracking_signal,
+)
+from forecaster.history.changes import week_over_week
+
+AS_OF = pd.Timestamp("2026-03-22")
+UNITS = pd.DataFrame({"sku": ["A", "B"], "warehouse": ["", ""]})
+
+
+def daily(sku: str, first: str, last: str, qty: float) -> pd.DataFrame:
+    days = pd.date_range(first, last)
+    return pd.DataFrame({"sku": sku, "warehouse": "", "date": days, "qty": qty})
+
+
+def archive(
+    as_ofs: list[pd.Timestamp], level: dict[str, float], weeks: int = 2
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Runs on ``as_ofs`` forecasting ``level[sku]`` units in each of ``weeks`` weeks."""
+    runs = pd.DataFrame({"run_id": range(1, len(as_ofs) + 1), "as_of": as_ofs})
+    rows = [
+        {
+            "run_id": run_id,
+            "sku": sku,
+            "warehouse": "",
+            "week": week,
+            "week_start": day + pd.Timedelta(days=7 * week - 6),
+            "mean": value,
+        }
+        for run_id, day in zip(runs["run_id"], as_ofs, strict=True)
+        for sku, value in level.items()
+        for week in range(1, weeks + 1)
+    ]
+    return pd.DataFrame(rows), runs
+
+
+def test_a_step_up_of_fifty_percent_gives_a_tracking_signal_of_minus_the_weeks() -> None:
+    """A sold 10 a day, then 15 from 2026-02-09; five weekly runs from 02-15 still forecast
+    70 a week: five lag-1 errors of -35, cumulative -175, MAD 35, signal -5. B is forecast
+    exactly: signal 0."""
+    sales = pd.concat(
+        [
+            daily("A", "2025-12-01", "2026-02-08", 10),
+            daily("A", "2026-02-09", "2026-03-22", 15),
+            daily("B", "2025-12-01", "2026-03-22", 4),
+        ]
+    )
+    as_ofs = [AS_OF - pd.Timedelta(weeks=k) for k in range(5, 0, -1)]  # 02-15 .. 03-15
+    forecasts, runs = archive(as_ofs, {"A": 70.0, "B": 28.0})
+    errors = forecast_errors(forecasts, runs, sales, UNITS, AS_OF)
+    signal = tracking_signal(errors, AS_OF).set_index("sku")
+    assert signal.loc["A", ["weeks", "cum_error", "mad", "tracking_signal"]].tolist() == [
+        5, -175.0, 35.0, -5.0
+    ]  # fmt: skip
+    assert signal.loc["B", "tracking_signal"] == 0.0
+
+    scores = accuracy(errors, ["sku"], AS_OF).set_index(["sku", "window", "lag"])
+    a13 = scores.loc[("A", 13, 1)]
+    assert a13[["weeks", "actual", "forecast"]].tolist() == [5, 525.0, 350.0]
+    assert a13["bias"] == pytest.approx(-1 / 3) and a13["wape"] == pytest.approx(1 / 3)
+    # lag 2: runs 02-15 .. 03-08 forecast the weeks to 03-01 .. 03-22: four of them
+    assert scores.loc[("A", 13, 2), "weeks"] == 4
+    # last 4 weeks: the weeks ending 03-01 .. 03-22
+    assert scores.loc[("A", 4, 1), "weeks"] == 4
+    # seasonal naive (no sales a year back): the week to each as-of, 105 for every run
+    # after the step -- exact, so forecaster adds -1/3 of the sales in value
+    assert a13["fva"] == pytest.approx(-1 / 3)
+    # MASE: weekly sales 70 (x10), then 105 (x6): one change of 35 among the 15 changes of
+    # the 16 weeks of data: scale 35/15; mean |error| 35 -> MASE 15
+    assert a13["mase"] == pytest.approx(15.0)
+
+
+def test_seasonal_naive_is_the_same_week_a_year_before_when_the_sales_reach_back() -> None:
+    sales = pd.concat(
+        [
+            daily("A", "2025-03-01", "2025-03-31", 2),  # a year before: 14 a week
+            daily("A", "2026-03-01", "2026-03-22", 10),
+        ]
+    )
+    forecasts, runs = archive([pd.Timestamp("2026-03-15")], {"A": 60.0}, weeks=1)
+    errors = forecast_errors(forecasts, runs, sales, UNITS.iloc[:1], AS_OF)
+    row = errors.iloc[0]
+    assert (row["forecast"], row["actual"], row["naive"]) == (60.0, 70.0, 14.0)
+    score = accuracy(errors, ["sku"], AS_OF).iloc[0]
+    assert score["fva"] == pytest.approx((56 - 10) / 70)
+
+
+def test_forecasts_of_weeks_not_over_and_of_other_units_are_left_out() -> None:
+    sales = daily("A", "2026-01-01", "2026-03-22", 1)
+    forecasts, runs = archive([pd.Timestamp("2026-03-15")], {"A": 7.0, "Z": 7.0}, weeks=2)
+    errors = forecast_errors(forecasts, runs, sales, UNITS, AS_OF)
+    assert errors[["sku", "lag"]].values.tolist() == [["A", 1]]
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["A", "B"]),
+            st.integers(1, 12),  # run: weeks before the as-of date
+            st.integers(1, 8),  # week of its horizon
+            st.floats(0, 50),
+        ),
+        min_size=1,
+        max_size=30,
+    ),
+    st.lists(st.integers(0, 9), min_size=120, max_size=120),
+)
+def test_bias_and_wape_equal_a_plain_loop_over_the_forecasts(
+    rows: list[tuple[str, int, int, float]], qty: list[int]
+) -> None:
+    days = pd.date_range(end=AS_OF, periods=120)
+    sales = pd.DataFrame({"sku": "A", "warehouse": "", "date": days, "qty": qty})
+    runs = pd.DataFrame(
+        {"run_id": range(1, 13), "as_of": [AS_OF - pd.Timedelta(weeks=k) for k in range(1, 13)]}
+    )
+    frame = pd.DataFrame(
+        [
+            {"run_id": r, "sku": s, "warehouse": "", "week": w, "mean": m,
+             "week_start": AS_OF - pd.Timedelta(weeks=r) + pd.Timedelta(days=7 * w - 6)}
+            for s, r, w, m in rows
+        ]
+    ).drop_duplicates(["run_id", "sku", "week"])  # fmt: skip
+    errors = forecast_errors(frame, runs, sales, UNITS, AS_OF)
+    scores = accuracy(errors, ["sku"], AS_OF)
+    by_day = dict(zip(days, qty, strict=True))
+    for score in scores.itertuples(index=False):
+        f_sum = a_sum = abs_sum = 0.0
+        for rec in frame.itertuples(index=False):
+            start = rec.week_start
+            end = start + pd.Timedelta(days=6)
+            in_window = AS_OF - pd.Timedelta(weeks=score.window) < end <= AS_OF
+            if rec.sku != score.sku or rec.week != score.lag or not in_window:
+                continue
+            sold = sum(by_day.get(d, 0) for d in pd.date_range(start, end)) if rec.sku == "A" else 0
+            f_sum, a_sum, abs_sum = f_sum + rec.mean, a_sum + sold, abs_sum + abs(rec.mean - sold)
+        assert score.forecast == pytest.approx(f_sum) and score.actual == pytest.approx(a_sum)
+        if a_sum > 0:
+            assert score.wape == pytest.approx(abs_sum / a_sum)
+            assert score.bias == pytest.approx((f_sum - a_sum) / a_sum)
+        else:
+            assert np.isnan(score.wape) and np.isnan(score.bias)
+
+
+def test_daily_sales_windows_count_days_outside_the_span_as_no_sales() -> None:
+    sales = daily("A", "2026-03-01", "2026-03-10", 2)
+    cube = DailySales(sales, UNITS, pd.Timestamp("2026-03-05"), pd.Timestamp("2026-03-08"))
+    start = np.array(["2026-03-01", "2026-03-07", "2026-03-20"], dtype="datetime64[ns]")
+    end = np.array(["2026-03-06", "2026-03-12", "2026-03-25"], dtype="datetime64[ns]")
+    assert cube.window(np.array([0, 0, 1]), start, end).tolist() == [4.0, 4.0, 0.0]
+
+
+def plan_row(sku: str, **values: object) -> dict[str, object]:
+    base: dict[str, object] = {
+        "sku": sku, "warehouse": "", "name": f"item {sku}", "abc_class": "A",
+        "lead_time_days": 7.0, "on_hand": 50.0, "on_order": 0.0, "position": 50.0,
+        "demand_over_p": 100.0, "order_up_to": 130.0, "suggested_order": 80.0,
+    }  # fmt: skip
+    return base | values
+
+
+def test_changes_name_a_forecast_up_after_a_burst_of_sales_and_a_class_change() -> None:
+    previous = pd.DataFrame([plan_row(s) for s in "ABCD"])
+    current = pd.DataFrame(
+        [
+            plan_row("A", demand_over_p=140.0, order_up_to=180.0, suggested_order=130.0),
+            plan_row("B", abc_class="B", position=44.0),
+            plan_row("C"),
+            plan_row("D", position=40.0),
+            plan_row("N"),
+        ]
+    )
+    last_week = pd.DataFrame(
+        [{"sku": "A", "warehouse": "", "forecast": 50.0, "actual": 90.0},
+         {"sku": "B", "warehouse": "", "forecast": 50.0, "actual": 55.0}]
+    )  # fmt: skip
+    changes = week_over_week(current, previous, last_week, pd.Timestamp("2026-03-15"), "en")
+    reasons = dict(zip(changes["sku"], changes["reason"], strict=True))
+    assert reasons["A"] == (
+        "forecast up 40% (demand over protection 100 → 140) after 90 sold last week "
+        "against 50 forecast"
+    )
+    assert reasons["B"] == "stock position 50 → 44; class A → B"
+    # C did not change, D's stock position alone moved (and its order did not): not listed
+    assert "C" not in reasons and "D" not in reasons
+    assert reasons["N"] == "new: not in the run of 2026-03-15"
+    assert changes["sku"].tolist()[:1] == ["N"]  # no last week's figures: listed first
+    a = changes.set_index("sku").loc["A"]
+    assert (a["order_change"], a["order_up_to_change"]) == (50.0, 50.0)
+    zh = week_over_week(current, previous, last_week, pd.Timestamp("2026-03-15"), "zh")
+    assert dict(zip(zh["sku"], zh["reason"], strict=True))["A"].startswith("预测上调 40%")
