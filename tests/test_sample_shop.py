@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -302,13 +300,3 @@ def test_write_shop_writes_the_bytes_of_write(
     for file_name, _ in sample_shop.FILE_ENCODINGS.values():
         streamed = (tmp_path / "streamed" / file_name).read_bytes()
         assert streamed == (tmp_path / "whole" / file_name).read_bytes(), file_name
-
-
-def test_ten_thousand_skus_are_fast() -> None:
-    began = time.perf_counter()
-    tables = sample_shop.generate(n_skus=10_000)
-    elapsed = time.perf_counter() - began
-    skus = tables["skus"]
-    assert len(skus) == 10_000 and skus["sku"].is_unique
-    assert np.isin(tables["inventory"]["sku"], skus["sku"]).all()
-    assert elapsed < 15, f"generate(10_000) took {elapsed:.1f} s"
