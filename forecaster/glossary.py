@@ -528,8 +528,9 @@ PHRASES: dict[str, tuple[str, str]] = {
         "预测准确度:历史预测与实际销量对比(截至 {date})",
     ),
     "tracking_units": (
-        "By unit, largest tracking signal first (FORECAST_BIAS beyond ±{limit:g})",
-        "按商品,跟踪信号绝对值从大到小(超过 ±{limit:g} 预警)",
+        "By unit, largest tracking signal first (FORECAST_BIAS beyond ±{limit:g}, where the "
+        "error is more than sales noise: over 2√(forecast total))",
+        "按商品,跟踪信号绝对值从大到小(超过 ±{limit:g} 且累计误差超过 2√(预测合计) 时预警)",
     ),
     "tracking_none": (
         "no forecast of an earlier run has come due yet: the archive holds {runs} earlier run(s)",

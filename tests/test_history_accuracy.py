@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from forecaster.history.accuracy import (
     DailySales,
     accuracy,
+    biased,
     forecast_errors,
     tracking_signal,
 )
@@ -84,6 +85,30 @@ def test_a_step_up_of_fifty_percent_gives_a_tracking_signal_of_minus_the_weeks()
     # MASE: weekly sales 70 (x10), then 105 (x6): one change of 35 among the 15 changes of
     # the 16 weeks of data: scale 35/15; mean |error| 35 -> MASE 15
     assert a13["mase"] == pytest.approx(15.0)
+
+
+def test_a_bias_alert_needs_a_miss_beyond_sales_noise() -> None:
+    """Five weekly runs forecast A 70, D 1 and E 0.2 a week. A sold 105 a week: signal -5,
+    cumulative error -175 beyond 2 sqrt(350) = 37.4: biased. D and E sold nothing: both
+    signals are +5, but only D's error, 5 > 2 sqrt(5) = 4.47, is beyond sales noise; E's,
+    1 < 2 sqrt(1) = 2, is not."""
+    sales = pd.concat(
+        [
+            daily("A", "2025-12-01", "2026-02-15", 10),
+            daily("A", "2026-02-16", "2026-03-22", 15),
+            daily("D", "2025-12-01", "2025-12-01", 3),
+            daily("E", "2025-12-01", "2025-12-01", 3),
+        ]
+    )
+    units = pd.DataFrame({"sku": ["A", "D", "E"], "warehouse": ["", "", ""]})
+    as_ofs = [AS_OF - pd.Timedelta(weeks=k) for k in range(5, 0, -1)]
+    forecasts, runs = archive(as_ofs, {"A": 70.0, "D": 1.0, "E": 0.2})
+    signal = tracking_signal(forecast_errors(forecasts, runs, sales, units, AS_OF), AS_OF)
+    table = signal.set_index("sku")
+    assert table["tracking_signal"].tolist() == pytest.approx([-5.0, 5.0, 5.0])
+    assert table["cum_forecast"].tolist() == pytest.approx([350.0, 5.0, 1.0])
+    assert biased(signal, 4.0).tolist() == [True, True, False]
+    assert not biased(signal, 5.0).any()  # the signal must pass the limit, not reach it
 
 
 def test_seasonal_naive_is_the_same_week_a_year_before_when_the_sales_reach_back() -> None:

@@ -225,15 +225,38 @@ def accuracy(errors: pd.DataFrame, by: list[str], as_of: pd.Timestamp) -> pd.Dat
 def tracking_signal(errors: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     """Per unit with lag-1 errors in the last :data:`TRACKING_WEEKS` weeks: ``sku``,
     ``warehouse``, ``weeks``, ``cum_error`` (sum of F - A), ``mad`` (mean |F - A|) and
-    ``tracking_signal`` (``cum_error / mad``; 0 when ``mad`` is 0)."""
+    ``tracking_signal`` (``cum_error / mad``; 0 when ``mad`` is 0) and ``cum_forecast``
+    (the forecasts those errors are of, summed)."""
     since = as_of - pd.Timedelta(weeks=TRACKING_WEEKS)
     lag1 = errors[(errors["lag"] == 1) & (errors["week_end"] > since)]
     error = lag1["forecast"] - lag1["actual"]
     frame = lag1.assign(_e=error, _abs=error.abs())
     out = (
         frame.groupby(["sku", "warehouse"], sort=True)
-        .agg(weeks=("_e", "size"), cum_error=("_e", "sum"), mad=("_abs", "mean"))
+        .agg(
+            weeks=("_e", "size"),
+            cum_error=("_e", "sum"),
+            mad=("_abs", "mean"),
+            cum_forecast=("forecast", "sum"),
+        )
         .reset_index()
     )
     signal = out["cum_error"] / out["mad"].where(out["mad"] > EXACT)
     return out.assign(tracking_signal=signal.fillna(0.0))
+
+
+def biased(units: pd.DataFrame, limit: float) -> pd.Series:
+    """Whether each unit of a :func:`tracking_signal` table is biased: its signal passes
+    ``± limit`` *and* its cumulative error is more than two Poisson standard deviations of
+    the sales its forecasts expected (``|cum_error| > 2 sqrt(cum_forecast)``).
+
+    The signal alone counts weeks that lean one way, however small the error: a SKU
+    forecast at 0.2 a week that sells nothing for five weeks reaches 5. Sales of
+    Poisson demand that was forecast exactly miss the forecast's total by more than two
+    of its standard deviations in under 5% of cases, so such a miss is the forecast's.
+    """
+    if units.empty:
+        return pd.Series(False, index=units.index)
+    signal = units["tracking_signal"].abs() > limit
+    material = units["cum_error"].abs() > 2.0 * np.sqrt(units["cum_forecast"].clip(lower=0.0))
+    return signal & material

@@ -22,6 +22,7 @@ from forecaster.history.accuracy import (
     LAGS,
     WINDOWS,
     accuracy,
+    biased,
     forecast_errors,
     tracking_signal,
 )
@@ -110,7 +111,7 @@ def review_run(plan: Plan, history: History, limit: float) -> Review:
         changes = week_over_week(
             current, previous, last_week, previous_as_of, plan.settings.output.lang
         )
-    flagged = int((units["tracking_signal"].abs() > limit).sum()) if len(units) else 0
+    flagged = int(biased(units, limit).sum())
     return Review(
         len(runs), previous_as_of, by_class, units, changes, _last_month(by_class, flagged)
     )
@@ -159,15 +160,16 @@ def _last_month(by_class: pd.DataFrame, flagged: int) -> LastMonth | None:
 
 def bias_alerts(review: Review, plan: Plan, limit: float, lang: Lang) -> pd.DataFrame:
     """``plan``'s alerts plus a ``FORECAST_BIAS`` alert (severity medium) on each unit whose
-    tracking signal passes ``± limit``, in the alerts' order (most severe first)."""
+    tracking signal passes ``± limit`` by more than Poisson noise
+    (:func:`~forecaster.history.accuracy.biased`), in the alerts' order (most severe first)."""
     units = review.by_unit
     if units.empty:
         return plan.alerts
-    biased = units[units["tracking_signal"].abs() > limit]
-    if biased.empty:
+    flagged = units[biased(units, limit)]
+    if flagged.empty:
         return plan.alerts
     rows = []
-    for u in biased.itertuples(index=False):
+    for u in flagged.itertuples(index=False):
         key = "alert.bias_high" if u.tracking_signal > 0 else "alert.bias_low"
         rows.append(
             {

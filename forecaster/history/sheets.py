@@ -15,7 +15,7 @@ from openpyxl import Workbook
 
 from forecaster.config import Lang
 from forecaster.glossary import label, say, sheet_name
-from forecaster.history.accuracy import LAGS
+from forecaster.history.accuracy import LAGS, biased
 from forecaster.history.changes import CHANGE_COLUMNS
 from forecaster.history.review import ALL, Review
 from forecaster.report.excel import SheetWriter
@@ -78,7 +78,7 @@ def tracking_sheet(
         sheet.table(
             units,
             columns(keys, lang, name=30),
-            highlight=units["tracking_signal"].abs() > limit,
+            highlight=biased(units, limit),
             main=True,
             freeze_columns=1,
         )
