@@ -560,6 +560,10 @@ PHRASES: dict[str, tuple[str, str]] = {
         " after {actual:,.0f} sold last week against {forecast:,.0f} forecast",
         ",上周实际销售 {actual:,.0f},预测为 {forecast:,.0f}",
     ),
+    "change.safety": (
+        "safety stock {before:,.0f} → {after:,.0f}",
+        "安全库存 {before:,.0f} → {after:,.0f}",
+    ),
     "change.po_arrived": (
         "a PO arrived: on order {before:,.0f} → {after:,.0f}, on hand {on_hand_before:,.0f} → "
         "{on_hand:,.0f}",

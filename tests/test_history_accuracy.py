@@ -195,16 +195,18 @@ def plan_row(sku: str, **values: object) -> dict[str, object]:
     base: dict[str, object] = {
         "sku": sku, "warehouse": "", "name": f"item {sku}", "abc_class": "A",
         "lead_time_days": 7.0, "on_hand": 50.0, "on_order": 0.0, "position": 50.0,
-        "demand_over_p": 100.0, "order_up_to": 130.0, "suggested_order": 80.0,
+        "demand_over_p": 100.0, "safety_stock": 30.0, "order_up_to": 130.0,
+        "suggested_order": 80.0,
     }  # fmt: skip
     return base | values
 
 
-def test_changes_name_a_forecast_up_after_a_burst_of_sales_and_a_class_change() -> None:
-    previous = pd.DataFrame([plan_row(s) for s in "ABCD"])
+def test_changes_name_a_forecast_up_after_a_burst_of_sales_a_safety_stock_and_a_class() -> None:
+    previous = pd.DataFrame([plan_row(s) for s in "ABCDE"])
     current = pd.DataFrame(
         [
             plan_row("A", demand_over_p=140.0, order_up_to=180.0, suggested_order=130.0),
+            plan_row("E", safety_stock=60.0, order_up_to=160.0, suggested_order=110.0),
             plan_row("B", abc_class="B", position=44.0),
             plan_row("C"),
             plan_row("D", position=40.0),
@@ -222,6 +224,8 @@ def test_changes_name_a_forecast_up_after_a_burst_of_sales_and_a_class_change() 
         "against 50 forecast"
     )
     assert reasons["B"] == "stock position 50 → 44; class A → B"
+    # the same forecast, a wider spread: the order-up-to rose by its safety stock
+    assert reasons["E"] == "safety stock 30 → 60"
     # C did not change, D's stock position alone moved (and its order did not): not listed
     assert "C" not in reasons and "D" not in reasons
     assert reasons["N"] == "new: not in the run of 2026-03-15"

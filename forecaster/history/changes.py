@@ -12,6 +12,8 @@ The reasons, each named when it applies (joined by "; "):
   :data:`SURPRISE` or more ("after 150 sold last week against 100 forecast");
 * a **PO arrived** (on order fell), or a new PO is on order (on order rose); else the
   stock position moved (the units sold since);
+* the **safety stock** moved by :data:`FORECAST_MOVE` or more (the spread of the demand
+  over the protection period, or the stock its class's allocation gives the unit);
 * the **lead time** changed;
 * the **ABC class** changed.
 """
@@ -61,7 +63,8 @@ def week_over_week(
     ----------
     current, previous
         Per unit: ``sku``, ``warehouse``, ``abc_class``, ``lead_time_days``, ``on_hand``,
-        ``on_order``, ``position``, ``demand_over_p``, ``order_up_to``, ``suggested_order``
+        ``on_order``, ``position``, ``demand_over_p``, ``safety_stock``, ``order_up_to``,
+        ``suggested_order``
         (``current`` also ``name``): the ``plans`` rows of this run and the previous one.
     last_week
         ``sku``, ``warehouse``, ``forecast``, ``actual``: the previous run's forecast of
@@ -152,6 +155,9 @@ def _reason(row: object, previous_as_of: pd.Timestamp, lang: Lang) -> tuple[str,
                 after=float(get("position")),
             )
         )
+    safety, safety_before = float(get("safety_stock")), float(get("safety_stock_before"))
+    if abs(safety - safety_before) >= max(UNIT, FORECAST_MOVE * abs(safety_before)):
+        parts.append(say("change.safety", lang, before=safety_before, after=safety))
     lead, lead_before = float(get("lead_time_days")), float(get("lead_time_days_before"))
     if lead != lead_before:
         parts.append(say("change.lead_time", lang, before=lead_before, after=lead))
