@@ -11,7 +11,7 @@ import warnings
 
 import numpy as np
 import pytest
-from smooth_series import walmart_weekly
+from smooth_series import needs_walmart, walmart_weekly
 from threadpoolctl import threadpool_limits
 
 from forecaster.models.ets import ETS_FIELDS, estimate, ets_forecast, ets_panel
@@ -49,6 +49,7 @@ def statsmodels_fit(values: np.ndarray, season: int, horizon: int) -> tuple[floa
     return float(fit.sse), np.maximum(np.asarray(fit.forecast(horizon)), 0.0)
 
 
+@needs_walmart
 @pytest.mark.parametrize(("season", "cut"), [(1, 104), (13, 32)])
 def test_against_statsmodels_on_walmart_weekly(season: int, cut: int) -> None:
     """Weekly sales fitted on 104 weeks without a season, and the same in 4-week periods

@@ -12,7 +12,7 @@ import warnings
 
 import numpy as np
 import pytest
-from smooth_series import walmart_weekly
+from smooth_series import needs_walmart, walmart_weekly
 
 from forecaster.models.theta import (
     THETA_FIELDS,
@@ -46,6 +46,7 @@ def deseasonalised(values: np.ndarray, state: np.ndarray, season: int) -> np.nda
     return np.asarray(values - factor)
 
 
+@needs_walmart
 @pytest.mark.parametrize("cut", [60, 104, 130])
 def test_against_statsmodels_on_walmart_weekly(cut: int) -> None:
     """Season 52: no season at 60 weeks, deseasonalised (where the test finds a season) at
