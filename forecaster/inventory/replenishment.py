@@ -142,7 +142,9 @@ def replenish(
     safety = order_up_to - mu_p
     sigma_p = demand.spread()
     with np.errstate(divide="ignore", invalid="ignore"):
-        expected_fill = np.where(cycle > 0, 1.0 - demand.shortage(order_up_to) / cycle, 1.0)
+        short = np.where(cycle > 0, demand.shortage(order_up_to) / cycle, 0.0)
+    # a share of the cycle's demand: a model's shortage beyond the whole cycle is no fill
+    expected_fill = 1.0 - np.clip(short, 0.0, 1.0)
 
     on_hand = units["on_hand"].to_numpy(dtype=float)
     on_order = units["on_order"].to_numpy(dtype=float)
