@@ -18,6 +18,7 @@ from forecaster.history.accuracy import (
     biased,
     forecast_errors,
     tracking_signal,
+    unit_rows,
 )
 from forecaster.history.changes import week_over_week
 
@@ -189,6 +190,37 @@ def test_daily_sales_windows_count_days_outside_the_span_as_no_sales() -> None:
     start = np.array(["2026-03-01", "2026-03-07", "2026-03-20"], dtype="datetime64[ns]")
     end = np.array(["2026-03-06", "2026-03-12", "2026-03-25"], dtype="datetime64[ns]")
     assert cube.window(np.array([0, 0, 1]), start, end).tolist() == [4.0, 4.0, 0.0]
+
+
+def test_sales_rows_find_their_unit_by_sku_and_warehouse() -> None:
+    units = pd.DataFrame({"sku": ["A", "A", "B"], "warehouse": ["north", "south", "north"]})
+    rows = pd.DataFrame(
+        {
+            "sku": ["B", "A", "A", "B", "C", "A"],
+            "warehouse": ["north", "south", "north", "south", "north", "east"],
+        }
+    )
+    assert unit_rows(units, rows).tolist() == [2, 1, 0, -1, -1, -1]
+    assert unit_rows(units, rows.iloc[:0]).tolist() == []
+
+
+def test_daily_sales_add_up_several_rows_of_a_day_per_warehouse() -> None:
+    units = pd.DataFrame({"sku": ["A", "A"], "warehouse": ["north", "south"]})
+    sales = pd.DataFrame(
+        {
+            "sku": ["A", "A", "A", "A", "Z"],
+            "warehouse": ["north", "north", "south", "north", "north"],
+            "date": pd.to_datetime(
+                ["2026-03-02", "2026-03-02", "2026-03-03", "2026-03-09", "2026-03-02"]
+            ),
+            "qty": [3.0, 4.0, 5.0, 100.0, 9.0],
+        }
+    )
+    cube = DailySales(sales, units, pd.Timestamp("2026-03-01"), pd.Timestamp("2026-03-08"))
+    day = np.array(["2026-03-01"], dtype="datetime64[ns]")
+    week = np.array(["2026-03-08"], dtype="datetime64[ns]")
+    assert cube.window(np.array([0]), day, week).tolist() == [7.0]  # 03-09 is outside
+    assert cube.window(np.array([1]), day, week).tolist() == [5.0]
 
 
 def plan_row(sku: str, **values: object) -> dict[str, object]:

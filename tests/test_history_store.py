@@ -125,6 +125,25 @@ def test_a_run_is_stored_in_a_duckdb_file_on_disk(tmp_path: Path) -> None:
     assert tables["sales"]["qty"].tolist() == [15.0]
 
 
+def test_run_tables_are_filtered_inside_the_database(tmp_path: Path) -> None:
+    with open_history(tmp_path / "history.duckdb") as archive:
+        first = archive.append(rows_of("2026-03-01"), "replace").run_id
+        second = archive.append(rows_of("2026-03-08", "data-2"), "replace").run_id
+        runs = [first, second]
+        # week 1 of the first run is 03-02 .. 03-08, week 2 03-09 .. 03-15; the second's a week on
+        ended = (pd.Timestamp("2026-03-01"), pd.Timestamp("2026-03-08"))
+        week1 = archive.table("forecasts", runs, ended=ended)
+        assert week1[["run_id", "week"]].drop_duplicates().values.tolist() == [[first, 1]]
+        assert sorted(week1["sku"]) == ["A", "B"]
+        later = (pd.Timestamp("2026-03-08"), pd.Timestamp("2026-03-15"))
+        lag2 = archive.table("forecasts", runs, weeks=[2], ended=later)
+        assert lag2[["run_id", "week"]].values.tolist() == [[first, 2], [first, 2]]
+        one = archive.table("plans", runs, sku="B")
+        assert sorted(one["run_id"]) == runs and set(one["sku"]) == {"B"}
+        with pytest.raises(ValueError, match="no weeks"):
+            archive.table("plans", runs, weeks=[1])
+
+
 def test_a_run_failing_half_way_leaves_the_file_exactly_as_it_was(tmp_path: Path) -> None:
     """Once with the run's rows all inserted and then an error, once with an insert failing
     after the runs row went in (a table's frame lacks a column)."""

@@ -63,6 +63,23 @@ ERROR_COLUMNS: Final = [
 ]
 
 
+def unit_rows(units: pd.DataFrame, rows: pd.DataFrame) -> np.ndarray:
+    """Per row of ``rows``, the position of its ``sku`` and ``warehouse`` among ``units``
+    (-1: not a unit). The keys are compared as text, each factorised once over both frames
+    (millions of sales rows are then looked up as integers)."""
+    n = len(units)
+    codes = []
+    for key in ("sku", "warehouse"):
+        both = pd.concat([units[key].astype(str), rows[key].astype(str)], ignore_index=True)
+        code, values = pd.factorize(both)
+        codes.append((code, len(values)))
+    (sku, n_skus), (warehouse, n_warehouses) = codes
+    key = sku.astype(np.int64) * n_warehouses + warehouse
+    table = np.full(n_skus * n_warehouses, -1, dtype=np.int64)
+    table[key[:n][::-1]] = np.arange(n)[::-1]  # a repeated unit: its first position
+    return np.asarray(table[key[n:]])
+
+
 class DailySales:
     """Net daily units per unit over a span of days, summed over any window in O(1).
 
@@ -80,14 +97,16 @@ class DailySales:
         self, sales: pd.DataFrame, units: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp
     ) -> None:
         self.first, self.last = first, last
-        keys = pd.MultiIndex.from_frame(units[["sku", "warehouse"]].astype(str))
-        inside = sales[(sales["date"] >= first) & (sales["date"] <= last)]
-        row = keys.get_indexer(pd.MultiIndex.from_frame(inside[["sku", "warehouse"]].astype(str)))
-        day = (inside["date"] - first).dt.days.to_numpy()
-        known = row >= 0
+        day = self._offset(sales["date"].to_numpy())
         days = (last - first).days + 1
-        daily = np.zeros((len(units), days))
-        np.add.at(daily, (row[known], day[known]), inside["qty"].to_numpy(dtype=float)[known])
+        inside = sales[(day >= 0) & (day < days)]
+        day = day[(day >= 0) & (day < days)]
+        row = unit_rows(units, inside)
+        known = row >= 0
+        cell = row[known] * days + day[known]
+        qty = inside["qty"].to_numpy(dtype=float)[known]
+        daily = np.bincount(cell, weights=qty, minlength=len(units) * days)
+        daily = daily.reshape(len(units), days)
         self._cum = np.zeros((len(units), days + 1))
         np.cumsum(daily, axis=1, out=self._cum[:, 1:])
 

@@ -26,11 +26,15 @@ WEEK_LAGS: Final = (1, 4)
 MAX_WEEKS: Final = 520
 
 
-def archived_sales(history: History) -> pd.DataFrame:
-    """Daily ``sku``, ``warehouse``, ``date``, ``qty``: the newest archived figure of each day."""
+def archived_sales(history: History, sku: str | None = None) -> pd.DataFrame:
+    """Daily ``sku``, ``warehouse``, ``date``, ``qty``: the newest archived figure of each day
+    (of one SKU, or all)."""
+    where = "" if sku is None else "WHERE sku = ?"
     sales = history.query(
-        """SELECT sku, warehouse, date, qty FROM sales
-           QUALIFY row_number() OVER (PARTITION BY sku, warehouse, date ORDER BY run_id DESC) = 1"""
+        f"""SELECT sku, warehouse, date, qty FROM sales {where}
+            QUALIFY row_number()
+                OVER (PARTITION BY sku, warehouse, date ORDER BY run_id DESC) = 1""",
+        None if sku is None else [sku],
     )
     return sales.assign(date=pd.to_datetime(sales["date"]))
 
@@ -42,10 +46,10 @@ def _errors(history: History, sku: str | None = None) -> pd.DataFrame:
     if runs.empty:
         return pd.DataFrame()
     as_of = pd.Timestamp(runs["as_of"].max())
-    forecasts = history.table("forecasts", runs["run_id"].astype(int).tolist())
-    sales = archived_sales(history)
-    if sku is not None:
-        forecasts, sales = forecasts[forecasts["sku"] == sku], sales[sales["sku"] == sku]
+    ids = runs["run_id"].astype(int).tolist()
+    ended = (as_of - pd.Timedelta(weeks=MAX_WEEKS), as_of)
+    forecasts = history.table("forecasts", ids, sku=sku, weeks=WEEK_LAGS, ended=ended)
+    sales = archived_sales(history, sku)
     units = forecasts[["sku", "warehouse"]].drop_duplicates()
     return forecast_errors(forecasts, runs, sales, units, as_of, weeks=MAX_WEEKS)
 
@@ -85,10 +89,8 @@ def sku_through_time(history: History, sku: str) -> pd.DataFrame:
     ``final_order`` (NaN until ``po --from`` recorded it)."""
     runs = history.latest_runs()
     ids = runs["run_id"].astype(int).tolist()
-    forecasts = history.table("forecasts", ids)
-    week1 = forecasts[(forecasts["sku"] == sku) & (forecasts["week"] == 1)]
-    plans = history.table("plans", ids)
-    plans = plans[plans["sku"] == sku][
+    week1 = history.table("forecasts", ids, sku=sku, weeks=[1])
+    plans = history.table("plans", ids, sku=sku)[
         ["run_id", "warehouse", "order_up_to", "suggested_order", "final_order"]
     ]
     frame = (

@@ -89,7 +89,9 @@ def review_run(plan: Plan, history: History, limit: float) -> Review:
     runs = history.latest_runs(before=as_of)
     previous_as_of = pd.Timestamp(runs["as_of"].iloc[-1]) if len(runs) else None
     recent = runs[pd.to_datetime(runs["as_of"]) > as_of - pd.Timedelta(weeks=_READ_WEEKS)]
-    forecasts = history.table("forecasts", recent["run_id"].astype(int).tolist())
+    oldest = as_of - pd.Timedelta(weeks=max(WINDOWS))
+    ids = recent["run_id"].astype(int).tolist()
+    forecasts = history.table("forecasts", ids, weeks=LAGS, ended=(oldest, as_of))
     errors = forecast_errors(forecasts, recent, plan.dataset.sales, plan.units, as_of)
     current = plan_rows(plan)
     classes = current[["sku", "warehouse", "abc_class"]]

@@ -227,13 +227,38 @@ class History:
             [] if before is None else [before.date()],
         )
 
-    def table(self, name: str, run_ids: list[int]) -> pd.DataFrame:
-        """The rows of table ``name`` of the runs ``run_ids``."""
+    def table(
+        self,
+        name: str,
+        run_ids: list[int],
+        sku: str | None = None,
+        weeks: Sequence[int] | None = None,
+        ended: tuple[pd.Timestamp, pd.Timestamp] | None = None,
+    ) -> pd.DataFrame:
+        """The rows of table ``name`` of the runs ``run_ids``, filtered inside the database.
+
+        ``sku`` keeps one SKU's rows. For ``forecasts`` only: ``weeks`` keeps those weeks
+        ahead (lags), ``ended = (after, by)`` the weeks that ended after ``after`` and by
+        ``by`` (a week ends six days after its ``week_start``).
+        """
         if name not in RUN_TABLES:
             raise ValueError(f"no run table {name!r}")
+        if (weeks is not None or ended is not None) and name != "forecasts":
+            raise ValueError(f"table {name!r} has no weeks")
         if not run_ids:
             return pd.DataFrame({c: pd.Series(dtype=object) for c in TABLES[name]})
-        return self.query(f"SELECT * FROM {name} WHERE run_id IN (SELECT unnest(?))", [run_ids])
+        where: list[str] = ["run_id IN (SELECT unnest(?))"]
+        parameters: list[object] = [run_ids]
+        if sku is not None:
+            where.append("sku = ?")
+            parameters.append(sku)
+        if weeks is not None:
+            where.append("week IN (SELECT unnest(?))")
+            parameters.append([int(w) for w in weeks])
+        if ended is not None:
+            where.append("week_start + 6 > ? AND week_start + 6 <= ?")
+            parameters.extend(day.date() for day in ended)
+        return self.query(f"SELECT * FROM {name} WHERE {' AND '.join(where)}", parameters)
 
     def append(self, rows: RunRows, policy: RerunPolicy) -> Appended:
         """Add a run in one transaction (see :meth:`appending`), committed at once."""
