@@ -8,6 +8,7 @@ files appear together, or none does).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from time import perf_counter
@@ -18,8 +19,8 @@ import pandas as pd
 from forecaster.config import Lang, Settings
 from forecaster.errors import ConfigError, PlanError
 from forecaster.glossary import say
-from forecaster.history.record import Timings, run_rows
-from forecaster.history.review import bias_alerts, review_run
+from forecaster.history.record import Timings, input_fingerprint, run_rows
+from forecaster.history.review import EarlierRuns, bias_alerts, read_earlier_runs, review_run
 from forecaster.history.store import Appended, History, open_history
 from forecaster.inventory.abc import abc_classes
 from forecaster.inventory.assessment import assess_inventory, lifecycle_stages
@@ -78,9 +79,19 @@ def plan(settings: Settings, progress: Progress | None = None) -> Plan:
         The input tables are invalid (nothing is computed).
     """
     progress = progress or Silent()
+    return plan_dataset(read_dataset(settings, progress), settings, progress)
+
+
+def read_dataset(settings: Settings, progress: Progress) -> Dataset:
+    """:func:`~forecaster.io.dataset.load_dataset`, a tick of ``progress`` per table.
+
+    Raises
+    ------
+    InvalidInput
+        The input tables are invalid.
+    """
     with progress.stage("Reading and validating tables", total=len(TABLES)) as advance:
-        ds = load_dataset(settings, on_table=lambda _name: advance(1))
-    return plan_dataset(ds, settings, progress)
+        return load_dataset(settings, on_table=lambda _name: advance(1))
 
 
 #: The engine's entry point, :func:`~forecaster.models.engine.forecast_units`'s signature
@@ -337,26 +348,38 @@ def run(settings: Settings, progress: Progress | None = None, history: bool = Tr
     path = settings.history.file(Path(settings.output.dir))
     with open_history(path) as archive:
         started = perf_counter()
-        result = plan(settings, progress)
-        planned = perf_counter()
-        result = _with_history(result, archive)
-        reviewed = perf_counter()
-        with OutputStage(Path(settings.output.dir)) as stage:
-            write_outputs(result, stage, progress)
-            written = perf_counter()
+        ds = read_dataset(settings, progress)
+        # While the run is planned, a second thread scores the archive's earlier runs
+        # against the sales and hashes the input files, and while the workbooks are
+        # written it builds the run's rows (DuckDB, numpy, scipy and hashlib release the
+        # GIL); only the waits for them count as the history's time.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="history") as pool:
+            reading = pool.submit(read_earlier_runs, archive, ds.sales, ds.as_of)
+            hashing = pool.submit(input_fingerprint, ds, settings)
+            result = plan_dataset(ds, settings, progress)
+            planned = perf_counter()
+            earlier, fingerprint = reading.result(), hashing.result()
+            result = _with_history(result, archive, earlier)
+            reviewed = perf_counter()
             previous = result.history.previous_as_of if result.history else None
-            rows = run_rows(result, Timings(planned - started, written - reviewed), previous)
-            with archive.appending(rows, settings.history.rerun) as appended:
-                spent = reviewed - planned + perf_counter() - written
-                archive.set_archive_seconds(appended.run_id, spent)
-                files = stage.commit()
+            timings = Timings(planned - started, 0.0)  # writing: set once written
+            building = pool.submit(run_rows, result, timings, previous, fingerprint)
+            with OutputStage(Path(settings.output.dir)) as stage:
+                write_outputs(result, stage, progress)
+                written = perf_counter()
+                rows = building.result()
+                rows = replace(rows, run={**rows.run, "write_seconds": written - reviewed})
+                with archive.appending(rows, settings.history.rerun) as appended:
+                    spent = reviewed - planned + perf_counter() - written
+                    archive.set_archive_seconds(appended.run_id, spent)
+                    files = stage.commit()
     return RunResult(result, files, stage.removed, Archived(path, appended))
 
 
-def _with_history(result: Plan, archive: History) -> Plan:
+def _with_history(result: Plan, archive: History, earlier: EarlierRuns) -> Plan:
     """``result`` with the archive's review of it and its ``FORECAST_BIAS`` alerts."""
     limit = result.settings.history.tracking_limit
-    review = review_run(result, archive, limit)
+    review = review_run(result, archive, limit, earlier)
     alerts = bias_alerts(review, result, limit, result.settings.output.lang)
     return replace(result, history=review, alerts=alerts)
 

@@ -130,6 +130,33 @@ def test_zero_mean_gives_zero() -> None:
     assert out[0, 1] == stats.poisson.ppf(0.95, 3.0)
 
 
+def scipy_quantiles(mean: np.ndarray, var: np.ndarray, q: float) -> np.ndarray:
+    """The reference: scipy's own quantile functions, Poisson where var <= mean."""
+    out = np.zeros_like(mean)
+    over = var > mean * (1 + 1e-9)
+    out[~over] = stats.poisson.ppf(q, mean[~over])
+    m, v = mean[over], var[over]
+    out[over] = stats.nbinom.ppf(q, m * m / (v - m), m / v)
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    scale=st.sampled_from([0.01, 1.0, 30.0, 3000.0]),
+    q=st.sampled_from([0.05, 0.5, 0.8, 0.9, 0.95, 0.98, 0.995]),
+)
+def test_quantiles_equal_scipys_quantile_functions(seed: int, scale: float, q: float) -> None:
+    """The guess-and-check quantiles are exactly scipy's ``ppf``, for means from 0.01 to
+    thousands and dispersion from Poisson to 1,000 times the mean (the fallback included)."""
+    rng = np.random.default_rng(seed)
+    mean = rng.gamma(0.7, scale, 400) + 1e-6
+    ratio = np.where(rng.random(400) < 0.3, 1.0, 1 + rng.gamma(0.7, 4.0, 400))
+    ratio[:5] = 1_000.0
+    got = count_quantiles(mean, mean * ratio, q)
+    np.testing.assert_array_equal(got, scipy_quantiles(mean, mean * ratio, q))
+
+
 @settings(max_examples=100, deadline=None)
 @given(
     # means below ~1e-160 underflow m^2 in the NB parameters; demand is never that small

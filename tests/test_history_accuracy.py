@@ -16,7 +16,9 @@ from forecaster.history.accuracy import (
     DailySales,
     accuracy,
     biased,
+    error_sums,
     forecast_errors,
+    scores,
     tracking_signal,
     unit_rows,
 )
@@ -182,6 +184,41 @@ def test_bias_and_wape_equal_a_plain_loop_over_the_forecasts(
             assert score.bias == pytest.approx((f_sum - a_sum) / a_sum)
         else:
             assert np.isnan(score.wape) and np.isnan(score.bias)
+
+
+def test_class_scores_from_unit_sums_equal_scoring_the_class_errors() -> None:
+    """The run scores its classes from per-unit sums read before it is planned: regrouping
+    them gives the class's bias, WAPE, MASE and FVA exactly as scoring its errors does.
+    By hand for class X = A + B, window 13, lag 1: A sold 70 a week against 60 forecast
+    (5 runs), B 28 against 40: forecast 500, sold 490, bias 10 / 490, WAPE 110 / 490."""
+    sales = pd.concat(
+        [daily("A", "2025-12-01", "2026-03-22", 10), daily("B", "2025-12-01", "2026-03-22", 4)]
+    )
+    as_ofs = [AS_OF - pd.Timedelta(weeks=k) for k in range(5, 0, -1)]
+    forecasts, runs = archive(as_ofs, {"A": 60.0, "B": 40.0})
+    errors = forecast_errors(forecasts, runs, sales, UNITS, AS_OF).assign(abc_class="X")
+    direct = accuracy(errors, ["abc_class"], AS_OF)
+    unit_sums = error_sums(errors, ["sku", "warehouse"], AS_OF).assign(abc_class="X")
+    regrouped = scores(unit_sums, ["abc_class"])
+    pd.testing.assert_frame_equal(regrouped, direct)
+    row = direct[(direct["window"] == 13) & (direct["lag"] == 1)].iloc[0]
+    assert (row["forecast"], row["actual"]) == (500.0, 490.0)
+    assert row["bias"] == pytest.approx(10 / 490) and row["wape"] == pytest.approx(110 / 490)
+
+
+def test_unit_rows_do_not_depend_on_the_order_of_the_rows() -> None:
+    """Runs of equal keys are looked up once; shuffled rows find the same units."""
+    units = pd.DataFrame({"sku": ["A", "A", "B"], "warehouse": ["n", "s", "n"]})
+    rows = pd.DataFrame(
+        {
+            "sku": ["A", "A", "A", "B", "B", "C", "A"],
+            "warehouse": ["n", "n", "s", "n", "n", "n", "e"],
+        }
+    )
+    expected = [0, 0, 1, 2, 2, -1, -1]
+    assert unit_rows(units, rows).tolist() == expected
+    order = np.random.default_rng(3).permutation(len(rows))
+    assert unit_rows(units, rows.iloc[order]).tolist() == [expected[i] for i in order]
 
 
 def test_daily_sales_windows_count_days_outside_the_span_as_no_sales() -> None:

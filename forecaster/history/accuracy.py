@@ -37,6 +37,8 @@ import pandas as pd
 
 #: The lags (weeks ahead) the waterfall shows.
 LAGS: Final = (1, 2, 4, 8)
+#: Sales rows :class:`DailySales` adds up at a time.
+_SLICE_ROWS: Final = 1_000_000
 #: The windows (weeks of target weeks up to the as-of date) accuracy is measured over.
 WINDOWS: Final = (4, 13)
 #: Weeks of lag-1 errors the tracking signal sums.
@@ -65,8 +67,25 @@ ERROR_COLUMNS: Final = [
 
 def unit_rows(units: pd.DataFrame, rows: pd.DataFrame) -> np.ndarray:
     """Per row of ``rows``, the position of its ``sku`` and ``warehouse`` among ``units``
-    (-1: not a unit). The keys are compared as text, each factorised once over both frames
-    (millions of sales rows are then looked up as integers)."""
+    (-1: not a unit).
+
+    Each run of consecutive rows with the same keys is looked up once: the loader's sales
+    are sorted by SKU and warehouse, so millions of rows are a few thousand runs (any
+    order gives the same answer, only slower). The keys are compared as text, factorised
+    once over both frames and then looked up as integers."""
+    if len(rows) == 0:
+        return np.empty(0, dtype=np.int64)
+    new = np.zeros(len(rows), dtype=bool)
+    for key in ("sku", "warehouse"):
+        column = rows[key].astype(str)
+        new |= column.ne(column.shift()).to_numpy(dtype=bool)  # compared inside Arrow
+    starts = np.flatnonzero(new)  # the first row is always new (shift gives it NaN)
+    found = _lookup(units, rows.iloc[starts])
+    return np.repeat(found, np.diff(np.append(starts, len(rows))))
+
+
+def _lookup(units: pd.DataFrame, rows: pd.DataFrame) -> np.ndarray:
+    """:func:`unit_rows` of every row of ``rows``, one by one."""
     n = len(units)
     codes = []
     for key in ("sku", "warehouse"):
@@ -97,18 +116,19 @@ class DailySales:
         self, sales: pd.DataFrame, units: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp
     ) -> None:
         self.first, self.last = first, last
-        day = self._offset(sales["date"].to_numpy())
         days = (last - first).days + 1
-        inside = sales[(day >= 0) & (day < days)]
-        day = day[(day >= 0) & (day < days)]
-        row = unit_rows(units, inside)
-        known = row >= 0
-        cell = row[known] * days + day[known]
-        qty = inside["qty"].to_numpy(dtype=float)[known]
-        daily = np.bincount(cell, weights=qty, minlength=len(units) * days)
-        daily = daily.reshape(len(units), days)
+        daily = np.zeros(len(units) * days)
+        # a slice of rows at a time: the temporaries stay bounded whatever the shop's size
+        # (this runs beside the forecast, in the run's second thread)
+        for start in range(0, len(sales), _SLICE_ROWS):
+            part = sales.iloc[start : start + _SLICE_ROWS]
+            day = self._offset(part["date"].to_numpy())
+            row = unit_rows(units, part)
+            keep = (day >= 0) & (day < days) & (row >= 0)
+            qty = part["qty"].to_numpy(dtype=float)[keep]
+            daily += np.bincount(row[keep] * days + day[keep], weights=qty, minlength=daily.size)
         self._cum = np.zeros((len(units), days + 1))
-        np.cumsum(daily, axis=1, out=self._cum[:, 1:])
+        np.cumsum(daily.reshape(len(units), days), axis=1, out=self._cum[:, 1:])
 
     def window(self, rows: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
         """Units sold by unit ``rows[i]`` from ``start[i]`` to ``end[i]`` (dates, inclusive);
@@ -173,7 +193,7 @@ def forecast_errors(
     keys = units[["sku", "warehouse"]].astype(str).reset_index(drop=True)
     index = pd.MultiIndex.from_frame(keys)
     rows = index.get_indexer(pd.MultiIndex.from_frame(frame[["sku", "warehouse"]].astype(str)))
-    frame, rows = frame[rows >= 0], rows[rows >= 0]
+    frame, rows = frame[rows >= 0].reset_index(drop=True), rows[rows >= 0]
     first_sale = sales["date"].min() if len(sales) else as_of
     start = min(oldest, as_of - pd.Timedelta(weeks=SCALE_WEEKS)) - pd.Timedelta(days=YEAR_DAYS)
     start = max(start, min(first_sale, as_of))  # no day before the first sale is needed
@@ -190,8 +210,8 @@ def forecast_errors(
     )
     return pd.DataFrame(
         {
-            "sku": frame["sku"].to_numpy(),
-            "warehouse": frame["warehouse"].to_numpy(),
+            "sku": frame["sku"],  # kept as Arrow text: no Python string per row
+            "warehouse": frame["warehouse"],
             "run_as_of": frame["run_as_of"].to_numpy(),
             "lag": frame["week"].to_numpy(dtype=int),
             "week_end": week_end,
@@ -211,6 +231,19 @@ def accuracy(errors: pd.DataFrame, by: list[str], as_of: pd.Timestamp) -> pd.Dat
     ``window``, ``lag``, ``weeks`` (forecasts counted), ``actual``, ``forecast``, ``bias``,
     ``wape``, ``mase``, ``fva``.
     """
+    return scores(error_sums(errors, by, as_of), by)
+
+
+#: The additive sums behind :func:`accuracy`'s scores (:func:`error_sums`).
+SUM_COLUMNS: Final = ["weeks", "actual", "forecast", "_abs", "_naive", "_scaled", "_scaled_n"]
+
+
+def error_sums(errors: pd.DataFrame, by: list[str], as_of: pd.Timestamp) -> pd.DataFrame:
+    """Per group of ``by``, lag and window: the sums the scores are ratios of
+    (:data:`SUM_COLUMNS`: forecasts counted, units sold and forecast, absolute errors of
+    the forecast and of seasonal naive, scaled absolute errors and how many have a
+    scale). Sums add up: per-unit sums regrouped by class score the class
+    (:func:`scores`)."""
     parts = []
     for window in WINDOWS:
         since = as_of - pd.Timedelta(weeks=window)
@@ -218,7 +251,10 @@ def accuracy(errors: pd.DataFrame, by: list[str], as_of: pd.Timestamp) -> pd.Dat
         error = chosen["forecast"] - chosen["actual"]
         scaled = (error.abs() / chosen["scale"]).where(chosen["scale"] > 0)
         frame = chosen.assign(
-            _abs=error.abs(), _naive=(chosen["naive"] - chosen["actual"]).abs(), _scaled=scaled
+            _abs=error.abs(),
+            _naive=(chosen["naive"] - chosen["actual"]).abs(),
+            _scaled=scaled.fillna(0.0),
+            _scaled_n=scaled.notna().astype(float),
         )
         sums = frame.groupby([*by, "lag"], sort=True).agg(
             weeks=("actual", "size"),
@@ -226,15 +262,25 @@ def accuracy(errors: pd.DataFrame, by: list[str], as_of: pd.Timestamp) -> pd.Dat
             forecast=("forecast", "sum"),
             _abs=("_abs", "sum"),
             _naive=("_naive", "sum"),
-            mase=("_scaled", "mean"),
+            _scaled=("_scaled", "sum"),
+            _scaled_n=("_scaled_n", "sum"),
         )
-        sums = sums.reset_index().assign(window=window)
-        parts.append(sums)
-    out = pd.concat(parts, ignore_index=True)
+        parts.append(sums.reset_index().assign(window=window))
+    return pd.concat(parts, ignore_index=True)[[*by, "window", "lag", *SUM_COLUMNS]]
+
+
+def scores(sums: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """:func:`accuracy`'s table from :func:`error_sums` rows, summed per group of ``by``,
+    window and lag first (``by`` may be coarser than the sums' own groups)."""
+    keys = [*by, "window", "lag"]
+    out = sums.groupby(keys, sort=True)[SUM_COLUMNS].sum().reset_index()
+    out = out.sort_values(["window", *by, "lag"], kind="stable", ignore_index=True)
     sold = out["actual"].where(out["actual"] > 0)
     out = out.assign(
+        weeks=out["weeks"].astype(int),
         bias=(out["forecast"] - out["actual"]) / sold,
         wape=out["_abs"] / sold,
+        mase=out["_scaled"] / out["_scaled_n"].where(out["_scaled_n"] > 0),
         fva=(out["_naive"] - out["_abs"]) / sold,
     )
     columns = [*by, "window", "lag", "weeks", "actual", "forecast", "bias", "wape", "mase", "fva"]

@@ -22,6 +22,7 @@ import pandas as pd
 from forecaster import __version__
 from forecaster.config import Settings
 from forecaster.history.store import RunRows
+from forecaster.io.dataset import Dataset
 from forecaster.models.distributions import count_quantiles
 from forecaster.plan import Plan
 
@@ -50,23 +51,36 @@ def data_fingerprint(folder: Path, files: list[str]) -> str:
     return digest.hexdigest()
 
 
+def input_fingerprint(ds: Dataset, settings: Settings) -> str:
+    """:func:`data_fingerprint` of the files ``ds`` was read from."""
+    return data_fingerprint(Path(settings.data.dir), list(ds.sources.values()))
+
+
 def settings_hash(settings: Settings) -> str:
     """SHA-256 of the settings as JSON (every section, the output folder included)."""
     return hashlib.sha256(settings.model_dump_json().encode("utf-8")).hexdigest()
 
 
-def run_rows(plan: Plan, timings: Timings, previous_as_of: pd.Timestamp | None) -> RunRows:
+def run_rows(
+    plan: Plan,
+    timings: Timings,
+    previous_as_of: pd.Timestamp | None,
+    fingerprint: str | None = None,
+) -> RunRows:
     """Everything ``plan`` adds to the archive.
 
     ``previous_as_of`` is the newest archived as-of date before this one (None: none):
     the sales of the days after it are archived (at most :data:`SALES_DAYS` days).
+    ``fingerprint``: :func:`input_fingerprint` of the plan's data, when already hashed.
     """
     ds, settings = plan.dataset, plan.settings
+    if fingerprint is None:
+        fingerprint = input_fingerprint(ds, settings)
     lines = plan.replenishment
     run: dict[str, object] = {
         "as_of": plan.as_of.date(),
         "created_at": datetime.now(UTC).replace(tzinfo=None),
-        "data_fingerprint": data_fingerprint(Path(settings.data.dir), list(ds.sources.values())),
+        "data_fingerprint": fingerprint,
         "settings_hash": settings_hash(settings),
         "version": __version__,
         "plan_seconds": timings.plan_seconds,

@@ -1,8 +1,9 @@
 """What the archive says about this week's run: accuracy, tracking signal and changes.
 
-:func:`review_run` reads the earlier runs of the archive (the newest run of each
+:func:`read_earlier_runs` reads the earlier runs of the archive (the newest run of each
 as-of date before this one) and sets their forecasts against the sales of this
-run's data (:mod:`~forecaster.history.accuracy`), compares this run's plan with
+run's data (:mod:`~forecaster.history.accuracy`); :func:`review_run` keeps this
+run's units, scores them per class and unit, compares this run's plan with
 the previous run's (:mod:`~forecaster.history.changes`) and raises
 ``FORECAST_BIAS`` on each unit whose tracking signal passes
 ``history.tracking_limit`` (:func:`bias_alerts`).
@@ -21,9 +22,10 @@ from forecaster.glossary import say
 from forecaster.history.accuracy import (
     LAGS,
     WINDOWS,
-    accuracy,
     biased,
+    error_sums,
     forecast_errors,
+    scores,
     tracking_signal,
 )
 from forecaster.history.changes import week_over_week
@@ -35,6 +37,8 @@ from forecaster.plan import Plan
 
 #: The ``abc_class`` of the shop-wide rows of :attr:`Review.by_class`.
 ALL: Final = "all"
+#: The key of a unit.
+_KEYS: Final = ["sku", "warehouse"]
 #: Weeks of earlier runs read: the longest window plus the longest lag.
 _READ_WEEKS: Final = max(WINDOWS) + max(LAGS) + 1
 
@@ -82,28 +86,63 @@ class Review:
     last_month: LastMonth | None
 
 
-def review_run(plan: Plan, history: History, limit: float) -> Review:
-    """The archive's view of ``plan`` (see :class:`Review`); ``limit`` is the tracking
-    signal beyond which a unit is flagged (``history.tracking_limit``)."""
-    as_of = plan.as_of
+@dataclass(frozen=True)
+class EarlierRuns:
+    """What the archive holds before a run, read before the run is planned: the earlier
+    runs (the newest of each as-of date) and the errors of their forecasts
+    (:func:`~forecaster.history.accuracy.forecast_errors` of every archived unit)."""
+
+    as_of: pd.Timestamp
+    runs: pd.DataFrame
+    errors: pd.DataFrame
+    unit_sums: pd.DataFrame  # error_sums per sku, warehouse, window and lag
+    signal: pd.DataFrame  # tracking_signal per sku and warehouse
+
+
+def read_earlier_runs(history: History, sales: pd.DataFrame, as_of: pd.Timestamp) -> EarlierRuns:
+    """The archive's runs before ``as_of`` and their forecast errors against ``sales``.
+
+    It needs the sales only, not this run's plan, so :func:`forecaster.pipeline.run`
+    reads it in the background while the run is planned.
+    """
     runs = history.latest_runs(before=as_of)
-    previous_as_of = pd.Timestamp(runs["as_of"].iloc[-1]) if len(runs) else None
     recent = runs[pd.to_datetime(runs["as_of"]) > as_of - pd.Timedelta(weeks=_READ_WEEKS)]
     oldest = as_of - pd.Timedelta(weeks=max(WINDOWS))
     ids = recent["run_id"].astype(int).tolist()
     forecasts = history.table("forecasts", ids, weeks=LAGS, ended=(oldest, as_of))
-    errors = forecast_errors(forecasts, recent, plan.dataset.sales, plan.units, as_of)
+    units = forecasts[["sku", "warehouse"]].drop_duplicates()
+    errors = forecast_errors(forecasts, recent, sales, units, as_of)
+    unit_sums = error_sums(errors, _KEYS, as_of)
+    return EarlierRuns(as_of, runs, errors, unit_sums, tracking_signal(errors, as_of))
+
+
+def review_run(
+    plan: Plan, history: History, limit: float, earlier: EarlierRuns | None = None
+) -> Review:
+    """The archive's view of ``plan`` (see :class:`Review`); ``limit`` is the tracking
+    signal beyond which a unit is flagged (``history.tracking_limit``). ``earlier``:
+    :func:`read_earlier_runs` for this plan's sales and as-of date, when already read."""
+    as_of = plan.as_of
+    if earlier is None:
+        earlier = read_earlier_runs(history, plan.dataset.sales, as_of)
+    if earlier.as_of != as_of:
+        raise ValueError(f"the archive was read for {earlier.as_of:%Y-%m-%d}, not {as_of:%Y-%m-%d}")
+    runs = earlier.runs
+    previous_as_of = pd.Timestamp(runs["as_of"].iloc[-1]) if len(runs) else None
     current = plan_rows(plan)
-    classes = current[["sku", "warehouse", "abc_class"]]
-    errors = errors.merge(classes, on=["sku", "warehouse"], how="left")
+    classes = current[[*_KEYS, "abc_class"]]
+    # the units of this run only, with their class
+    unit_sums = earlier.unit_sums.merge(classes, on=_KEYS, how="inner")
     by_class = pd.concat(
         [
-            accuracy(errors.assign(abc_class=ALL), ["abc_class"], as_of),
-            accuracy(errors, ["abc_class"], as_of),
+            scores(unit_sums.assign(abc_class=ALL), ["abc_class"]),
+            scores(unit_sums, ["abc_class"]),
         ],
         ignore_index=True,
     )
-    units = unit_table(errors, current, as_of)
+    signal = earlier.signal.merge(classes[_KEYS], on=_KEYS, how="inner")
+    units = unit_table(signal, scores(unit_sums, _KEYS), current)
+    errors = earlier.errors
     if previous_as_of is None:
         changes = pd.DataFrame()
     else:
@@ -119,22 +158,25 @@ def review_run(plan: Plan, history: History, limit: float) -> Review:
     )
 
 
-def unit_table(errors: pd.DataFrame, current: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+def unit_table(
+    signal: pd.DataFrame, unit_scores: pd.DataFrame, current: pd.DataFrame
+) -> pd.DataFrame:
     """Per unit: ``sku``, ``warehouse``, ``name``, ``abc_class``, the tracking signal
     columns, ``bias_4w``, ``wape_4w``, ``bias_13w``, ``wape_13w``, ``mase_13w``,
-    ``fva_13w`` (lag 1) and ``wape_13w_lag2/4/8``; largest absolute signal first."""
-    keys = ["sku", "warehouse"]
-    signal = tracking_signal(errors, as_of)
+    ``fva_13w`` (lag 1) and ``wape_13w_lag2/4/8``; largest absolute signal first.
+
+    ``signal`` is :func:`tracking_signal`'s table, ``unit_scores`` :func:`accuracy`'s per
+    ``sku`` and ``warehouse``, ``current`` this run's plan rows (names and classes)."""
+    keys = _KEYS
     if signal.empty:
         return signal.assign(name="", abc_class="")
-    scores = accuracy(errors, keys, as_of)
     wide = signal
     for window, lag, metrics in (
         (4, 1, ("bias", "wape")),
         (13, 1, ("bias", "wape", "mase", "fva")),
         *((13, lag, ("wape",)) for lag in LAGS[1:]),
     ):
-        part = scores[(scores["window"] == window) & (scores["lag"] == lag)]
+        part = unit_scores[(unit_scores["window"] == window) & (unit_scores["lag"] == lag)]
         suffix = f"_{window}w" + ("" if lag == 1 else f"_lag{lag}")
         renamed = part[[*keys, *metrics]].rename(columns={m: m + suffix for m in metrics})
         wide = wide.merge(renamed, on=keys, how="left")

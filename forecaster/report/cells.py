@@ -2,7 +2,7 @@
 and styles. :mod:`forecaster.report.excel` lays them out into sheets.
 
 * **Text is never a formula.** Every text value, headers and labels included, is
-  stored as a string cell (:func:`set_value`); text that a spreadsheet could take
+  stored as a string cell (never a formula cell); text that a spreadsheet could take
   for a formula when it is edited (first character ``=``, ``+``, ``-``, ``@``, tab,
   line break or their full-width forms) also gets Excel's quote prefix
   (:func:`needs_quote_prefix`), so editing the cell keeps it text.
@@ -23,7 +23,7 @@ import math
 import numbers
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Final, Literal, TypeAlias
@@ -205,18 +205,20 @@ def text_width(text: str) -> int:
     )
 
 
-def wrapped_lines(row: Sequence[WriteOnlyCell | None], widths: Mapping[int, float]) -> int:
-    """Lines the tallest wrapping cell of ``row`` takes at the column widths ``widths``.
+def wrapped_lines(texts: Iterable[tuple[int, str]], widths: Mapping[int, float]) -> int:
+    """Lines the tallest of a row's wrapping ``texts`` (column, text) takes at the column
+    widths ``widths`` (at least 1).
 
     A line holds about as many characters as the column is wide (East Asian
     characters count two); each line of a text is wrapped on its own.
+
+    >>> wrapped_lines([(1, "x" * 25)], {1: 11.0})
+    3
     """
     lines = 1
-    for index, cell in enumerate(row, 1):
-        if cell is None or not isinstance(cell.value, str) or not cell.alignment.wrap_text:
-            continue
+    for index, text in texts:
         room = max(widths.get(index, MIN_WIDTH) - 1, 1.0)
-        parts = cell.value.split("\n")
+        parts = text.split("\n")
         lines = max(lines, sum(math.ceil(max(text_width(part), 1) / room) for part in parts))
     return lines
 
@@ -346,16 +348,4 @@ def styled_cell(ws: WriteOnlyWorksheet, key: StyleKey) -> WriteOnlyCell:
         cell.fill = PatternFill("solid", fgColor=HIGHLIGHT_FILL_COLOR)
     if quote:
         cell.quotePrefix = True
-    return cell
-
-
-def set_value(cell: WriteOnlyCell, value: Scalar) -> WriteOnlyCell:
-    """Put a cleaned value into ``cell``; text is always a string cell, never a formula.
-
-    openpyxl reads text starting with ``=`` as a formula; forcing the data
-    type back to ``s`` stores it as the literal text.
-    """
-    cell.value = value
-    if isinstance(value, str):
-        cell.data_type = "s"
     return cell

@@ -15,10 +15,10 @@ properties matter more than looks:
 * **Large sheets stay lean.** Column widths, frozen panes, the auto filter
   and data bars must be set on openpyxl's write-only worksheet before any row,
   so :class:`SheetWriter` buffers its blocks (tables by reference, not as
-  cells) and writes everything when it is closed, through one pre-styled
-  ``WriteOnlyCell`` per column and style that each row reuses (openpyxl
-  serialises a cell as soon as it is appended). Writing costs about 12 µs a
-  cell (openpyxl's serialiser); ``bench/`` measures whole runs.
+  cells) and writes everything when it is closed. Each style is registered
+  with the workbook once per column; the rows themselves are rendered as
+  SpreadsheetML text by :mod:`forecaster.report.sheet_xml` (about 1 µs a cell,
+  against 12 µs through openpyxl's cell objects); ``bench/`` measures whole runs.
 
 The cells themselves -- cleaned values, quote prefixes, widths, styles -- are
 :mod:`forecaster.report.cells`; their names are re-exported here.
@@ -43,7 +43,6 @@ from typing import Final, Literal, TypeAlias
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart._chart import ChartBase
 from openpyxl.formatting.rule import DataBarRule
 from openpyxl.utils import get_column_letter
@@ -73,13 +72,20 @@ from forecaster.report.cells import (
     fit_width,
     needs_quote_prefix,
     series_width,
-    set_value,
     sheet_title,
     style_key,
     styled_cell,
     text_width,
     value_width,
     wrapped_lines,
+)
+from forecaster.report.sheet_xml import (
+    Cell,
+    CellStyle,
+    Formula,
+    column_letters,
+    fill_sheet_data,
+    row_xml,
 )
 
 __all__ = [
@@ -101,7 +107,6 @@ __all__ = [
     "clean_value",
     "needs_quote_prefix",
     "new_workbook",
-    "set_value",
     "sheet_title",
     "styled_cell",
     "text_width",
@@ -253,7 +258,7 @@ class SheetWriter:
         if not isinstance(ws, WriteOnlyWorksheet):
             raise TypeError("a write-only workbook made a sheet that is not write-only")
         self._ws = ws
-        self._templates: dict[tuple[int, StyleKey], WriteOnlyCell] = {}
+        self._styles: dict[tuple[int, StyleKey], CellStyle] = {}
         self._blocks: list[_Rows | _Table] = []
         self._layout = _Layout()
         self._next_row = 1
@@ -439,16 +444,28 @@ class SheetWriter:
             )
             ws.conditional_formatting.add(ref, rule)  # type: ignore[attr-defined, unused-ignore]
         blocks, self._blocks = self._blocks, []
+        fill_sheet_data(ws, self._rows_xml(blocks))  # the workbook's save skips closed sheets
+
+    def _rows_xml(self, blocks: list[_Rows | _Table]) -> Iterator[str]:
+        """Every row of ``blocks`` as SpreadsheetML, a wrapping row as tall as its text."""
         widths = self._layout.widths()
+        letters = column_letters(self._width)
+        epoch = self._ws.parent.epoch
         number = 0
         for block in blocks:
             for row in self._block_rows(block):
                 number += 1
-                lines = wrapped_lines(row, widths)
-                if lines > 1:  # Excel and LibreOffice keep a row one line high otherwise
-                    ws.row_dimensions[number].height = LINE_HEIGHT * lines
-                ws.append(row)
-        ws.close()  # finish the sheet's part now; the workbook's save skips closed sheets
+                lines = wrapped_lines(
+                    [
+                        (index, cell[0])
+                        for index, cell in enumerate(row, 1)
+                        if cell is not None and cell[1].wraps and type(cell[0]) is str
+                    ],
+                    widths,
+                )
+                # Excel and LibreOffice keep a row one line high otherwise
+                height = LINE_HEIGHT * lines if lines > 1 else None
+                yield row_xml(number, row, letters, epoch, height)
 
     # ----------------------------------------------------------------- internals
 
@@ -498,7 +515,7 @@ class SheetWriter:
         fmt: NumberFormat,
         role: CellRole,
         highlight: bool = False,
-    ) -> WriteOnlyCell | None:
+    ) -> Cell:
         """The cell for ``value`` in ``column`` (1-based); every cell of a sheet comes from here.
 
         ``None`` (no cell) for an empty value without a style of its own.
@@ -507,26 +524,25 @@ class SheetWriter:
         key = style_key(clean, fmt, role, highlight)
         if clean is None and key == ("body", "text", False, False):
             return None
-        return set_value(self._template(column, key), clean)
+        return (clean, self._style(column, key))
 
-    def _template(self, column: int, key: StyleKey) -> WriteOnlyCell:
-        """The reused cell of style ``key`` in ``column``, made on first use."""
-        cell = self._templates.get((column, key))
-        if cell is None:
-            cell = self._templates[(column, key)] = styled_cell(self._ws, key)
-        return cell
+    def _style(self, column: int, key: StyleKey) -> CellStyle:
+        """Style ``key`` in ``column``, registered with the workbook on first use."""
+        style = self._styles.get((column, key))
+        if style is None:
+            cell = styled_cell(self._ws, key)
+            attr = f' s="{cell.style_id}"' if cell.has_style else ""
+            style = self._styles[(column, key)] = CellStyle(attr, bool(cell.alignment.wrap_text))
+        return style
 
     def _formula_cell(
         self, column: int, formula: str, fmt: NumberFormat, role: CellRole, highlight: bool = False
-    ) -> WriteOnlyCell:
+    ) -> Cell:
         """A cell holding one of forecaster's own formulas (never text from the data)."""
-        cell = self._template(column, (role, fmt, highlight, False))
-        cell.value = formula
-        cell.data_type = "f"
-        return cell
+        return (Formula(formula), self._style(column, (role, fmt, highlight, False)))
 
-    def _block_rows(self, block: _Rows | _Table) -> Iterator[list[WriteOnlyCell | None]]:
-        """The rows of one block, as cells ready for ``ws.append``."""
+    def _block_rows(self, block: _Rows | _Table) -> Iterator[list[Cell]]:
+        """The rows of one block, cell by cell."""
         if isinstance(block, _Rows):
             for cells in block.rows:
                 yield [
@@ -549,9 +565,15 @@ class SheetWriter:
                 for index, (value, column) in enumerate(zip(values, block.columns, strict=True), 1)
             ]
 
-    def _data_rows(self, block: _Table) -> Iterator[list[WriteOnlyCell | None]]:
+    def _data_rows(self, block: _Table) -> Iterator[list[Cell]]:
         """The data rows of a table, converted a chunk of frame rows at a time."""
         formulas = row_formulas(block.columns)
+        # per column: index, format, role of a body and of a subtotal cell, formula
+        specs = [
+            (index, c.fmt, _cell_role("body", c), _cell_role("total", c), formulas.get(index))
+            for index, c in enumerate(block.columns, 1)
+        ]
+        cell, formula_cell = self._cell, self._formula_cell
         for start in range(0, len(block.frame), CHUNK_ROWS):
             chunk = block.frame.iloc[start : start + CHUNK_ROWS]
             values = [column_values(chunk[column.key]) for column in block.columns]
@@ -563,16 +585,13 @@ class SheetWriter:
             number = block.first_row + start
             for flagged, role, row in zip(flags, roles, zip(*values, strict=True), strict=True):
                 number += 1
-                cells = []
-                for index, (value, column) in enumerate(zip(row, block.columns, strict=True), 1):
-                    own = _cell_role(role, column)
-                    formula = formulas.get(index)
-                    cells.append(
-                        self._formula_cell(index, formula(number), column.fmt, own, flagged)
-                        if formula is not None and role == "body"
-                        else self._cell(index, value, column.fmt, own, flagged)
-                    )
-                yield cells
+                body = role == "body"
+                yield [
+                    formula_cell(index, formula(number), fmt, own, flagged)
+                    if formula is not None and body
+                    else cell(index, value, fmt, own if body else total, flagged)
+                    for value, (index, fmt, own, total, formula) in zip(row, specs, strict=True)
+                ]
 
 
 def _default_format(value: object) -> NumberFormat:
