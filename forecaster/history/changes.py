@@ -84,7 +84,10 @@ def week_over_week(
         columns={"forecast": "week_forecast", "actual": "week_actual"}
     )
     frame = current.merge(before, on=keys, how="left").merge(surprise, on=keys, how="left")
-    said = [_reason(row, previous_as_of, lang) for row in frame.itertuples(index=False)]
+    # the text columns as Python objects in bulk: iterating Arrow text goes value by value
+    rows = frame.drop(columns=[*keys, "name"])
+    rows = rows.astype({c: object for c in rows.columns if rows[c].dtype.kind not in "biuf"})
+    said = [_reason(row, previous_as_of, lang) for row in rows.itertuples(index=False)]
     reasons = [text for text, _ in said]
     notable = np.array([named for _, named in said], dtype=bool)
     out = pd.DataFrame(
