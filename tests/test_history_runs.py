@@ -22,9 +22,11 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from typer.testing import CliRunner
 
+from forecaster import pipeline
 from forecaster.cli import app
 from forecaster.config import Settings
 from forecaster.errors import OutputError
+from forecaster.history.store import HistoryError
 from forecaster.pipeline import RunResult, run
 from tests.conftest import write_tables
 
@@ -246,6 +248,30 @@ def test_a_run_that_fails_after_planning_adds_nothing_to_the_archive(
     data = shop(tmp_path / "data", 2)
     with pytest.raises(OutputError):
         run(settings(data, copy, "2026-03-08"))
+    after = _tables(copy / "history.duckdb")
+    for name, frame in before.items():
+        pd.testing.assert_frame_equal(frame, after[name], obj=name)
+
+
+def test_an_archive_that_fails_while_the_run_plans_stops_it_with_nothing_written(
+    runs: tuple[Path, list[RunResult]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The earlier runs are read in a second thread while the run plans; when that read
+    fails, its HistoryError reaches the caller, no workbook appears and the archive reads
+    back exactly as before."""
+    out, _ = runs
+    copy = tmp_path / "out"
+    copy.mkdir()
+    (copy / "history.duckdb").write_bytes((out / "history.duckdb").read_bytes())
+    before = _tables(copy / "history.duckdb")
+
+    def fails(*_args: Any) -> None:
+        raise HistoryError("the archive could not be read (test)")
+
+    monkeypatch.setattr(pipeline, "read_earlier_runs", fails)
+    with pytest.raises(HistoryError, match="could not be read"):
+        run(settings(shop(tmp_path / "data", 2), copy, "2026-03-08"))
+    assert sorted(p.name for p in copy.iterdir()) == ["history.duckdb"]
     after = _tables(copy / "history.duckdb")
     for name, frame in before.items():
         pd.testing.assert_frame_equal(frame, after[name], obj=name)
