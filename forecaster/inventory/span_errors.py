@@ -58,6 +58,8 @@ LEVEL_DAYS = 56
 PRIOR_SPANS = 4.0
 #: Pooled errors kept per demand class (an even subsample of all of them).
 POOL_SIZE = 512
+#: Units whose shortage is computed at a time (bounds the temporaries of a large shop).
+_ROWS_AT_A_TIME = 1_024
 #: The three lead-time offsets as multiples of ``d``, with their weights.
 _SPREAD = ((-1, 1 / 6), (0, 2 / 3), (1, 1 / 6))
 
@@ -103,23 +105,21 @@ class DemandSample:
 
         ``level`` must not be negative (a missing total, weight 0, then adds nothing).
         """
-        p_values, l_values = self._filled
-        weights = self.weights
-        if rows is not None:
-            p_values, l_values, weights = p_values[rows], l_values[rows], weights[rows]
-        s = level[:, None]
-        over_p = np.subtract(p_values, s)
-        np.maximum(over_p, 0.0, out=over_p)
-        over_l = np.subtract(l_values, s)
-        np.maximum(over_l, 0.0, out=over_l)
-        np.subtract(over_p, over_l, out=over_p)
-        np.multiply(over_p, weights, out=over_p)
-        return np.asarray(np.maximum(over_p.sum(axis=1), 0.0))
-
-    @cached_property
-    def _filled(self) -> tuple[np.ndarray, np.ndarray]:
-        """The totals with NaN (padding, weight 0) as 0, so each :meth:`shortage` need not."""
-        return np.nan_to_num(self.p_values), np.nan_to_num(self.l_values)
+        index = np.arange(len(self.weights)) if rows is None else rows
+        out = np.empty(len(level))
+        for start in range(0, len(level), _ROWS_AT_A_TIME):  # bounded temporaries
+            at = slice(start, start + _ROWS_AT_A_TIME)
+            chosen = index[at]
+            s = level[at, None]
+            # fmax: a NaN total (padding, weight 0) is no shortage, without a NaN-free copy
+            over_p = np.subtract(self.p_values[chosen], s)
+            np.fmax(over_p, 0.0, out=over_p)
+            over_l = np.subtract(self.l_values[chosen], s)
+            np.fmax(over_l, 0.0, out=over_l)
+            np.subtract(over_p, over_l, out=over_p)
+            np.multiply(over_p, self.weights[chosen], out=over_p)
+            out[at] = np.maximum(over_p.sum(axis=1), 0.0)
+        return out
 
     def quantile(self, q: np.ndarray) -> np.ndarray:
         """The smallest total per unit whose cumulative weight reaches ``q`` (n,)."""
@@ -256,9 +256,15 @@ def span_errors(
     lift_l = np.ones(n) if lift_l is None else lift_l
     centre_p = np.where(np.isnan(level), forecast_level, level * lift_p)
     centre_l = np.where(np.isnan(level), lead_level, level * lift_l)
-    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    # the three spans' samples side by side, filled in place (no concatenated copies)
+    width = window + POOL_SIZE
+    p_values = np.empty((n, width * len(spread)))
+    l_values = np.empty_like(p_values)
+    weights = np.empty_like(p_values)
     spans = np.zeros(n)
-    for step, share in spread:
+    for part, (step, share) in enumerate(spread):
+        own_cols = slice(part * width, part * width + window)
+        pool_cols = slice(part * width + window, (part + 1) * width)
         p_span = np.maximum(protection + step * d, 1)
         l_span = np.maximum(lead + step * d, 0)
         e_p = standardised_errors(history, p_span, window)
@@ -272,24 +278,18 @@ def span_errors(
         pool_p, pool_l = _pools(e_p, e_l, own, groups)
         pooled = ~np.isnan(pool_p)
         w_own = np.where(pooled.any(axis=1), count / p_span / (count / p_span + PRIOR_SPANS), 1.0)
-        weights = np.concatenate(
-            [
-                np.where(own, (w_own / np.maximum(count, 1))[:, None], 0.0),
-                np.where(pooled, ((1 - w_own) / POOL_SIZE)[:, None], 0.0),
-            ],
-            axis=1,
-        )
+        weights[:, own_cols] = np.where(own, (w_own / np.maximum(count, 1) * share)[:, None], 0.0)
+        weights[:, pool_cols] = np.where(pooled, ((1 - w_own) / POOL_SIZE * share)[:, None], 0.0)
         mu_p, mu_l = (centre_p * p_span)[:, None], (centre_l * l_span)[:, None]
         own_p, pool_scale_p = (own_level * p_span)[:, None], (forecast_level * p_span)[:, None]
         own_l, pool_scale_l = (own_level * l_span)[:, None], (forecast_level * l_span)[:, None]
-        values_p = np.concatenate([mu_p + e_p * own_p, mu_p + pool_p * pool_scale_p], axis=1)
-        values_l = np.concatenate([mu_l + e_l * own_l, mu_l + pool_l * pool_scale_l], axis=1)
-        parts.append((np.maximum(values_p, 0.0), np.maximum(values_l, 0.0), weights * share))
-    p_values, l_values, weights = (
-        np.concatenate(part, axis=1) for part in zip(*parts, strict=True)
-    )
+        np.maximum(mu_p + e_p * own_p, 0.0, out=p_values[:, own_cols])
+        np.maximum(mu_p + pool_p * pool_scale_p, 0.0, out=p_values[:, pool_cols])
+        np.maximum(mu_l + e_l * own_l, 0.0, out=l_values[:, own_cols])
+        np.maximum(mu_l + pool_l * pool_scale_l, 0.0, out=l_values[:, pool_cols])
+        del e_p, e_l, pool_p, pool_l, own, pooled
     total = weights.sum(axis=1, keepdims=True)
-    weights = np.divide(weights, total, out=np.zeros_like(weights), where=total > 0)
+    np.divide(weights, total, out=weights, where=total > 0)  # a row of total 0 is all 0
     return DemandSample(p_values, l_values, weights, spans, level * lift_p * protection)
 
 
