@@ -294,10 +294,11 @@ def _with_promotions(
     """The why of each line, saying what the promotions inside its protection period add to
     the demand it covers (in ``lang``): "includes 1111 ×3.2 (+420 of the demand)"."""
     added, factor = forecast.promotion_share(lines["protection_days"].to_numpy())
-    why = lines["why"].copy()
+    # a list, not cell by cell: setting one value of an Arrow text column copies the column
+    why = lines["why"].astype(str).tolist()
     for i in np.flatnonzero((ahead != "") & (added >= 0.5)):
-        why.iat[i] += say("why.promotion", lang, names=ahead[i], uplift=factor[i], units=added[i])
-    return why
+        why[i] += say("why.promotion", lang, names=ahead[i], uplift=factor[i], units=added[i])
+    return pd.Series(why, index=lines.index, dtype=lines["why"].dtype)
 
 
 def _flag_minimum_order_value(
