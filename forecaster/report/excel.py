@@ -17,8 +17,9 @@ properties matter more than looks:
   so :class:`SheetWriter` buffers its blocks (tables by reference, not as
   cells) and writes everything when it is closed. Each style is registered
   with the workbook once per column; the rows themselves are rendered as
-  SpreadsheetML text by :mod:`forecaster.report.sheet_xml` (about 1 µs a cell,
-  against 12 µs through openpyxl's cell objects); ``bench/`` measures whole runs.
+  SpreadsheetML text by :mod:`forecaster.report.sheet_xml` (about 2.5 µs a cell
+  with its cleaning and styling, against 12-18 µs through openpyxl's cell objects);
+  ``bench/`` measures whole runs.
 
 The cells themselves -- cleaned values, quote prefixes, widths, styles -- are
 :mod:`forecaster.report.cells`; their names are re-exported here.

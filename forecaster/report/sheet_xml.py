@@ -4,11 +4,14 @@ than openpyxl's cell-by-cell writer.
 openpyxl's write-only worksheet turns every appended value into a ``WriteOnlyCell``
 and every cell into lxml elements: about 12 µs a cell, so the planner workbook of a
 10,000-SKU shop (1.7 million cells) took 20 s to write. Here a row is one f-string of
-``<c>`` elements (about 1 µs a cell), written as plain text between the sheet's
+``<c>`` elements (about 1 µs a cell to render), written as plain text between the sheet's
 ``<sheetData>`` tags. Everything around the rows -- column widths, frozen panes, the
 auto filter, conditional formats, page setup, charts, the styles -- is still
 openpyxl's: :func:`fill_sheet_data` lets openpyxl write the sheet with no rows, then
-puts the rows in.
+puts the rows in. That reaches into one private attribute, the path of the sheet's
+temporary part (``ws._writer.out``), which is why ``pyproject.toml`` keeps openpyxl at
+3.1; a sheet part without the empty ``sheetData`` this expects is an error, not a
+silently empty sheet.
 
 The cells are those openpyxl writes (tested by reading workbooks back): text is an
 inline string (``t="inlineStr"``, ``xml:space="preserve"`` when it starts or ends with
