@@ -33,6 +33,7 @@ from forecaster.inventory.replenishment import replenish, supplier_orders
 from forecaster.io.dataset import Dataset, load_dataset, load_sales_file
 from forecaster.io.quality import QualityReport, examples
 from forecaster.io.schema import MAX_DAYS, TABLES
+from forecaster.memory import release_unused_memory
 from forecaster.models.backtest import Backtest, backtest
 from forecaster.models.engine import forecast_table, forecast_units
 from forecaster.models.forecast import Forecast
@@ -118,15 +119,18 @@ def plan_dataset(
     progress = progress or Silent()
     with progress.stage("Forecasting demand", total=1) as advance:
         units, forecast = _forecast(ds, settings, engine)
+        release_unused_memory()
         advance(1)
 
     with progress.stage("Inventory health, alerts and grades", total=1) as advance:
         assessment = assess_inventory(ds, units, forecast, settings)
+        release_unused_memory()
         advance(1)
 
     with progress.stage("Replenishment", total=1) as advance:
         stage = assessment.health["lifecycle"].to_numpy()
         lines, totals = _replenishment(ds, units, forecast, stage, settings)
+        release_unused_memory()
         advance(1)
 
     quality = forecast_notes(ds.quality, forecast, units, settings.promotions)

@@ -37,6 +37,7 @@ from forecaster.io.files import ENCODING_LABELS, RawTable, find_table, read_tabl
 from forecaster.io.quality import QualityReport, Severity
 from forecaster.io.schema import EXTENSIONS, TABLES, TableName
 from forecaster.io.validate import ROW, ParsedTable, parse_table
+from forecaster.memory import release_unused_memory
 
 _LOCATION_TABLES: tuple[TableName, ...] = ("sales", "inventory", "purchase_orders", "receipts")
 
@@ -137,13 +138,18 @@ def load_dataset(settings: Settings, on_table: OnTable | None = None) -> Dataset
         if spec.required and raw.frame.empty:
             problems.append(InputError(raw.file, "the table has a header but no data rows"))
             continue
+        release_unused_memory()  # the reader's buffers
         table, errors = parse_table(raw, settings.columns, report)
         problems.extend(errors)
         tables[name] = table
         _note_reading(raw, report)
+        del raw  # the cells as read: the parsed table replaces them
+        release_unused_memory()
     if problems:
         raise InvalidInput(problems)
-    return _assemble(tables, settings, report)
+    dataset = _assemble(tables, settings, report)
+    release_unused_memory()
+    return dataset
 
 
 def load_sales_file(path: Path, settings: Settings) -> tuple[pd.DataFrame, QualityReport]:
