@@ -577,6 +577,12 @@ PHRASES: dict[str, tuple[str, str]] = {
         "stock position {before:,.0f} → {after:,.0f}",
         "库存头寸 {before:,.0f} → {after:,.0f}",
     ),
+    "change.order_up_to": (
+        "order-up-to {before:,.0f} → {after:,.0f}: demand over protection {demand_before:,.0f} "
+        "→ {demand:,.0f}, safety stock {safety_before:,.0f} → {safety:,.0f}",
+        "目标库存 {before:,.0f} → {after:,.0f}:保护期需求 {demand_before:,.0f} → {demand:,.0f},"
+        "安全库存 {safety_before:,.0f} → {safety:,.0f}",
+    ),
     "change.lead_time": (
         "lead time {before:g} → {after:g} d",
         "提前期 {before:g} → {after:g} 天",

@@ -270,6 +270,28 @@ def plan_row(sku: str, **values: object) -> dict[str, object]:
     return base | values
 
 
+def test_a_change_under_every_threshold_still_names_its_order_up_to_and_why() -> None:
+    """F's forecast rose 6% and its safety stock 2 units, each under the 10% that names
+    them, yet its order-up-to rose 8 and its order with it: the reason says so, with
+    both. G's order-up-to moved 3 and its order did not: not listed."""
+    previous = pd.DataFrame([plan_row("F"), plan_row("G")])
+    current = pd.DataFrame(
+        [
+            plan_row("F", demand_over_p=106.0, safety_stock=32.0, order_up_to=138.0,
+                     suggested_order=88.0),
+            plan_row("G", demand_over_p=103.0, order_up_to=133.0),
+        ]
+    )  # fmt: skip
+    none = pd.DataFrame(columns=["sku", "warehouse", "forecast", "actual"])
+    changes = week_over_week(current, previous, none, pd.Timestamp("2026-03-15"), "en")
+    assert changes["sku"].tolist() == ["F"]
+    assert changes["reason"].iloc[0] == (
+        "order-up-to 130 → 138: demand over protection 100 → 106, safety stock 30 → 32"
+    )
+    zh = week_over_week(current, previous, none, pd.Timestamp("2026-03-15"), "zh")
+    assert zh["reason"].iloc[0].startswith("目标库存 130 → 138")
+
+
 def test_changes_name_a_forecast_up_after_a_burst_of_sales_a_safety_stock_and_a_class() -> None:
     previous = pd.DataFrame([plan_row(s) for s in "ABCDE"])
     current = pd.DataFrame(

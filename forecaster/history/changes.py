@@ -16,6 +16,11 @@ The reasons, each named when it applies (joined by "; "):
   over the protection period, or the stock its class's allocation gives the unit);
 * the **lead time** changed;
 * the **ABC class** changed.
+
+When none of these explains a move of the order-up-to level (the forecast and the safety
+stock each moved less than :data:`FORECAST_MOVE`), the move is named with both of them
+("order-up-to 2,526 → 2,308: demand over protection 1,800 → 1,690, safety stock 726 →
+618"); such a unit is listed only if its order changed.
 """
 
 from __future__ import annotations
@@ -168,4 +173,20 @@ def _reason(row: object, previous_as_of: pd.Timestamp, lang: Lang) -> tuple[str,
         parts.append(
             say("change.abc_class", lang, before=get("abc_class_before"), after=get("abc_class"))
         )
-    return say("sep", lang).join(parts), len(parts) > position
+    named = len(parts) > position
+    up_to, up_to_before = float(get("order_up_to")), float(get("order_up_to_before"))
+    if len(parts) == position and abs(up_to - up_to_before) >= UNIT:
+        # forecast and safety stock each moved less than FORECAST_MOVE, together this much
+        parts.append(
+            say(
+                "change.order_up_to",
+                lang,
+                before=up_to_before,
+                after=up_to,
+                demand_before=demand_before,
+                demand=demand,
+                safety_before=safety_before,
+                safety=safety,
+            )
+        )
+    return say("sep", lang).join(parts), named
