@@ -138,7 +138,6 @@ def load_dataset(settings: Settings, on_table: OnTable | None = None) -> Dataset
         if spec.required and raw.frame.empty:
             problems.append(InputError(raw.file, "the table has a header but no data rows"))
             continue
-        release_unused_memory()  # the reader's buffers
         table, errors = parse_table(raw, settings.columns, report)
         problems.extend(errors)
         tables[name] = table
