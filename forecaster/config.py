@@ -230,6 +230,9 @@ class OutputSettings(_Section):
     file_names: Literal["en", "lang"] = "lang"
     # SKUs charted on the Charts sheet: the top N by order value and the top N by stock-out risk
     chart_skus: Annotated[int, Field(ge=0, le=100)] = 10
+    # most rows of a table sheet (Excel's limit); a longer table goes in full to a Parquet file
+    # beside the workbook, and its sheet keeps the rows a planner acts on first
+    sheet_rows: Annotated[int, Field(ge=20, le=1_048_576)] = 1_048_576
 
     def names_lang(self, lang: Lang) -> Lang:
         """The language of the file names of workbooks written in ``lang``."""

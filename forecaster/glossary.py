@@ -522,6 +522,13 @@ PHRASES: dict[str, tuple[str, str]] = {
         "跟踪信号 {signal:+.1f} 超过 ±{limit:g}({weeks} 周):累计误差 {error:+,.0f},"
         "平均绝对误差 {mad:,.1f}(提前1周预测)",
     ),
+    # a table too long for its sheet (forecaster.report.side_tables)
+    "sheet_cut": (
+        "{shown:,} of {total:,} rows shown (what to act on first: orders, alerts, slow "
+        "movers); all {total:,} rows are in {file}, beside this workbook",
+        "仅显示 {total:,} 行中的 {shown:,} 行(优先显示需处理的:订单、预警、滞销);"
+        "全部 {total:,} 行见本工作簿旁的 {file}",
+    ),
     # run history sheets and summary (forecaster.history)
     "tracking_title": (
         "Forecast accuracy: archived forecasts against the sales that came (as of {date})",

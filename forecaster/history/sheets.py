@@ -18,7 +18,7 @@ from forecaster.glossary import label, say, sheet_name
 from forecaster.history.accuracy import LAGS, biased
 from forecaster.history.changes import CHANGE_COLUMNS
 from forecaster.history.review import ALL, Review
-from forecaster.report.excel import SheetWriter
+from forecaster.report.excel import Overflow, SheetWriter
 from forecaster.report.headers import columns
 
 #: The accuracy columns both tables show (lag 1 in the table per unit).
@@ -58,10 +58,16 @@ def class_table(by_class: pd.DataFrame, lang: Lang) -> pd.DataFrame:
 
 
 def tracking_sheet(
-    wb: Workbook, review: Review, as_of: pd.Timestamp, limit: float, per_warehouse: bool, lang: Lang
+    wb: Workbook,
+    review: Review,
+    as_of: pd.Timestamp,
+    limit: float,
+    per_warehouse: bool,
+    lang: Lang,
+    overflow: Overflow | None = None,
 ) -> None:
-    """The Tracking sheet."""
-    with SheetWriter(wb, sheet_name("tracking", lang)) as sheet:
+    """The Tracking sheet (a unit table too long for it goes to ``overflow``)."""
+    with SheetWriter(wb, sheet_name("tracking", lang), overflow) as sheet:
         sheet.heading(say("tracking_title", lang, date=f"{as_of:%Y-%m-%d}"))
         if review.by_unit.empty:
             sheet.key_values(
@@ -84,9 +90,11 @@ def tracking_sheet(
         )
 
 
-def changes_sheet(wb: Workbook, review: Review, per_warehouse: bool, lang: Lang) -> None:
-    """The Changes sheet."""
-    with SheetWriter(wb, sheet_name("changes", lang)) as sheet:
+def changes_sheet(
+    wb: Workbook, review: Review, per_warehouse: bool, lang: Lang, overflow: Overflow | None = None
+) -> None:
+    """The Changes sheet (a table too long for it goes to ``overflow``)."""
+    with SheetWriter(wb, sheet_name("changes", lang), overflow) as sheet:
         if review.previous_as_of is None:
             sheet.heading(label("changes_none", lang))
             return

@@ -22,6 +22,7 @@ is an error, never a traceback.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -45,6 +46,8 @@ NEEDED = ("sku", "supplier", "final_order", "moq", "case_pack", "unit_cost", "ex
 _NUMBERS = ("final_order", "moq", "case_pack", "unit_cost")
 #: The sheets read, by key (:func:`forecaster.glossary.sheet_name`).
 SHEETS = ("summary", "replenishment", "suppliers")
+#: Rows at the top of a sheet where its header row is looked for.
+HEADER_ROWS = 3
 
 
 @dataclass(frozen=True)
@@ -66,8 +69,9 @@ class EditedPlan:
     per_warehouse
         Whether the Replenishment sheet has a warehouse column.
     warnings
-        One sentence per hidden sheet, and per line whose quantity breaks its MOQ
-        or case pack.
+        One sentence per hidden sheet, one if the Replenishment sheet holds only
+        part of its table, and one per line whose quantity breaks its MOQ or case
+        pack.
     lang
         The language the workbook was written in: that of its Final order header.
     """
@@ -104,7 +108,20 @@ def read_edited_plan(path: Path) -> EditedPlan:
     )
     suppliers[texts] = suppliers[texts].map(cell_text)
     suppliers["min_order_value"] = to_number(suppliers["min_order_value"])[0].fillna(0.0)
-    return EditedPlan(as_of, lines, suppliers, per_warehouse, notes + _rule_breaks(lines), lang)
+    cut = _cut_note(sheets["replenishment"])
+    warnings = notes + cut + _rule_breaks(lines)
+    return EditedPlan(as_of, lines, suppliers, per_warehouse, warnings, lang)
+
+
+def _cut_note(sheet: Sheet) -> list[str]:
+    """A warning when the sheet holds part of its table (its note above the header row says
+    which part, and where the rest is): only the lines on the sheet become orders."""
+    headers = {text for key in NEEDED for text in (TERMS[key].en, TERMS[key].zh)}
+    top = _header_row([list(row) for row in sheet.cells[:HEADER_ROWS]], headers)
+    above = [cell_text(c).strip() for row in sheet.cells[:top] for c in row if c is not None]
+    if not above:
+        return []
+    return [f"sheet {sheet.name}: {' '.join(above)}; only the lines on the sheet are read"]
 
 
 def _read_sheets(path: Path) -> tuple[dict[str, Sheet], list[str]]:
@@ -134,6 +151,18 @@ def _read_sheets(path: Path) -> tuple[dict[str, Sheet], list[str]]:
     return {key: book.sheets[str(name)] for key, name in found.items()}, notes
 
 
+def _header_row(rows: list[list[object]], headers: Collection[str]) -> int:
+    """Which of the sheet's first ``rows`` is the header row: the first holding the most of
+    ``headers`` (0 when none holds any). A table too long for its sheet has a note above
+    its header (:mod:`forecaster.report.side_tables`).
+
+    >>> _header_row([["12 of 900 rows shown"], ["SKU", "Final order"]], {"SKU", "Final order"})
+    1
+    """
+    found = [sum(cell_text(c).strip() in headers for c in row) for row in rows]
+    return int(np.argmax(found)) if found and max(found) > 0 else 0
+
+
 def _keyed(
     raw: pd.DataFrame,
     path: Path,
@@ -155,8 +184,9 @@ def _keyed(
     keys = {TERMS[key].en: key for key in (*needed, *optional)} | {
         TERMS[key].zh: key for key in (*needed, *optional)
     }
-    headers = [cell_text(h).strip() for h in raw.iloc[0]] if len(raw) else []
-    data = raw.iloc[1:]  # the index stays the sheet's row numbers: messages name them
+    top = _header_row([list(raw.iloc[i]) for i in range(min(len(raw), HEADER_ROWS))], keys)
+    headers = [cell_text(h).strip() for h in raw.iloc[top]] if len(raw) else []
+    data = raw.iloc[top + 1 :]  # the index stays the sheet's row numbers: messages name them
     where: dict[str, int] = {}
     for position, header in enumerate(headers):
         key = keys.get(header)
@@ -290,7 +320,8 @@ def _unsaved_formulas(path: Path, sheet: Sheet, rows: pd.Index, header: str) -> 
     """The error for Final order cells (column ``header``, on the lines ``rows``) holding
     a formula saved without its value: they read blank, and a blank is no order, so the
     line would be dropped without a word. None when there are none."""
-    headers = [cell_text(h).strip() for h in sheet.cells[0]] if sheet.cells else []
+    top = _header_row([list(row) for row in sheet.cells[:HEADER_ROWS]], {header})
+    headers = [cell_text(h).strip() for h in sheet.cells[top]] if sheet.cells else []
     column = headers.index(header) + 1
     lines = set(rows)
     cells = sorted(row for row, col in sheet.uncached if col == column and row in lines)

@@ -103,6 +103,7 @@ __all__ = [
     "CellRole",
     "Column",
     "NumberFormat",
+    "Overflow",
     "SheetWriter",
     "clean_text",
     "clean_value",
@@ -237,6 +238,24 @@ class _Layout:
         return {**self.fitted, **self.fixed}
 
 
+@dataclass(frozen=True)
+class Overflow:
+    """Where a table too long for its sheet goes in full, and what the sheet says instead.
+
+    A table whose rows do not fit in ``rows`` (at most Excel's 1,048,576, the
+    sheet's other blocks counted) is handed whole to ``write`` -- its shown
+    columns, named by their keys -- which writes it to a file beside the
+    workbook and returns the file's name; the sheet then shows a row
+    ``note(shown, total, file name)`` and, under it, the rows that fit: the
+    ones flagged ``first`` (what the planner acts on) before the others, each
+    group in the table's order.
+    """
+
+    rows: int
+    write: Callable[[str, pd.DataFrame], str]
+    note: Callable[[int, int, str], str]
+
+
 class SheetWriter:
     """Buffers the blocks of one sheet and writes them, styled, when closed.
 
@@ -250,9 +269,12 @@ class SheetWriter:
         A write-only workbook from :func:`new_workbook`.
     title
         Sheet name; made valid with :func:`sheet_title`.
+    overflow
+        Where tables too long for the sheet go (:class:`Overflow`); without it such a
+        table raises ``OutputError``.
     """
 
-    def __init__(self, wb: Workbook, title: str) -> None:
+    def __init__(self, wb: Workbook, title: str, overflow: Overflow | None = None) -> None:
         if not wb.write_only:
             raise ValueError("SheetWriter needs a write-only workbook (see new_workbook)")
         ws = wb.create_sheet(sheet_title(title))
@@ -266,6 +288,8 @@ class SheetWriter:
         self._width = 0  # columns used so far
         self._has_main = False
         self._closed = False
+        self._overflow = overflow
+        self._max_rows = EXCEL_MAX_ROWS if overflow is None else min(overflow.rows, EXCEL_MAX_ROWS)
 
     @property
     def title(self) -> str:
@@ -323,6 +347,7 @@ class SheetWriter:
         main: bool = False,
         freeze_columns: int = 0,
         print_columns: int | None = None,
+        first: pd.Series | None = None,
     ) -> None:
         """A table: a styled header row, one row per frame row, an optional total row.
 
@@ -357,17 +382,27 @@ class SheetWriter:
         print_columns
             The first columns of a main table that print (the decision, not the
             numbers behind it); all of them by default.
+        first
+            Boolean per frame row, with the frame's index: the rows kept first when
+            the table is too long for the sheet and goes in full to the sheet's
+            :class:`Overflow` (by default the table's first rows are kept).
 
         Raises
         ------
         ValueError
             For arguments that do not fit the frame or the columns.
         OutputError
-            When the sheet would exceed Excel's size.
+            When the sheet would exceed Excel's size (or its :class:`Overflow`'s
+            rows) and has no :class:`Overflow`.
         """
         self._check_open()
         columns = tuple(columns)
         _check_table(frame, columns, data_bar, totals, main and self._has_main)
+        kept = self._overflowed(frame, columns, totals, _row_flags(frame, first, "first"))
+        if kept is not None:
+            frame = frame.iloc[kept]
+            highlight = None if highlight is None else highlight.iloc[kept]
+            subtotal = None if subtotal is None else subtotal.iloc[kept]
         height = len(frame) + 1 + (totals is not None)
         self._check_size(height, len(columns))
         block = _Table(
@@ -477,11 +512,34 @@ class SheetWriter:
 
     def _check_size(self, rows: int, columns: int) -> None:
         """Raise ``OutputError`` if ``rows`` more rows or ``columns`` columns do not fit."""
-        if columns > EXCEL_MAX_COLUMNS or self._next_row + rows - 1 > EXCEL_MAX_ROWS:
+        if columns > EXCEL_MAX_COLUMNS or self._next_row + rows - 1 > self._max_rows:
             raise OutputError(
-                f"sheet '{self.title}' would exceed Excel's limit of "
-                f"{EXCEL_MAX_ROWS:,} rows and {EXCEL_MAX_COLUMNS:,} columns"
+                f"sheet '{self.title}' would exceed the limit of "
+                f"{self._max_rows:,} rows and {EXCEL_MAX_COLUMNS:,} columns"
             )
+
+    def _overflowed(
+        self,
+        frame: pd.DataFrame,
+        columns: tuple[Column, ...],
+        totals: Mapping[str, object] | None,
+        first: np.ndarray | None,
+    ) -> np.ndarray | None:
+        """The positions of the frame rows the sheet keeps, or None for all of them.
+
+        A table that does not fit goes whole to the :class:`Overflow` and a note
+        row above it says so (see there); without an overflow it is kept whole
+        (and :meth:`_check_size` refuses it).
+        """
+        # rows left under the blocks so far, less the header and the total row
+        room = self._max_rows - self._next_row - (totals is not None)
+        if len(frame) <= room or self._overflow is None:
+            return None
+        room = max(room - 1, 0)  # the note row
+        keys = list(dict.fromkeys(column.key for column in columns))
+        name = self._overflow.write(self.title, frame.loc[:, keys])
+        self._add_rows(((self._overflow.note(room, len(frame), name), "label", "text"),))
+        return kept_rows(first, len(frame), room)
 
     def _add_rows(self, *rows: tuple[_Small, ...]) -> None:
         """Buffer rows of (value, role, format) cells."""
@@ -593,6 +651,19 @@ class SheetWriter:
                     else cell(index, value, fmt, own if body else total, flagged)
                     for value, (index, fmt, own, total, formula) in zip(row, specs, strict=True)
                 ]
+
+
+def kept_rows(first: np.ndarray | None, n: int, room: int) -> np.ndarray:
+    """Positions of the ``room`` rows of ``n`` that a cut table keeps, in table order: the
+    rows flagged ``first`` before the others, each group from its top.
+
+    >>> kept_rows(np.array([False, True, False, True, False]), 5, 3).tolist()
+    [0, 1, 3]
+    >>> kept_rows(None, 5, 2).tolist()
+    [0, 1]
+    """
+    order = np.arange(n) if first is None else np.argsort(~first, kind="stable")
+    return np.sort(order[: max(room, 0)])
 
 
 def _default_format(value: object) -> NumberFormat:
@@ -726,12 +797,15 @@ def write_table(
     total_label: str = "Total",
     freeze_columns: int = 0,
     print_columns: int | None = None,
+    first: pd.Series | None = None,
+    overflow: Overflow | None = None,
 ) -> None:
     """A sheet holding one main table (frozen header row, auto filter).
 
-    The keyword arguments are those of :meth:`SheetWriter.table`.
+    ``overflow`` is the sheet's (:class:`SheetWriter`); the other keyword arguments
+    are those of :meth:`SheetWriter.table`.
     """
-    with SheetWriter(wb, title) as sheet:
+    with SheetWriter(wb, title, overflow) as sheet:
         sheet.table(
             frame,
             columns,
@@ -743,4 +817,5 @@ def write_table(
             main=True,
             freeze_columns=freeze_columns,
             print_columns=print_columns,
+            first=first,
         )

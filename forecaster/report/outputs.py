@@ -17,9 +17,8 @@ def write_outputs(plan: Plan, stage: OutputStage, progress: Progress) -> None:
     lines = supplier_lines(plan)
     suppliers = lines["supplier"].nunique()
     with progress.stage("Writing workbooks", total=1 + suppliers) as advance:
-        write_planner_workbook(
-            plan, summarise(plan), stage.path(planner_workbook_name(plan.as_of, names)), lang
-        )
+        workbook = stage.path(planner_workbook_name(plan.as_of, names))
+        write_planner_workbook(plan, summarise(plan), workbook, lang, stage.path)
         advance(1)
         ds = plan.dataset
         terms = plan.settings.purchase_orders

@@ -12,6 +12,7 @@ The Dashboard and Charts sheets are :mod:`forecaster.report.dashboard`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -32,11 +33,13 @@ from forecaster.report.excel import (
     INFINITE_DAYS,
     LIVE_SUM,
     Column,
+    Overflow,
     SheetWriter,
     new_workbook,
     write_table,
 )
 from forecaster.report.headers import columns
+from forecaster.report.side_tables import overflow_beside
 from forecaster.report.summary import Summary
 
 #: What the looks of the sheets mean, in the Summary's legend (``legend.<key>`` label and
@@ -52,25 +55,46 @@ def planner_workbook_name(as_of: pd.Timestamp, lang: Lang = "en") -> str:
     return f"{file_word('replenishment', lang)}_{as_of:%Y-%m-%d}.xlsx"
 
 
-def write_planner_workbook(plan: Plan, summary: Summary, path: Path, lang: Lang) -> None:
-    """Write the planner's workbook to ``path``."""
+def write_planner_workbook(
+    plan: Plan,
+    summary: Summary,
+    path: Path,
+    lang: Lang,
+    side_path: Callable[[str], Path] | None = None,
+) -> None:
+    """Write the planner's workbook to ``path``.
+
+    A table longer than ``output.sheet_rows`` goes in full to a Parquet file at
+    ``side_path(name)`` (default: beside ``path``), and its sheet keeps the rows
+    of the SKUs the planner acts on first (:mod:`forecaster.report.side_tables`).
+    """
     wb = new_workbook()
+    name = planner_workbook_name(plan.as_of, plan.settings.output.names_lang(lang))
+    side = overflow_beside(name, side_path or path.with_name, plan.settings.output.sheet_rows, lang)
+    acted = _acted_on(plan)
     _summary_sheet(wb, plan, summary, lang)
     dashboard_sheet(wb, plan, summary, lang)
-    _replenishment_sheet(wb, plan, lang)
-    _health_sheet(wb, plan, lang)
-    _alerts_sheet(wb, plan, lang)
-    _slow_movers_sheet(wb, plan, summary, lang)
-    _forecast_sheet(wb, plan, lang)
+    _replenishment_sheet(wb, plan, lang, side)
+    _health_sheet(wb, plan, lang, side, acted)
+    _alerts_sheet(wb, plan, lang, side)
+    _slow_movers_sheet(wb, plan, summary, lang, side)
+    _forecast_sheet(wb, plan, lang, side, acted)
     charts_sheet(wb, plan, lang)
     if plan.history is not None:
         limit = plan.settings.history.tracking_limit
         per_warehouse = plan.dataset.per_warehouse
-        tracking_sheet(wb, plan.history, plan.as_of, limit, per_warehouse, lang)
-        changes_sheet(wb, plan.history, per_warehouse, lang)
+        tracking_sheet(wb, plan.history, plan.as_of, limit, per_warehouse, lang, side)
+        changes_sheet(wb, plan.history, per_warehouse, lang, side)
     _suppliers_sheet(wb, plan, lang)
     write_quality_sheet(wb, plan.quality, lang)
     wb.save(path)
+
+
+def _acted_on(plan: Plan) -> set[str]:
+    """The SKUs with an order, an alert or a slow mover: the rows a sheet too long for
+    Excel keeps first."""
+    ordered = plan.replenishment.loc[plan.replenishment["suggested_order"] > 0, "sku"]
+    return {*ordered, *plan.alerts["sku"], *plan.slow_movers["sku"]}
 
 
 def _keys(plan: Plan, keys: list[str]) -> list[str]:
@@ -242,7 +266,7 @@ def replenishment_columns(plan: Plan, lang: Lang) -> list[Column]:
     return [replace(c, **live.get(c.key, {})) for c in table]  # type: ignore[arg-type]
 
 
-def _replenishment_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
+def _replenishment_sheet(wb: Workbook, plan: Plan, lang: Lang, side: Overflow) -> None:
     yes = label("yes", lang)
     lines = plan.replenishment.assign(
         _ordered=plan.replenishment["suggested_order"] > 0,
@@ -270,10 +294,11 @@ def _replenishment_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
         total_label=label("total", lang),
         freeze_columns=len(FROZEN_COLUMNS),
         print_columns=next(i for i, c in enumerate(table, 1) if c.key == "why"),
+        overflow=side,  # the lines with an order are on top: a cut keeps them
     )
 
 
-def _health_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
+def _health_sheet(wb: Workbook, plan: Plan, lang: Lang, side: Overflow, acted: set[str]) -> None:
     frame = health_rows(plan, label("all_warehouses", lang))
     health = frame.assign(
         turnover_days=frame["turnover_days"].replace(np.inf, INFINITE_DAYS),
@@ -311,6 +336,8 @@ def _health_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
         highlight=health["_stockout"],
         subtotal=health["_total"],
         data_bar="days_of_cover",
+        first=health["sku"].isin(acted),
+        overflow=side,
     )
 
 
@@ -332,7 +359,7 @@ def health_rows(plan: Plan, all_warehouses: str) -> pd.DataFrame:
     return rows.sort_values(["sku", "_total"], kind="stable").reset_index(drop=True)
 
 
-def _alerts_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
+def _alerts_sheet(wb: Workbook, plan: Plan, lang: Lang, side: Overflow) -> None:
     alerts = plan.alerts
     keys = _keys(plan, list(alerts.columns))
     write_table(
@@ -343,10 +370,13 @@ def _alerts_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
         ),
         columns(keys, lang, name=30, action=60, detail=60, wrap=("action", "detail")),
         highlight=alerts["severity"] == "high",
+        overflow=side,  # by severity: a cut keeps the worst
     )
 
 
-def _slow_movers_sheet(wb: Workbook, plan: Plan, summary: Summary, lang: Lang) -> None:
+def _slow_movers_sheet(
+    wb: Workbook, plan: Plan, summary: Summary, lang: Lang, side: Overflow
+) -> None:
     slow = plan.slow_movers.assign(
         days_since_last_sale=_shown(plan.slow_movers["days_since_last_sale"], label("never", lang)),
         lifecycle=in_words(plan.slow_movers["lifecycle"], lang),
@@ -359,10 +389,11 @@ def _slow_movers_sheet(wb: Workbook, plan: Plan, summary: Summary, lang: Lang) -
         columns(keys, lang, name=30),
         totals={"stock_value": summary.slow_value, "expected_recovery": summary.expected_recovery},
         total_label=label("total", lang),
+        overflow=side,  # by stock value: a cut keeps the dearest
     )
 
 
-def _forecast_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
+def _forecast_sheet(wb: Workbook, plan: Plan, lang: Lang, side: Overflow, acted: set[str]) -> None:
     forecast, units = plan.forecast, plan.units
     weeks = plan.settings.forecast.sheet_weeks
     edges = np.arange(weeks + 1) * 7
@@ -394,7 +425,14 @@ def _forecast_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
     shown = ["sku", "warehouse", "name", "model", "demand_class", "forecast_daily"]
     keys = _keys(plan, [*shown, "p50_28d", "p90_28d", "p95_28d", "forecast_basis"])
     table = [*columns(keys, lang, name=30, forecast_basis=60), *week_columns]
-    write_table(wb, sheet_name("forecast", lang), frame, table)
+    write_table(
+        wb,
+        sheet_name("forecast", lang),
+        frame,
+        table,
+        first=frame["sku"].isin(acted),
+        overflow=side,
+    )
 
 
 def _suppliers_sheet(wb: Workbook, plan: Plan, lang: Lang) -> None:
