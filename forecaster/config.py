@@ -345,6 +345,9 @@ class LifecycleSettings(_Section):
     decline_ratio: Annotated[float, Field(gt=0.0, lt=1.0)] = (
         0.6  # recent / previous below this: decline
     )
+    # ... and growth or decline only when the change is beyond this many standard deviations
+    # of the unit's own sales noise (0: the ratios alone)
+    trend_sigmas: Annotated[float, Field(ge=0.0, le=10.0)] = 2.0
 
 
 class SlowMoverSettings(_Section):

@@ -164,3 +164,42 @@ def test_settings_change_the_thresholds(shop: Shop) -> None:
     """5/day then 4/day is a decline with decline_ratio 0.9: 224 < 0.9 x 280 = 252."""
     sales = history(200, lambda d: 4 if d <= 55 else 5)
     assert stage_of(shop, sales, LifecycleSettings(decline_ratio=0.9)) == "decline"
+
+
+def lumps(every: int, size: float, skip: set[int] = frozenset()) -> DailyQty:  # type: ignore[assignment]
+    """An order of ``size`` units every ``every`` days (d = 0, every, 2 every, ...), the
+    orders numbered in ``skip`` left out."""
+    return lambda d: size if d % every == 0 and d // every not in skip else 0.0
+
+
+def test_a_drop_within_the_noise_of_lumpy_orders_is_not_decline(shop: Shop) -> None:
+    """Orders of 50 units every 8 days for 200 days (d = 0, 8, .., 192), four of the seven
+    orders of the recent window missing (d = 8, 16, 24, 32): recent 150 (d 0, 40, 48) <
+    0.6 x previous 350 (7 orders, d 56..104) = 210 -- but over the 112 days, 10 orders of
+    50: mean 500 / 112 = 4.464 a day, variance (10 x 50^2 - 112 x 4.464^2) / 111 = 205.1,
+    units per sale d = 45.95; the noise 2 sqrt(45.95 x 500) = 303.2 > the drop 200:
+    maturity, not decline (so the SKU keeps its safety stock)."""
+    sales = history(200, lumps(8, 50.0, skip={1, 2, 3, 4}))
+    assert stage_of(shop, sales) == "maturity"
+    # with the ratios alone (trend_sigmas 0) the same SKU would be declining
+    assert stage_of(shop, sales, LifecycleSettings(trend_sigmas=0.0)) == "decline"
+
+
+def test_a_clear_drop_of_steady_sales_is_decline_beyond_the_noise(shop: Shop) -> None:
+    """5/day then 1/day (test_decline): over the 112 days mean 3, variance 448 / 111 =
+    4.036, d = 1.345; one sd of noise sqrt(1.345 x 336) = 21.26, and the drop of 224 is
+    10.5 of them: decline even at the most demanding trend_sigmas the settings allow (10)."""
+    sales = history(200, lambda d: 1 if d <= 55 else 5)
+    assert stage_of(shop, sales, LifecycleSettings(trend_sigmas=10.0)) == "decline"
+    with pytest.raises(ValueError, match="trend_sigmas"):
+        LifecycleSettings(trend_sigmas=10.6)
+
+
+def test_growth_needs_a_rise_beyond_the_noise(shop: Shop) -> None:
+    """Orders of 60 every 14 days (d = 0, 14, ..), the one at d = 70 missing: recent 240
+    (d 0..42: 4 orders) > 1.3 x previous 180 (d 56, 84, 98: 3 orders) = 234, but over the
+    112 days 7 orders of 60: mean 3.75, variance (7 x 3600 - 112 x 14.0625) / 111 = 212.8,
+    d = 56.76; the noise 2 sqrt(56.76 x 420) = 308.8 > the rise 60: maturity."""
+    sales = history(200, lumps(14, 60.0, skip={5}))
+    assert stage_of(shop, sales) == "maturity"
+    assert stage_of(shop, sales, LifecycleSettings(trend_sigmas=0.0)) == "growth"
