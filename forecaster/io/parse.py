@@ -9,6 +9,7 @@ and the caller decides whether a blank is allowed.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -32,6 +33,9 @@ def to_text(values: pd.Series) -> pd.Series:
     Whole numbers that a typed source (Parquet, Excel) stored as floats lose
     their ``.0`` (a SKU 1001 stays ``"1001"``).
     """
+    distinct = _by_distinct(values, lambda uniques: (to_text(uniques),))
+    if distinct is not None:
+        return distinct[0]
     if pd.api.types.is_float_dtype(values):
         whole = values.notna() & (values == np.floor(values.fillna(0)))
         text = values.astype(object).where(~whole, values.fillna(0).astype("int64"))
@@ -68,6 +72,9 @@ def to_number(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     bad
         True where the cell holds text that is not a finite number.
     """
+    distinct = _by_distinct(values, to_number)
+    if distinct is not None:
+        return distinct[0], distinct[1]
     blank = blank_mask(values)
     if pd.api.types.is_bool_dtype(values):
         parsed = values.astype("float64")
@@ -93,6 +100,49 @@ def to_number(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     bad = ~finite & ~blank
     parsed = parsed.where(finite)
     return parsed, bad
+
+
+#: Cells of a text column below which it is parsed cell by cell (no gain in the distinct values).
+DISTINCT_MIN_CELLS = 100_000
+
+
+def _by_distinct(
+    values: pd.Series, parse: Callable[[pd.Series], tuple[pd.Series | np.ndarray, ...]]
+) -> tuple[pd.Series | np.ndarray, ...] | None:
+    """``parse`` of each distinct text of a long Arrow text column, spread back over its rows;
+    None for another column, or one of mostly distinct cells (``parse`` it whole).
+
+    A sales table of millions of rows holds a few hundred dates, a few dozen
+    quantities and a SKU code per thousand rows or so: parsing and trimming the
+    distinct values (Arrow's dictionary encoding) and taking the results by each
+    row's code needs a small array of codes beside the results, where parsing
+    every cell made several temporaries as long as the column. A missing cell is
+    parsed as one more distinct value, so blanks come out as they would. The
+    results are the same as ``parse(values)``'s: each one, a Series (with
+    ``values``' index) or an array, taken row by row.
+    """
+    n = len(values)
+    if n < DISTINCT_MIN_CELLS or not isinstance(values.dtype, pd.StringDtype):
+        return None
+    if values.dtype.storage != "pyarrow":
+        return None
+    encoded = pc.dictionary_encode(pa.chunked_array(pa.array(values.array)))
+    combined = encoded.combine_chunks() if encoded.num_chunks != 1 else encoded.chunk(0)
+    dictionary = combined.dictionary
+    if len(dictionary) > n // 4:
+        return None
+    # a missing cell is the extra value after the distinct ones
+    codes = pc.fill_null(combined.indices, len(dictionary)).to_numpy()
+    with_blank = pa.concat_arrays([dictionary, pa.nulls(1, dictionary.type)])
+    uniques = pd.Series(with_blank.to_pandas(types_mapper=lambda _type: ARROW_TEXT))
+    out: list[pd.Series | np.ndarray] = []
+    for result in parse(uniques):
+        if isinstance(result, pd.Series):
+            taken = result.array.take(codes)
+            out.append(pd.Series(taken, index=values.index, name=values.name))
+        else:
+            out.append(np.asarray(result)[codes])
+    return tuple(out)
 
 
 def _plain_numbers(values: pd.Series) -> np.ndarray | None:
@@ -133,6 +183,9 @@ def to_date(values: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
     outside
         True where the cell holds a date outside ``FIRST_DATE .. LAST_DATE``.
     """
+    distinct = _by_distinct(values, to_date)
+    if distinct is not None:
+        return distinct[0], distinct[1], distinct[2]
     blank = blank_mask(values)
     if pd.api.types.is_datetime64_any_dtype(values):
         typed = pd.Series(values)
