@@ -19,7 +19,14 @@ from rich.console import Console
 from rich.markup import escape
 
 from forecaster import __version__
-from forecaster.config import MAX_WEEKS, Lang, Settings, load_settings, outside_planning_dates
+from forecaster.config import (
+    MAX_WEEKS,
+    EngineKind,
+    Lang,
+    Settings,
+    load_settings,
+    outside_planning_dates,
+)
 from forecaster.errors import ForecasterError
 from forecaster.io.parse import to_date
 from forecaster.models.periods import Freq
@@ -142,6 +149,8 @@ def _settings(
     as_of: datetime | None = None,
     lang: Lang | None = None,
     budget: float | None = None,
+    engine: EngineKind | None = None,
+    address: str | None = None,
 ) -> Settings:
     return load_settings(config).with_overrides(
         data_dir=data,
@@ -149,6 +158,8 @@ def _settings(
         as_of=as_of.date() if as_of is not None else None,
         lang=lang,
         budget=budget,
+        engine=engine,
+        address=address,
     )
 
 
@@ -176,6 +187,23 @@ def run(
             "out/history.duckdb) and add its Tracking and Changes sheets. Default: on.",
         ),
     ] = True,
+    engine: Annotated[
+        EngineKind | None,
+        typer.Option(
+            "--engine",
+            help="Where the forecast's chunks of units run: local (this process) or dask "
+            "(a dask.distributed cluster: --address, else a LocalCluster on this machine). "
+            "Default: the config's [engine] kind (local).",
+        ),
+    ] = None,
+    address: Annotated[
+        str | None,
+        typer.Option(
+            "--address",
+            help="The Dask scheduler, e.g. tcp://10.0.0.5:8786 (with --engine dask). "
+            "Default: the config's [engine] address (none: a LocalCluster).",
+        ),
+    ] = None,
 ) -> None:
     """Plan the week: forecast, inventory health, alerts, grades, orders; write the workbooks.
 
@@ -194,7 +222,7 @@ def run(
     from forecaster.report.summary import summarise
 
     with _user_errors():
-        settings = _settings(config, data, out, as_of, lang, budget)
+        settings = _settings(config, data, out, as_of, lang, budget, engine, address)
         with RichProgress(Console(stderr=True)) as progress:
             result = run_pipeline(settings, progress, history)
     console = Console()

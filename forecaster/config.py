@@ -278,6 +278,22 @@ class ForecastSettings(_Section):
     # "statsmodels" (series by series in a process pool: the reference, much slower)
     smooth_engine: Literal["vectorised", "statsmodels"] = "vectorised"
     sheet_weeks: Weeks = 13  # weeks of forecast shown on the Forecast sheet
+    # planning units fitted at a time: bounds the memory of the fits (the forecast is the same)
+    chunk_units: Annotated[int, Field(ge=100, le=10_000_000)] = 10_000
+
+
+#: Where the forecast's chunks of units run (:mod:`forecaster.parallel`).
+EngineKind = Literal["local", "dask"]
+
+
+class EngineSettings(_Section):
+    # where the forecast's chunks run: "local" (this process) or "dask" (a dask.distributed
+    # cluster: the scheduler at address, or a LocalCluster of workers on this machine)
+    kind: EngineKind = "local"
+    address: Annotated[str, Field(max_length=500)] | None = None  # e.g. "tcp://10.0.0.5:8786"
+    workers: Annotated[int, Field(ge=1, le=1024)] | None = (
+        None  # LocalCluster workers (unset: cores)
+    )
 
 
 class AlertSettings(_Section):
@@ -589,6 +605,7 @@ class Settings(_Section):
     purchase_orders: PurchaseOrderSettings = PurchaseOrderSettings()
     columns: ColumnSettings = ColumnSettings()
     history: HistorySettings = HistorySettings()
+    engine: EngineSettings = EngineSettings()
 
     def with_overrides(
         self,
@@ -598,6 +615,8 @@ class Settings(_Section):
         as_of: date | None = None,
         lang: Lang | None = None,
         budget: float | None = None,
+        engine: EngineKind | None = None,
+        address: str | None = None,
     ) -> Settings:
         """Return a copy with command-line values replacing the file's.
 
@@ -614,6 +633,7 @@ class Settings(_Section):
             "data": {"dir": data_dir},
             "output": {"dir": out_dir, "lang": lang},
             "planning": {"as_of": as_of},
+            "engine": {"kind": engine, "address": address},
         }
         update: dict[str, BaseModel] = {}
         for name, values in changes.items():

@@ -7,11 +7,12 @@ files appear together, or none does).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from time import perf_counter
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -39,6 +40,7 @@ from forecaster.models.engine import forecast_table, forecast_units
 from forecaster.models.forecast import Forecast
 from forecaster.models.notes import forecast_notes
 from forecaster.models.periods import Freq
+from forecaster.parallel import Runner, engine_runner, reporting
 from forecaster.plan import Plan
 from forecaster.progress import Progress, Silent
 from forecaster.report.edited_plan import EditedPlan, read_edited_plan
@@ -95,9 +97,21 @@ def read_dataset(settings: Settings, progress: Progress) -> Dataset:
         return load_dataset(settings, on_table=lambda _name: advance(1))
 
 
-#: The engine's entry point, :func:`~forecaster.models.engine.forecast_units`'s signature
-#: ``(sales, units, promotions, as_of, settings, horizon)``.
-Engine = Callable[[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.Timestamp, Settings, int], Forecast]
+class Engine(Protocol):
+    """The engine's entry point, :func:`~forecaster.models.engine.forecast_units`'s signature
+    ``(sales, units, promotions, as_of, settings, horizon[, runner])``."""
+
+    def __call__(
+        self,
+        sales: pd.DataFrame,
+        units: pd.DataFrame,
+        promotions: pd.DataFrame,
+        as_of: pd.Timestamp,
+        settings: Settings,
+        horizon: int,
+        *,
+        runner: Runner | None = None,
+    ) -> Forecast: ...
 
 
 def plan_dataset(
@@ -117,10 +131,21 @@ def plan_dataset(
         A number of the orders or the forecast is not finite (:func:`check_plan_numbers`).
     """
     progress = progress or Silent()
-    with progress.stage("Forecasting demand", total=1) as advance:
-        units, forecast = _forecast(ds, settings, engine)
+    units = planning_units(ds)
+    chunks = max(-(-len(units) // settings.forecast.chunk_units), 1)
+    where = settings.engine
+    fitting = settings
+    if where.kind == "dask":  # the cluster's workers are the parallelism: no pool inside them
+        fitting = settings.model_copy(
+            update={"forecast": settings.forecast.model_copy(update={"workers": 1})}
+        )
+    with (
+        progress.stage("Forecasting demand", total=chunks) as advance,
+        engine_runner(where.kind, where.address, where.workers) as cluster,
+    ):
+        runner = reporting(lambda _done, _total: advance(1), cluster)
+        forecast = _forecast(ds, units, fitting, engine, runner)
         release_unused_memory()
-        advance(1)
 
     with progress.stage("Inventory health, alerts and grades", total=1) as advance:
         assessment = assess_inventory(ds, units, forecast, settings)
@@ -243,17 +268,24 @@ def plan_orders(ds: Dataset, settings: Settings, engine: Engine = forecast_units
     coming from a :class:`~forecaster.models.rolling.RollingEngine` (which
     estimates ETS and Theta only every ``simulation.refit_weeks`` weeks).
     """
-    units, forecast = _forecast(ds, settings, engine)
+    units = planning_units(ds)
+    forecast = _forecast(ds, units, settings, engine)
     stage = lifecycle_stages(ds, units, settings)
     lines, totals = _replenishment(ds, units, forecast, stage, settings)
     return Orders(units, forecast, lines, totals)
 
 
-def _forecast(ds: Dataset, settings: Settings, engine: Engine) -> tuple[pd.DataFrame, Forecast]:
-    """The planning units and their forecast over :func:`forecast_horizon`."""
-    units = planning_units(ds)
+def _forecast(
+    ds: Dataset,
+    units: pd.DataFrame,
+    settings: Settings,
+    engine: Engine,
+    runner: Runner | None = None,
+) -> Forecast:
+    """The forecast of the planning units over :func:`forecast_horizon`, its chunks run by
+    ``runner`` (None: one after another here)."""
     horizon = forecast_horizon(units, settings)
-    return units, engine(ds.sales, units, ds.promotions, ds.as_of, settings, horizon)
+    return engine(ds.sales, units, ds.promotions, ds.as_of, settings, horizon, runner=runner)
 
 
 def _replenishment(

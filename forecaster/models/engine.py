@@ -31,6 +31,7 @@ from forecaster.models.periods import Freq, period_edges
 from forecaster.models.promotions import promotion_days, uplift_factors, with_recurring
 from forecaster.models.selection import Options, forecast_periods
 from forecaster.models.uplift import estimate_uplift, evidence_start, past_evidence
+from forecaster.parallel import Runner
 from forecaster.units import demand_matrix, first_available
 
 QUANTILES = {"p50": 0.50, "p90": 0.90, "p95": 0.95}
@@ -53,8 +54,9 @@ def no_promotions() -> pd.DataFrame:
     return pd.DataFrame({c.name: pd.Series(dtype=object) for c in TABLES["promotions"].columns})
 
 
-def options(settings: ForecastSettings) -> Options:
-    """The model-selection options of the forecast settings."""
+def options(settings: ForecastSettings, runner: Runner | None = None) -> Options:
+    """The model-selection options of the forecast settings; ``runner`` runs the chunks of
+    units (:mod:`forecaster.parallel`; None: one after another)."""
     return Options(
         origins=settings.validation_origins,
         validation_periods=settings.validation_weeks,
@@ -63,6 +65,8 @@ def options(settings: ForecastSettings) -> Options:
         smooth_units_share=settings.smooth_units_share,
         workers=settings.workers,
         smooth_engine=settings.smooth_engine,
+        chunk_units=settings.chunk_units,
+        run_chunks=runner,
     )
 
 
@@ -112,6 +116,7 @@ def forecast_units(
     settings: Settings,
     horizon: int,
     periods: PeriodsModel = forecast_periods,
+    runner: Runner | None = None,
 ) -> Forecast:
     """Daily forecast of every unit for ``horizon`` days after ``as_of`` (see the module docstring).
 
@@ -128,6 +133,9 @@ def forecast_units(
         uplifts are learned and which festivals recur.
     periods
         The model of the weekly buckets (:func:`forecaster.models.panel.forecast_daily`).
+    runner
+        Runs the chunks of ``forecast.chunk_units`` units (:mod:`forecaster.parallel`:
+        reporting progress, or on a Dask cluster); None: one after another here.
     """
     promo_settings = settings.promotions
     days = settings.forecast.history_days
@@ -149,7 +157,7 @@ def forecast_units(
         horizon,
         first,
         units["category"].to_numpy(),
-        options(settings.forecast),
+        options(settings.forecast, runner),
         weekday_prior(settings.forecast),
         periods,
     )

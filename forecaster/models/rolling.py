@@ -47,6 +47,7 @@ from forecaster.models.selection import (
     fit_periods,
 )
 from forecaster.models.smooth import MODELS, SmoothStates
+from forecaster.parallel import Runner
 from forecaster.units import KEY
 
 __all__ = ["RollingEngine", "fitted_smooth"]
@@ -115,17 +116,22 @@ class RollingEngine:
         as_of: pd.Timestamp,
         settings: Settings,
         horizon: int,
+        *,
+        runner: Runner | None = None,
     ) -> Forecast:
         """As :func:`~forecaster.models.engine.forecast_units`; ETS and Theta are estimated
-        when a full fit is due, else forecast from the last full fit's states."""
+        when a full fit is due, else forecast from the last full fit's states (the whole
+        panel one chunk: the states index it)."""
         weeks = self._weeks_since_fit(units, as_of, settings, horizon)
         if weeks is not None and weeks < self.refit_weeks and self._states is not None:
             self.rolls += 1
             periods = _with_smooth(fitted_smooth(self._states, weeks))
-            return forecast_units(sales, units, promotions, as_of, settings, horizon, periods)
+            return forecast_units(
+                sales, units, promotions, as_of, settings, horizon, periods, runner
+            )
         self._states = None
         forecast = forecast_units(
-            sales, units, promotions, as_of, settings, horizon, self._fit_in_full
+            sales, units, promotions, as_of, settings, horizon, self._fit_in_full, runner
         )
         self._fitted = (as_of, units[KEY].to_numpy(), horizon, settings.forecast)
         self.fits += 1

@@ -39,7 +39,7 @@ For each series (row of ``y``, demand per period):
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -49,6 +49,7 @@ from forecaster.models.credibility import group_prior, is_established
 from forecaster.models.distributions import count_quantiles
 from forecaster.models.smooth import MIN_PERIODS, SmoothEngine, SmoothStates, fit_smooth_states
 from forecaster.models.smooth import MODELS as SMOOTH_MODELS
+from forecaster.parallel import Runner, run_in_order
 
 #: Fewest periods before an origin for it to count in a series' validation.
 MIN_TRAIN = 4
@@ -111,6 +112,11 @@ class Options:
         How ETS and Theta are fitted: ``"vectorised"`` (every series at once, in this
         process) or ``"statsmodels"`` (series by series, the reference); see
         :mod:`forecaster.models.smooth`.
+    chunk_units
+        Series fitted at a time (0: all at once); the forecast does not depend on it.
+    run_chunks
+        Runs the chunks (:mod:`forecaster.parallel`: one after another here, with
+        progress, or on a Dask cluster); None: one after another.
     """
 
     origins: int = 2
@@ -120,6 +126,8 @@ class Options:
     smooth_units_share: float = 0.8
     workers: int = 0
     smooth_engine: SmoothEngine = "vectorised"
+    chunk_units: int = 0
+    run_chunks: Runner | None = None
 
 
 @dataclass(frozen=True)
@@ -254,9 +262,19 @@ SmoothModels = Callable[
 
 def fit_smooth_rows(engine: SmoothEngine) -> SmoothModels:
     """The :data:`SmoothModels` that fit the series ``rows`` of ``y`` with ``engine`` (the
-    default of :func:`fit_periods`, by :attr:`Options.smooth_engine`)."""
+    default of :func:`fit_periods`, by :attr:`Options.smooth_engine`); picklable, so a
+    chunk's task can travel to another process."""
+    return _SmoothFit(engine)
 
-    def fit(
+
+@dataclass(frozen=True)
+class _SmoothFit:
+    """:func:`fit_smooth_rows`' models."""
+
+    engine: SmoothEngine
+
+    def __call__(
+        self,
         y: np.ndarray,
         rows: np.ndarray,
         start: np.ndarray,
@@ -265,9 +283,9 @@ def fit_smooth_rows(engine: SmoothEngine) -> SmoothModels:
         season: int,
         workers: int,
     ) -> tuple[np.ndarray, SmoothStates]:
-        return fit_smooth_states(y[rows], start[rows], origins, horizon, season, workers, engine)
-
-    return fit
+        return fit_smooth_states(
+            y[rows], start[rows], origins, horizon, season, workers, self.engine
+        )
 
 
 @dataclass(frozen=True)
@@ -319,6 +337,14 @@ def fit_periods(
     """Forecast ``horizon`` periods of every row of ``y`` (see the module docstring); the
     ETS and Theta fits come back with the forecast.
 
+    The series are fitted :attr:`Options.chunk_units` at a time (:func:`fit_chunk`,
+    run by :attr:`Options.run_chunks`), so the validation arrays -- every candidate's
+    forecast from every origin -- are bounded by the chunk, not the panel. What
+    the series share is computed for the whole panel: the best sellers that get
+    the ETS and Theta fits (a share of all units), the growth of the error
+    variance per demand class and the group priors of new series. The forecast is
+    the same whatever the chunks.
+
     Parameters
     ----------
     y
@@ -341,15 +367,103 @@ def fit_periods(
         caller measures them in days, which a weekly bucket cannot.
     smooth
         Makes the ETS and Theta forecasts (default: fits them with
-        ``options.smooth_engine``).
+        ``options.smooth_engine``). Given, it indexes the whole panel, which is
+        then one chunk.
     """
     options = options or Options()
-    smooth = smooth or fit_smooth_rows(options.smooth_engine)
     y = np.asarray(y, dtype=float)
     n, t = y.shape
     start = first_demand(y) if start is None else np.minimum(np.asarray(start, dtype=int), t)
     classes = demand_classes(y, start)
     designs = validation_designs(t, horizon, options)
+    level = np.nan_to_num(window_mean(y, start, RECENT_PERIODS, t))  # units per period
+    best = (
+        (classes == "smooth")
+        & (level >= options.smooth_min_units)
+        & top_sellers(level, options.smooth_units_share)
+    )
+    size = options.chunk_units if smooth is None and options.chunk_units > 0 else max(n, 1)
+    local = replace(options, run_chunks=None)  # a task carries data, not the runner
+    models = smooth or fit_smooth_rows(options.smooth_engine)
+    tasks = []
+    for a in range(0, max(n, 1), size):
+        rows = slice(a, a + size)
+        cut = None if partial is None else partial[rows]
+        at = (y[rows], start[rows], cut, classes[rows], best[rows])
+        tasks.append(ChunkTask(*at, horizon, season, designs, local, models))
+    fits = (options.run_chunks or run_in_order)(fit_chunk, tasks)
+    mean = np.concatenate([f.mean for f in fits])
+    model = np.concatenate([f.model for f in fits])
+    validated = np.concatenate([f.validated for f in fits])
+    cum_var = _error_variance(
+        mean,
+        classes,
+        *(np.concatenate([getattr(f, k) for f in fits]) for k in ("s2", "ratio", "steps")),
+    )
+    states = SmoothStates.empty(n, fits[0].states.at.shape[1], season)
+    for a, f in zip(range(0, max(n, 1), size), fits, strict=True):
+        rows = a + f.fitted
+        states.ets[rows], states.theta[rows], states.at[rows] = (
+            f.states.ets,
+            f.states.theta,
+            f.states.at,
+        )
+    # only a new series borrows: one that counts as established in the priors but has no
+    # usable origin (the panel itself is short: six months of monthly data) keeps its own
+    fit_start = fit_from(y, start, t, partial)
+    new = ~validated & (start < t) & ~is_established(t - fit_start, season)
+    z, exposure = np.ones(n), np.full(n, np.nan)
+    if new.any():
+        z, exposure, pooled = _borrow(y, fit_start, new, groups, own, season, mean, cum_var)
+        borrowed = z < 1
+        model[borrowed] = np.where(pooled[borrowed], BORROWED_PANEL, BORROWED)
+    return PeriodFit(PeriodForecast(mean, cum_var, model, classes, z, exposure), states)
+
+
+@dataclass(frozen=True)
+class ChunkTask:
+    """The series of one chunk of :func:`fit_periods` and what the panel decided for them:
+    their demand class and whether they are best sellers (fitted by ETS and Theta)."""
+
+    y: np.ndarray
+    start: np.ndarray
+    partial: np.ndarray | None
+    classes: np.ndarray
+    best: np.ndarray
+    horizon: int
+    season: int
+    designs: dict[int, list[int]]
+    options: Options
+    smooth: SmoothModels
+
+
+@dataclass(frozen=True)
+class ChunkFit:
+    """What :func:`fit_chunk` found for a chunk's series.
+
+    ``mean`` (n, horizon) is the combined forecast, ``model`` its name,
+    ``validated`` whether the series had a usable origin; ``s2``, ``ratio`` and
+    ``steps`` are the series' parts of the error model (:func:`_error_parts`) and
+    ``states`` the ETS and Theta fits of the series at ``fitted`` (the best sellers;
+    the others have none), so a result travels light.
+    """
+
+    mean: np.ndarray
+    model: np.ndarray
+    validated: np.ndarray
+    s2: np.ndarray
+    ratio: np.ndarray
+    steps: np.ndarray
+    fitted: np.ndarray
+    states: SmoothStates
+
+
+def fit_chunk(task: ChunkTask) -> ChunkFit:
+    """Validate, choose and combine the candidates of one chunk of series (a pure function
+    of its task: a :data:`~forecaster.parallel.Runner` may run it anywhere)."""
+    y, start, classes, options = task.y, task.start, task.classes, task.options
+    horizon, season, designs = task.horizon, task.season, task.designs
+    n, t = y.shape
     short_hv, hv = min(designs), max(designs)
     origins = sorted({o for cuts in designs.values() for o in cuts})
     # Each series' window length and the origins of its design (n, origins).
@@ -362,24 +476,18 @@ def fit_periods(
     # Every candidate's forecasts from each origin (C, n, origins, hv) and from the end (C, n, h).
     validation = np.full((len(names), n, len(origins), hv), np.nan)
     final = np.full((len(names), n, horizon), np.nan)
-    fit_start = {cut: fit_from(y, start, cut, partial) for cut in [*origins, t]}
+    fit_start = {cut: fit_from(y, start, cut, task.partial) for cut in [*origins, t]}
     for c, candidate in enumerate(CANDIDATES.values()):
         for i, cut in enumerate(origins):
             validation[c, :, i] = candidate(y[:, :cut], fit_start[cut], hv, season)
         final[c] = candidate(y, fit_start[t], horizon, season)
-    level = np.nan_to_num(window_mean(y, start, RECENT_PERIODS, t))  # units per period
-    best = (
-        (classes == "smooth")
-        & (level >= options.smooth_min_units)
-        & top_sellers(level, options.smooth_units_share)
-    )
     at = len(CANDIDATES)
     states = SmoothStates.empty(n, len(origins) + 1, season)
     for length, cuts in designs.items():  # the ETS and Theta fits, per validation design
-        rows = best & (window == length) & ((cuts[0] if cuts else t) - start >= MIN_PERIODS)
+        rows = task.best & (window == length) & ((cuts[0] if cuts else t) - start >= MIN_PERIODS)
         _fit_smooth_models(
             y, rows, fit_start[t], cuts, origins, length, horizon, season, options.workers,
-            validation[at:], final[at:], states, smooth,
+            validation[at:], final[at:], states, task.smooth,
         )  # fmt: skip
 
     # Squared validation error per candidate, series and origin (C, n, origins) over the
@@ -394,6 +502,7 @@ def fit_periods(
     usable = member & (np.asarray(origins)[None, :] - start[:, None] >= MIN_TRAIN)
     error2 = np.where(cells[None], (validation - actual[None]) ** 2, 0.0)
     squared = error2.sum(axis=3)
+    del error2
     routed = np.stack([np.isin(classes, [c for c in ROUTES if n in ROUTES[c]]) for n in names])
     failed = np.isnan(final).any(axis=2) | ~routed
     fallback = names.index(FALLBACK)
@@ -417,17 +526,10 @@ def fit_periods(
         at_i = np.einsum("cn,cnh->nh", w, np.nan_to_num(validation[:, :, i]))
         counted = usable[:, i, None] & cells[:, 0]
         errors[:, i] = np.where(counted, at_i - actual[:, i], np.nan)
-    cum_var = _error_model(errors, mean, classes, y, fit_start[t])
+    s2, ratio, steps = _error_parts(errors, y, fit_start[t])
     model = _model_names(chosen, names)
-    # only a new series borrows: one that counts as established in the priors but has no
-    # usable origin (the panel itself is short: six months of monthly data) keeps its own
-    new = ~usable.any(axis=1) & (start < t) & ~is_established(t - fit_start[t], season)
-    z, exposure = np.ones(n), np.full(n, np.nan)
-    if new.any():
-        z, exposure, pooled = _borrow(y, fit_start[t], new, groups, own, season, mean, cum_var)
-        borrowed = z < 1
-        model[borrowed] = np.where(pooled[borrowed], BORROWED_PANEL, BORROWED)
-    return PeriodFit(PeriodForecast(mean, cum_var, model, classes, z, exposure), states)
+    fitted = np.flatnonzero(task.best)
+    return ChunkFit(mean, model, usable.any(axis=1), s2, ratio, steps, fitted, states.rows(fitted))
 
 
 def own_rate(y: np.ndarray, begin: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -583,17 +685,20 @@ def _model_names(chosen: np.ndarray, names: list[str]) -> np.ndarray:
     return out
 
 
-def _error_model(
-    errors: np.ndarray, mean: np.ndarray, classes: np.ndarray, y: np.ndarray, start: np.ndarray
-) -> np.ndarray:
-    """Variance of the total demand over the first ``j`` periods, shape (n, horizon + 1).
+def _error_parts(
+    errors: np.ndarray, y: np.ndarray, start: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each series' part of the error model, from its own errors alone.
 
     ``errors`` are the chosen forecast's validation errors (n, origins, hv), NaN
     where an origin does not count and past the end of a series' window (its
-    validation design may hold out fewer than ``hv`` periods).
+    validation design may hold out fewer than ``hv`` periods). Returns the
+    variance of one period's error ``s2`` (n,) -- the variance of its periods so
+    far for a series without validation --, the growth of the variance of the
+    first ``j`` periods' total against ``j x s2`` (n, hv; NaN without errors)
+    and the steps its windows reach (n,; ``hv`` without validation).
     """
-    n, horizon = mean.shape
-    hv = errors.shape[2]
+    n, hv = len(errors), errors.shape[2]
     cells = ~np.isnan(errors)
     has = cells[:, :, 0].any(axis=1)
     filled = np.where(cells, errors, 0.0)
@@ -610,10 +715,21 @@ def _error_model(
     level = np.divide(np.where(on, y, 0).sum(axis=1), count, out=np.zeros(n), where=count > 0)
     spread = np.where(on, (y - level[:, None]) ** 2, 0).sum(axis=1)
     sample = np.divide(spread, count - 1, out=np.zeros(n), where=count > 1)
-    s2 = np.where(has, s2, sample)
+    steps = np.where(has, (reach > 0).sum(axis=1), hv)  # past a series' window: its last step
+    return np.where(has, s2, sample), np.where(has[:, None], ratio, np.nan), steps
 
+
+def _error_variance(
+    mean: np.ndarray, classes: np.ndarray, s2: np.ndarray, ratio: np.ndarray, steps: np.ndarray
+) -> np.ndarray:
+    """Variance of the total demand over the first ``j`` periods, shape (n, horizon + 1),
+    from the series' :func:`_error_parts`: ``s2 x j x g(j)``, ``g`` the growth curve of
+    its demand class (one series' few origins are too noisy for a curve of its own),
+    never below the mean."""
+    n, horizon = mean.shape
+    hv = ratio.shape[1]
     growth = np.ones((n, hv))
-    usable = has & (s2 > 0)
+    usable = ~np.isnan(ratio).all(axis=1) & (s2 > 0)
     overall = _growth_curve(ratio[usable], np.ones(hv))
     for cls in CLASSES:
         members = usable & (classes == cls)
@@ -621,11 +737,10 @@ def _error_model(
         if members.sum() >= MIN_CLASS_SERIES:
             curve = _growth_curve(ratio[members], overall)
         growth[classes == cls] = curve
-    steps = np.arange(1, horizon + 1)
-    own = np.where(has, (reach > 0).sum(axis=1), hv)  # past a series' window: its last step
-    g = np.take_along_axis(growth, np.minimum(steps[None, :], own[:, None]) - 1, axis=1)
+    j = np.arange(1, horizon + 1)
+    g = np.take_along_axis(growth, np.minimum(j[None, :], steps[:, None]) - 1, axis=1)
     cum_mean = np.cumsum(mean, axis=1)
-    cum = np.maximum(s2[:, None] * steps[None, :] * g, cum_mean)
+    cum = np.maximum(s2[:, None] * j[None, :] * g, cum_mean)
     cum = np.maximum.accumulate(cum, axis=1)
     return np.concatenate([np.zeros((n, 1)), cum], axis=1)
 
