@@ -129,16 +129,30 @@ class DemandSample:
 
     @cached_property
     def _sorted(self) -> tuple[np.ndarray, np.ndarray]:
-        """The totals in ascending order per unit, and their cumulative weights."""
-        order = np.argsort(np.where(self.weights > 0, self.p_values, np.inf), axis=1)
-        values = np.nan_to_num(np.take_along_axis(self.p_values, order, axis=1))
-        return values, np.cumsum(np.take_along_axis(self.weights, order, axis=1), axis=1)
+        """The totals in ascending order per unit, and their cumulative weights (sorted
+        :data:`_ROWS_AT_A_TIME` units at a time: the sort's temporaries stay small)."""
+        values = np.empty_like(self.p_values)
+        cum = np.empty_like(self.weights)
+        for at in _row_slices(len(values)):
+            p, w = self.p_values[at], self.weights[at]
+            order = np.argsort(np.where(w > 0, p, np.inf), axis=1)
+            values[at] = np.nan_to_num(np.take_along_axis(p, order, axis=1))
+            cum[at] = np.cumsum(np.take_along_axis(w, order, axis=1), axis=1)
+        return values, cum
 
     def sd(self) -> np.ndarray:
         """Standard deviation of the protection-period total per unit."""
-        mean = np.nansum(self.p_values * self.weights, axis=1)
-        var = np.nansum((self.p_values - mean[:, None]) ** 2 * self.weights, axis=1)
-        return np.asarray(np.sqrt(var))
+        out = np.empty(len(self.weights))
+        for at in _row_slices(len(out)):
+            p, w = self.p_values[at], self.weights[at]
+            mean = np.nansum(p * w, axis=1)
+            out[at] = np.sqrt(np.nansum((p - mean[:, None]) ** 2 * w, axis=1))
+        return out
+
+
+def _row_slices(n: int) -> list[slice]:
+    """Slices of :data:`_ROWS_AT_A_TIME` rows covering ``n`` rows."""
+    return [slice(a, a + _ROWS_AT_A_TIME) for a in range(0, n, _ROWS_AT_A_TIME)]
 
 
 def _count_below(ascending: np.ndarray, x: np.ndarray) -> np.ndarray:

@@ -54,6 +54,19 @@ def constant_text(value: str, n: int) -> pd.Series:
     return pd.Series(taken.to_pandas(types_mapper={pa.string(): ARROW_TEXT}.get))
 
 
+def empty_text(values: pd.Series) -> np.ndarray:
+    """Cells of a text column (as :func:`to_text` gives it) that are ``""``, computed in Arrow
+    for an Arrow column (one byte a cell, no temporary as long as the column).
+
+    >>> empty_text(to_text(pd.Series(["a", " ", None]))).tolist()
+    [False, True, True]
+    """
+    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
+        equal = pc.fill_null(pc.equal(pa.chunked_array(pa.array(values.array)), ""), False)
+        return np.asarray(equal.to_numpy(zero_copy_only=False), dtype=bool)
+    return np.asarray((values == "").to_numpy(), dtype=bool)
+
+
 def blank_mask(values: pd.Series) -> np.ndarray:
     """Cells that are empty (missing, or only whitespace)."""
     if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_datetime64_any_dtype(values):

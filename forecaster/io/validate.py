@@ -33,7 +33,7 @@ import pandas as pd
 from forecaster.config import ColumnSettings
 from forecaster.errors import InputError
 from forecaster.io.files import RawTable
-from forecaster.io.parse import constant_text, to_date, to_number, to_text
+from forecaster.io.parse import constant_text, empty_text, to_date, to_number, to_text
 from forecaster.io.quality import EXAMPLES_SHOWN, QualityReport
 from forecaster.io.schema import FIRST_DATE, LAST_DATE, ColumnSpec, TableName
 
@@ -84,7 +84,8 @@ def parse_table(
     """Parse and check ``raw``; add what it noticed to ``report``.
 
     Returns the parsed table and the errors found (an empty list when valid).
-    A parsed table is only meaningful when there are no errors.
+    A parsed table is only meaningful when there are no errors. ``raw``'s cells
+    are consumed: each column leaves ``raw.frame`` once parsed.
     """
     rows = raw.frame.index.to_numpy() + raw.first_row
     frame = pd.DataFrame({ROW: rows})
@@ -93,6 +94,10 @@ def parse_table(
         parsed, problems = _parse_column(raw, spec, rows, report)
         frame[spec.name] = parsed
         errors.extend(problems)
+        if spec.name in raw.frame.columns:
+            # its cells as read are done with (the errors quote theirs): a long table's text
+            # and its parsed columns are not held side by side
+            del raw.frame[spec.name]
     if raw.spec.name == "skus" and not errors:
         errors.extend(_check_status(raw, frame, columns, rows))
     # The parsed frame replaces the text as read: keep the file's description, not its cells.
@@ -124,7 +129,7 @@ def _parse_column(
     errors: list[InputError] = []
     if spec.kind == "text":
         parsed = to_text(values).reset_index(drop=True)
-        blank = (parsed == "").to_numpy()
+        blank = empty_text(parsed)
     else:
         outside = np.zeros(len(values), dtype=bool)
         if spec.kind == "number":

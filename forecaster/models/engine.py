@@ -37,6 +37,8 @@ from forecaster.units import demand_matrix, first_available
 QUANTILES = {"p50": 0.50, "p90": 0.90, "p95": 0.95}
 #: Days each side of a promotion day whose normal demand replaces it.
 CLEAN_WINDOW = 28
+#: Units whose promotion days are cleaned at a time (bounds the running sums' memory).
+_CLEAN_ROWS = 4_096
 #: The table of recurring festivals a forecast applied (:attr:`Forecast.festivals`): name,
 #: its yearly days, past occurrences learned from, units sold in them and expected of normal
 #: demand, the shop's uplift, the lowest and highest uplift of a unit, the first day of the
@@ -93,19 +95,29 @@ def clean_promotions(
     ...                  np.array([[False, False, True, False]]))
     array([[2.        , 2.        , 2.66666667, 4.        ]])
     """
-    normal = (on_sale if evidence is None else evidence) & ~promo
-    n, days = history.shape
-    total = np.zeros((n, days + 1))
-    count = np.zeros((n, days + 1))
-    np.cumsum(np.where(normal, history, 0.0), axis=1, out=total[:, 1:])
-    np.cumsum(normal, axis=1, out=count[:, 1:])
+    evidence = on_sale if evidence is None else evidence
+    out = np.array(history, dtype=float)
+    days = history.shape[1]
     lo = np.clip(np.arange(days) - CLEAN_WINDOW, 0, days)
     hi = np.clip(np.arange(days) + CLEAN_WINDOW + 1, 0, days)
-    near_total = total[:, hi] - total[:, lo]
-    near_count = count[:, hi] - count[:, lo]
-    replace = on_sale & promo & (near_count > 0)
-    local = np.divide(near_total, near_count, out=np.zeros_like(near_total), where=near_count > 0)
-    return np.where(replace, local, history)
+    # units with a promotion day on sale, a bounded number at a time: the running sums of
+    # a shop's whole daily history would be several arrays as large as the history
+    touched = np.flatnonzero((on_sale & promo).any(axis=1))
+    for start in range(0, len(touched), _CLEAN_ROWS):
+        rows = touched[start : start + _CLEAN_ROWS]
+        normal = evidence[rows] & ~promo[rows]
+        total = np.zeros((len(rows), days + 1))
+        count = np.zeros((len(rows), days + 1))
+        np.cumsum(np.where(normal, history[rows], 0.0), axis=1, out=total[:, 1:])
+        np.cumsum(normal, axis=1, out=count[:, 1:])
+        near_total = total[:, hi] - total[:, lo]
+        near_count = count[:, hi] - count[:, lo]
+        replace = on_sale[rows] & promo[rows] & (near_count > 0)
+        local = np.divide(
+            near_total, near_count, out=np.zeros_like(near_total), where=near_count > 0
+        )
+        out[rows] = np.where(replace, local, out[rows])
+    return out
 
 
 def forecast_units(
