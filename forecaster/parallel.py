@@ -24,6 +24,9 @@ from typing import Any, TypeVar
 from forecaster.config import EngineKind
 from forecaster.errors import ConfigError
 
+#: How long a scheduler has to answer.
+CONNECT_TIMEOUT = "20s"
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -77,16 +80,11 @@ class DaskRunner:
     def __init__(
         self, address: str | None = None, workers: int | None = None, processes: bool = True
     ) -> None:
-        try:
-            from dask.distributed import Client, LocalCluster
-        except ImportError as exc:
-            raise ConfigError(
-                "engine.kind = \"dask\" needs dask.distributed: pip install 'forecaster[dask]'"
-            ) from exc
+        distributed = _import_dask()
         self._cluster = None
         if address:
             try:
-                self.client = Client(address, timeout="20s")  # type: ignore[no-untyped-call]
+                self.client = distributed.Client(address, timeout=CONNECT_TIMEOUT)
             except (OSError, TimeoutError) as exc:
                 message = f"engine.address {address}: no Dask scheduler answers ({exc})"
                 raise ConfigError(message) from exc
@@ -98,23 +96,23 @@ class DaskRunner:
             environ = dict(dask.config.get("distributed.nanny.pre-spawn-environ", {}))
             environ.pop("MALLOC_TRIM_THRESHOLD_", None)
             with dask.config.set({"distributed.nanny.pre-spawn-environ": environ}):
-                self._cluster = LocalCluster(  # type: ignore[no-untyped-call]
+                self._cluster = distributed.LocalCluster(
                     n_workers=workers,
                     threads_per_worker=1,
                     processes=processes,
                     dashboard_address=None,
                 )
-            self.client = Client(self._cluster)  # type: ignore[no-untyped-call]
+            self.client = distributed.Client(self._cluster)
 
     def __call__(self, fn: Callable[[Any], Any], tasks: Sequence[Any]) -> list[Any]:
         # scattered first: the tasks' data goes to the workers, not into the task graph
-        data = self.client.scatter(list(tasks))  # type: ignore[no-untyped-call]
+        data = self.client.scatter(list(tasks))
         futures = self.client.map(fn, data, pure=False)
-        return list(self.client.gather(futures))  # type: ignore[no-untyped-call]
+        return list(self.client.gather(futures))
 
     def close(self) -> None:
         """Stop the client (and the local cluster it started)."""
-        self.client.close()  # type: ignore[no-untyped-call]
+        self.client.close()
         if self._cluster is not None:
             self._cluster.close()
 
@@ -123,6 +121,34 @@ class DaskRunner:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def check_engine(kind: EngineKind, address: str | None = None) -> None:
+    """Fail before any work when ``[engine]`` cannot run: dask.distributed missing, or no
+    scheduler answering at ``address``.
+
+    Raises
+    ------
+    ConfigError
+        Saying which, and what to do.
+    """
+    if kind != "dask":
+        return
+    if address:
+        DaskRunner(address).close()  # connects (or says why not), then lets go
+    else:
+        _import_dask()
+
+
+def _import_dask() -> Any:
+    """``dask.distributed``, or a ConfigError saying how to install it."""
+    try:
+        import dask.distributed
+    except ImportError as exc:
+        raise ConfigError(
+            "engine.kind = \"dask\" needs dask.distributed: pip install 'forecaster[dask]'"
+        ) from exc
+    return dask.distributed
 
 
 @contextmanager
@@ -138,4 +164,4 @@ def engine_runner(
         yield runner
 
 
-__all__ = ["DaskRunner", "Runner", "engine_runner", "reporting", "run_in_order"]
+__all__ = ["DaskRunner", "Runner", "check_engine", "engine_runner", "reporting", "run_in_order"]

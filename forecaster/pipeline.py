@@ -40,7 +40,7 @@ from forecaster.models.engine import forecast_table, forecast_units
 from forecaster.models.forecast import Forecast
 from forecaster.models.notes import forecast_notes
 from forecaster.models.periods import Freq
-from forecaster.parallel import Runner, engine_runner, reporting
+from forecaster.parallel import Runner, check_engine, engine_runner, reporting
 from forecaster.plan import Plan
 from forecaster.progress import Progress, Silent
 from forecaster.report.edited_plan import EditedPlan, read_edited_plan
@@ -82,6 +82,7 @@ def plan(settings: Settings, progress: Progress | None = None) -> Plan:
         The input tables are invalid (nothing is computed).
     """
     progress = progress or Silent()
+    check_engine(settings.engine.kind, settings.engine.address)  # before the tables are read
     return plan_dataset(read_dataset(settings, progress), settings, progress)
 
 
@@ -383,6 +384,7 @@ def run(settings: Settings, progress: Progress | None = None, history: bool = Tr
             files = stage.commit()
         return RunResult(result, files, stage.removed)
     path = settings.history.file(Path(settings.output.dir))
+    check_engine(settings.engine.kind, settings.engine.address)  # before the tables are read
     with open_history(path) as archive:
         started = perf_counter()
         ds = read_dataset(settings, progress)

@@ -121,3 +121,24 @@ def test_engine_dask_plans_the_same_on_a_local_cluster_of_processes(whole_plan: 
         update={"engine": Settings().engine.model_copy(update={"kind": "dask", "workers": 2})}
     )
     same_plan(whole_plan, plan_dataset(load_dataset(settings), settings))
+
+
+def test_a_scheduler_that_does_not_answer_stops_the_run_before_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from forecaster import parallel
+    from forecaster.cli import app
+
+    read: list[str] = []
+    monkeypatch.setattr(parallel, "CONNECT_TIMEOUT", "1s")
+    monkeypatch.setattr("forecaster.pipeline.read_dataset", lambda *a: read.append("read"))
+    out = tmp_path / "out"
+    args = ["run", "--data", str(REPO / "sample_data"), "--out", str(out), "--no-history"]
+    result = CliRunner().invoke(app, [*args, "--engine", "dask", "--address", "tcp://127.0.0.1:9"])
+    assert result.exit_code == 2
+    assert "engine.address tcp://127.0.0.1:9: no Dask scheduler answers" in " ".join(
+        result.output.split()
+    )
+    assert read == [] and not out.exists()
