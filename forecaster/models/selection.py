@@ -402,12 +402,10 @@ def fit_periods(
     )
     states = SmoothStates.empty(n, fits[0].states.at.shape[1], season)
     for a, f in zip(range(0, max(n, 1), size), fits, strict=True):
-        rows = a + f.fitted
-        states.ets[rows], states.theta[rows], states.at[rows] = (
-            f.states.ets,
-            f.states.theta,
-            f.states.at,
-        )
+        rows = a + f.fitted  # the chunk's best sellers, in the panel's rows
+        states.ets[rows] = f.states.ets
+        states.theta[rows] = f.states.theta
+        states.at[rows] = f.states.at
     # only a new series borrows: one that counts as established in the priors but has no
     # usable origin (the panel itself is short: six months of monthly data) keeps its own
     fit_start = fit_from(y, start, t, partial)
