@@ -8,8 +8,8 @@ series). A :data:`Runner` maps that function over the chunks' tasks and returns
 the results in the tasks' order:
 
 * :func:`run_in_order` -- one after another in this process;
-* :func:`reporting` -- the same, calling back after each chunk (the run's
-  progress bar advances chunk by chunk, with its ETA);
+* :func:`reporting` -- a runner calling back as each chunk finishes (the run's
+  progress bar advances chunk by chunk, with its ETA), here or on a cluster;
 * :class:`DaskRunner` -- on a ``dask.distributed`` cluster (``[engine] kind =
   "dask"``): the tasks are scattered to its workers and the results gathered,
   so the forecast equals the local one.
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from forecaster.config import EngineKind
 from forecaster.errors import ConfigError
@@ -30,22 +30,36 @@ CONNECT_TIMEOUT = "20s"
 T = TypeVar("T")
 R = TypeVar("R")
 
-#: Maps a function over tasks, returning the results in the tasks' order.
-Runner = Callable[[Callable[[Any], Any], Sequence[Any]], list[Any]]
+#: Called after each task with (tasks finished, tasks in all).
+Done = Callable[[int, int], None]
 
 
-def run_in_order(fn: Callable[[T], R], tasks: Sequence[T]) -> list[R]:
-    """``[fn(t) for t in tasks]``.
+class Runner(Protocol):
+    """Maps a function over tasks and returns the results in the tasks' order, calling
+    ``done`` (if given) as each one finishes."""
+
+    def __call__(
+        self, fn: Callable[[Any], Any], tasks: Sequence[Any], done: Done | None = None
+    ) -> list[Any]: ...
+
+
+def run_in_order(fn: Callable[[T], R], tasks: Sequence[T], done: Done | None = None) -> list[R]:
+    """``[fn(t) for t in tasks]``, one after another here.
 
     >>> run_in_order(abs, [-1, 2])
     [1, 2]
     """
-    return [fn(task) for task in tasks]
+    out = []
+    for k, task in enumerate(tasks, 1):
+        out.append(fn(task))
+        if done is not None:
+            done(k, len(tasks))
+    return out
 
 
-def reporting(done: Callable[[int, int], None], runner: Runner | None = None) -> Runner:
-    """A runner that calls ``done(finished, total)`` after each chunk: in order, here, or
-    through ``runner`` (then once, when it returns).
+def reporting(report: Done, runner: Runner | None = None) -> Runner:
+    """``runner`` (default: :func:`run_in_order`) calling ``report(finished, total)`` as
+    each chunk finishes: the run's progress bar advances chunk by chunk.
 
     >>> seen = []
     >>> reporting(lambda k, n: seen.append((k, n)))(abs, [-1, -2])
@@ -53,17 +67,15 @@ def reporting(done: Callable[[int, int], None], runner: Runner | None = None) ->
     >>> seen
     [(1, 2), (2, 2)]
     """
+    inner: Runner = runner or run_in_order
 
-    def run(fn: Callable[[Any], Any], tasks: Sequence[Any]) -> list[Any]:
-        if runner is not None:
-            out = runner(fn, tasks)
-            done(len(tasks), len(tasks))
-            return out
-        out = []
-        for k, task in enumerate(tasks, 1):
-            out.append(fn(task))
-            done(k, len(tasks))
-        return out
+    def run(fn: Callable[[Any], Any], tasks: Sequence[Any], done: Done | None = None) -> list[Any]:
+        def both(k: int, n: int) -> None:
+            report(k, n)
+            if done is not None:
+                done(k, n)
+
+        return inner(fn, tasks, both)
 
     return run
 
@@ -104,10 +116,16 @@ class DaskRunner:
                 )
             self.client = distributed.Client(self._cluster)
 
-    def __call__(self, fn: Callable[[Any], Any], tasks: Sequence[Any]) -> list[Any]:
+    def __call__(
+        self, fn: Callable[[Any], Any], tasks: Sequence[Any], done: Done | None = None
+    ) -> list[Any]:
         # scattered first: the tasks' data goes to the workers, not into the task graph
         data = self.client.scatter(list(tasks))
         futures = self.client.map(fn, data, pure=False)
+        if done is not None:
+            distributed = _import_dask()
+            for k, _future in enumerate(distributed.as_completed(futures), 1):
+                done(k, len(futures))
         return list(self.client.gather(futures))
 
     def close(self) -> None:
@@ -164,4 +182,12 @@ def engine_runner(
         yield runner
 
 
-__all__ = ["DaskRunner", "Runner", "check_engine", "engine_runner", "reporting", "run_in_order"]
+__all__ = [
+    "DaskRunner",
+    "Done",
+    "Runner",
+    "check_engine",
+    "engine_runner",
+    "reporting",
+    "run_in_order",
+]

@@ -67,13 +67,16 @@ def test_a_daily_panel_in_chunks_reports_each_one() -> None:
     assert seen == [(1, 4), (2, 4), (3, 4), (4, 4)]
 
 
-def test_a_dask_cluster_gives_the_local_forecast() -> None:
+def test_a_dask_cluster_gives_the_local_forecast_and_reports_each_chunk() -> None:
     y, groups = panel(seed=2)
     whole = fit_periods(y, 13, 52, options=ONE, groups=groups)
+    seen: list[tuple[int, int]] = []
     with DaskRunner(workers=2, processes=False) as cluster:
-        options = replace(ONE, chunk_units=50, run_chunks=cluster)
+        runner = reporting(lambda done, total: seen.append((done, total)), cluster)
+        options = replace(ONE, chunk_units=50, run_chunks=runner)
         part = fit_periods(y, 13, 52, options=options, groups=groups)
     assert_same(whole.forecast, part.forecast)
+    assert seen == [(k, 5) for k in range(1, 6)]  # 240 series, chunks of 50
 
 
 class Recorded:
