@@ -277,6 +277,30 @@ def test_an_archive_that_fails_while_the_run_plans_stops_it_with_nothing_written
         pd.testing.assert_frame_equal(frame, after[name], obj=name)
 
 
+def test_a_workbook_that_fails_while_the_run_is_archived_adds_nothing(
+    runs: tuple[Path, list[RunResult]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The run's rows go into the archive in a second thread while the workbooks are
+    written; writing fails: the insert is rolled back, and the archive reads back exactly
+    as before."""
+    out, _ = runs
+    copy = tmp_path / "out"
+    copy.mkdir()
+    (copy / "history.duckdb").write_bytes((out / "history.duckdb").read_bytes())
+    before = _tables(copy / "history.duckdb")
+
+    def fails(*_args: Any) -> None:
+        raise OutputError("the workbook could not be written (test)")
+
+    monkeypatch.setattr(pipeline, "write_outputs", fails)
+    with pytest.raises(OutputError, match="could not be written"):
+        run(settings(shop(tmp_path / "data", 2), copy, "2026-03-08"))
+    assert sorted(p.name for p in copy.iterdir()) == ["history.duckdb"]
+    after = _tables(copy / "history.duckdb")
+    for name, frame in before.items():
+        pd.testing.assert_frame_equal(frame, after[name], obj=name)
+
+
 def _tables(path: Path) -> dict[str, pd.DataFrame]:
     with duckdb.connect(str(path), read_only=True) as con:
         names = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()]
