@@ -253,12 +253,24 @@ def test_a_run_that_fails_after_planning_adds_nothing_to_the_archive(
         pd.testing.assert_frame_equal(frame, after[name], obj=name)
 
 
-def test_an_archive_that_fails_while_the_run_plans_stops_it_with_nothing_written(
-    runs: tuple[Path, list[RunResult]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("step", "error"),
+    [
+        # the earlier runs are read in a second thread while the run plans
+        ("read_earlier_runs", HistoryError("the archive could not be read (test)")),
+        # the run's rows go in (uncommitted) in that thread while the workbooks are written
+        ("write_outputs", OutputError("the workbook could not be written (test)")),
+    ],
+)
+def test_a_run_failing_beside_its_archive_thread_writes_nothing_and_adds_nothing(
+    runs: tuple[Path, list[RunResult]],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    step: str,
+    error: Exception,
 ) -> None:
-    """The earlier runs are read in a second thread while the run plans; when that read
-    fails, its HistoryError reaches the caller, no workbook appears and the archive reads
-    back exactly as before."""
+    """The error reaches the caller, no workbook appears, and the archive reads back
+    exactly as before (the insert of the second case rolled back)."""
     out, _ = runs
     copy = tmp_path / "out"
     copy.mkdir()
@@ -266,34 +278,10 @@ def test_an_archive_that_fails_while_the_run_plans_stops_it_with_nothing_written
     before = _tables(copy / "history.duckdb")
 
     def fails(*_args: Any) -> None:
-        raise HistoryError("the archive could not be read (test)")
+        raise error
 
-    monkeypatch.setattr(pipeline, "read_earlier_runs", fails)
-    with pytest.raises(HistoryError, match="could not be read"):
-        run(settings(shop(tmp_path / "data", 2), copy, "2026-03-08"))
-    assert sorted(p.name for p in copy.iterdir()) == ["history.duckdb"]
-    after = _tables(copy / "history.duckdb")
-    for name, frame in before.items():
-        pd.testing.assert_frame_equal(frame, after[name], obj=name)
-
-
-def test_a_workbook_that_fails_while_the_run_is_archived_adds_nothing(
-    runs: tuple[Path, list[RunResult]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The run's rows go into the archive in a second thread while the workbooks are
-    written; writing fails: the insert is rolled back, and the archive reads back exactly
-    as before."""
-    out, _ = runs
-    copy = tmp_path / "out"
-    copy.mkdir()
-    (copy / "history.duckdb").write_bytes((out / "history.duckdb").read_bytes())
-    before = _tables(copy / "history.duckdb")
-
-    def fails(*_args: Any) -> None:
-        raise OutputError("the workbook could not be written (test)")
-
-    monkeypatch.setattr(pipeline, "write_outputs", fails)
-    with pytest.raises(OutputError, match="could not be written"):
+    monkeypatch.setattr(pipeline, step, fails)
+    with pytest.raises(type(error), match=r"\(test\)"):
         run(settings(shop(tmp_path / "data", 2), copy, "2026-03-08"))
     assert sorted(p.name for p in copy.iterdir()) == ["history.duckdb"]
     after = _tables(copy / "history.duckdb")
