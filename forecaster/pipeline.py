@@ -8,7 +8,7 @@ files appear together, or none does).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from time import perf_counter
@@ -22,7 +22,7 @@ from forecaster.errors import ConfigError, PlanError
 from forecaster.glossary import say
 from forecaster.history.record import Timings, input_fingerprint, run_rows
 from forecaster.history.review import EarlierRuns, bias_alerts, read_earlier_runs, review_run
-from forecaster.history.store import Appended, History, PendingRun, open_history
+from forecaster.history.store import Appended, History, open_history
 from forecaster.inventory.abc import abc_classes
 from forecaster.inventory.assessment import assess_inventory, lifecycle_stages
 from forecaster.inventory.budget import fit_budget
@@ -402,47 +402,17 @@ def run(settings: Settings, progress: Progress | None = None, history: bool = Tr
             reviewed = perf_counter()
             previous = result.history.previous_as_of if result.history else None
             timings = Timings(planned - started, 0.0)  # writing: set once written
-            # the run's rows are built and inserted (uncommitted) while the files are written
-            appending = pool.submit(_rows_inserted, archive, result, timings, previous, fingerprint)
+            building = pool.submit(run_rows, result, timings, previous, fingerprint)
             with OutputStage(Path(settings.output.dir)) as stage:
-                try:
-                    write_outputs(result, stage, progress)
-                except BaseException:
-                    _roll_back(appending)
-                    raise
+                write_outputs(result, stage, progress)
                 written = perf_counter()
-                pending = appending.result()
-                try:
+                rows = building.result()
+                rows = replace(rows, run={**rows.run, "write_seconds": written - reviewed})
+                with archive.appending(rows, settings.history.rerun) as appended:
                     spent = reviewed - planned + perf_counter() - written
-                    run_id = pending.appended.run_id
-                    archive.set_seconds(run_id, write=written - reviewed, archive=spent)
+                    archive.set_archive_seconds(appended.run_id, spent)
                     files = stage.commit()
-                except BaseException:
-                    pending.rollback()
-                    raise
-                pending.commit()  # once the files are in place
-    return RunResult(result, files, stage.removed, Archived(path, pending.appended))
-
-
-def _rows_inserted(
-    archive: History,
-    result: Plan,
-    timings: Timings,
-    previous: pd.Timestamp | None,
-    fingerprint: str,
-) -> PendingRun:
-    """The run's rows inserted into ``archive`` in a transaction left open."""
-    rows = run_rows(result, timings, previous, fingerprint)
-    return archive.begin_append(rows, result.settings.history.rerun)
-
-
-def _roll_back(appending: Future[PendingRun]) -> None:
-    """Add nothing: wait for the insert and roll its transaction back (if it opened one)."""
-    try:
-        pending = appending.result()
-    except BaseException:  # it failed, and rolled back itself
-        return
-    pending.rollback()
+    return RunResult(result, files, stage.removed, Archived(path, appended))
 
 
 def _with_history(result: Plan, archive: History, earlier: EarlierRuns) -> Plan:

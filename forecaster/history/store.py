@@ -162,23 +162,6 @@ class Appended:
     kept: list[int]
 
 
-@dataclass(frozen=True)
-class PendingRun:
-    """A run's rows inserted in an open transaction (:meth:`History.begin_append`): commit
-    it, or roll it back to add nothing."""
-
-    history: History
-    appended: Appended
-
-    def commit(self) -> None:
-        """Make the run part of the archive (an error rolls it back: :class:`HistoryError`)."""
-        self.history._commit()
-
-    def rollback(self) -> None:
-        """Add nothing."""
-        self.history._con.rollback()
-
-
 class History:
     """An open run archive. Use :func:`open_history`; close it (or use ``with``) when done.
 
@@ -290,19 +273,6 @@ class History:
         A run with the same as-of date and data fingerprint as an earlier one is a rerun:
         ``policy`` ``"replace"`` removes the earlier run(s), ``"keep"`` keeps both.
         """
-        pending = self.begin_append(rows, policy)
-        try:
-            yield pending.appended
-        except BaseException:
-            pending.rollback()
-            raise
-        pending.commit()
-
-    def begin_append(self, rows: RunRows, policy: RerunPolicy) -> PendingRun:
-        """The first half of :meth:`appending`: the transaction opened and the run's rows in
-        it (a failure rolls it back and raises). The caller commits or rolls back the
-        :class:`PendingRun` -- ``forecaster run`` inserts while its workbooks are written,
-        in a second thread, and commits once they are in place."""
         con = self._con
         try:
             con.begin()
@@ -324,27 +294,21 @@ class History:
             _insert(con, "runs", pd.DataFrame([{"run_id": run_id, **rows.run}]))
             for name in RUN_TABLES:
                 _insert(con, name, rows.tables[name].assign(run_id=run_id))
+            replaced = earlier if policy == "replace" else []
+            yield Appended(run_id, replaced, [] if replaced else earlier)
         except BaseException:
             con.rollback()
             raise
-        replaced = earlier if policy == "replace" else []
-        return PendingRun(self, Appended(run_id, replaced, [] if replaced else earlier))
-
-    def _commit(self) -> None:
         try:
-            self._con.commit()
+            con.commit()
         except duckdb.Error as error:
-            self._con.rollback()
+            con.rollback()
             raise _unusable(self.path, f"cannot write the run history ({error})") from error
         self._created = False
 
-    def set_seconds(self, run_id: int, *, write: float, archive: float) -> None:
-        """Record how long writing the files and archiving run ``run_id`` took (inside its
-        transaction: :meth:`appending`, :meth:`begin_append`)."""
-        self._con.execute(
-            "UPDATE runs SET write_seconds = ?, archive_seconds = ? WHERE run_id = ?",
-            [write, archive, run_id],
-        )
+    def set_archive_seconds(self, run_id: int, seconds: float) -> None:
+        """Record how long archiving run ``run_id`` took (inside :meth:`appending`)."""
+        self._con.execute("UPDATE runs SET archive_seconds = ? WHERE run_id = ?", [seconds, run_id])
 
     def record_final_orders(self, as_of: pd.Timestamp, orders: pd.DataFrame) -> int | None:
         """Store the final orders sent (``sku``, ``warehouse``, ``final_order``) on the newest
