@@ -258,7 +258,7 @@ def test_a_run_that_fails_after_planning_adds_nothing_to_the_archive(
     [
         # the earlier runs are read in a second thread while the run plans
         ("read_earlier_runs", HistoryError("the archive could not be read (test)")),
-        # the run's rows go in (uncommitted) in that thread while the workbooks are written
+        # that thread builds the run's rows while the workbooks are written
         ("write_outputs", OutputError("the workbook could not be written (test)")),
     ],
 )
@@ -270,7 +270,7 @@ def test_a_run_failing_beside_its_archive_thread_writes_nothing_and_adds_nothing
     error: Exception,
 ) -> None:
     """The error reaches the caller, no workbook appears, and the archive reads back
-    exactly as before (the insert of the second case rolled back)."""
+    exactly as before."""
     out, _ = runs
     copy = tmp_path / "out"
     copy.mkdir()
