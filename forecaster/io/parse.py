@@ -54,6 +54,13 @@ def constant_text(value: str, n: int) -> pd.Series:
     return pd.Series(taken.to_pandas(types_mapper={pa.string(): ARROW_TEXT}.get))
 
 
+def _arrow_text(values: pd.Series) -> pa.ChunkedArray | None:
+    """The Arrow array behind a text column kept in Arrow (pandas' ``str``), else None."""
+    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
+        return pa.chunked_array(pa.array(values.array))
+    return None
+
+
 def empty_text(values: pd.Series) -> np.ndarray:
     """Cells of a text column (as :func:`to_text` gives it) that are ``""``, computed in Arrow
     for an Arrow column (one byte a cell, no temporary as long as the column).
@@ -61,8 +68,9 @@ def empty_text(values: pd.Series) -> np.ndarray:
     >>> empty_text(to_text(pd.Series(["a", " ", None]))).tolist()
     [False, True, True]
     """
-    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
-        equal = pc.fill_null(pc.equal(pa.chunked_array(pa.array(values.array)), ""), False)
+    arrow = _arrow_text(values)
+    if arrow is not None:
+        equal = pc.fill_null(pc.equal(arrow, ""), False)
         return np.asarray(equal.to_numpy(zero_copy_only=False), dtype=bool)
     return np.asarray((values == "").to_numpy(), dtype=bool)
 
@@ -135,11 +143,10 @@ def _by_distinct(
     ``values``' index) or an array, taken row by row.
     """
     n = len(values)
-    if n < DISTINCT_MIN_CELLS or not isinstance(values.dtype, pd.StringDtype):
+    arrow = _arrow_text(values) if n >= DISTINCT_MIN_CELLS else None
+    if arrow is None:
         return None
-    if values.dtype.storage != "pyarrow":
-        return None
-    encoded = pc.dictionary_encode(pa.chunked_array(pa.array(values.array)))
+    encoded = pc.dictionary_encode(arrow)
     combined = encoded.combine_chunks() if encoded.num_chunks != 1 else encoded.chunk(0)
     dictionary = combined.dictionary
     if len(dictionary) > n // 4:
@@ -166,9 +173,10 @@ def _plain_numbers(values: pd.Series) -> np.ndarray | None:
     (``1,234``, ``¥5``, a word) returns None and goes the cell-by-cell way, which
     names the bad cells.
     """
-    if not isinstance(values.dtype, pd.StringDtype) or values.dtype.storage != "pyarrow":
+    arrow = _arrow_text(values)
+    if arrow is None:
         return None
-    trimmed = pc.utf8_trim_whitespace(pa.chunked_array(pa.array(values.array)))
+    trimmed = pc.utf8_trim_whitespace(arrow)
     try:
         numbers = pc.cast(pc.if_else(pc.equal(trimmed, ""), None, trimmed), pa.float64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):

@@ -408,7 +408,7 @@ class SheetWriter:
         block = _Table(
             first_row=self._next_row,
             # a copy (lazy under copy-on-write): later changes to the caller's frame are not seen
-            frame=frame.loc[:, list(dict.fromkeys(column.key for column in columns))],
+            frame=frame.loc[:, _shown_keys(columns)],
             columns=columns,
             highlight=_row_flags(frame, highlight, "highlight"),
             subtotal=_row_flags(frame, subtotal, "subtotal"),
@@ -536,8 +536,7 @@ class SheetWriter:
         if len(frame) <= room or self._overflow is None:
             return None
         room = max(room - 1, 0)  # the note row
-        keys = list(dict.fromkeys(column.key for column in columns))
-        name = self._overflow.write(self.title, frame.loc[:, keys])
+        name = self._overflow.write(self.title, frame.loc[:, _shown_keys(columns)])
         self._add_rows(((self._overflow.note(room, len(frame), name), "label", "text"),))
         return kept_rows(first, len(frame), room)
 
@@ -651,6 +650,11 @@ class SheetWriter:
                     else cell(index, value, fmt, own if body else total, flagged)
                     for value, (index, fmt, own, total, formula) in zip(row, specs, strict=True)
                 ]
+
+
+def _shown_keys(columns: Sequence[Column]) -> list[str]:
+    """The frame columns a table shows, each once, in order."""
+    return list(dict.fromkeys(column.key for column in columns))
 
 
 def kept_rows(first: np.ndarray | None, n: int, room: int) -> np.ndarray:
