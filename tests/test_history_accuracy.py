@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from forecaster.history import changes as changes_module
 from forecaster.history.accuracy import (
     DailySales,
     accuracy,
@@ -325,3 +326,42 @@ def test_changes_name_a_forecast_up_after_a_burst_of_sales_a_safety_stock_and_a_
     assert (a["order_change"], a["order_up_to_change"]) == (50.0, 50.0)
     zh = week_over_week(current, previous, last_week, pd.Timestamp("2026-03-15"), "zh")
     assert dict(zip(zh["sku"], zh["reason"], strict=True))["A"].startswith("预测上调 40%")
+
+
+#: The plan columns a week can move, and by how much (under and over every threshold).
+MOVED = ("on_hand", "on_order", "position", "demand_over_p", "safety_stock", "order_up_to",
+         "suggested_order", "lead_time_days")  # fmt: skip
+MOVES = st.fixed_dictionaries(
+    {column: st.sampled_from([0.0, 0.3, -0.3, 2.0, 9.0, -12.0, 40.0]) for column in MOVED}
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(MOVES, st.booleans(), st.booleans()), min_size=1, max_size=12))
+def test_the_changes_left_out_before_their_reasons_are_those_never_listed(
+    units: list[tuple[dict[str, float], bool, bool]],
+) -> None:
+    """Leaving out the rows that cannot be listed before putting reasons in words lists
+    the same units with the same reasons as reasoning every row (the pre-filter off)."""
+    previous = pd.DataFrame([plan_row(f"S{i}") for i in range(len(units))])
+    current = pd.DataFrame(
+        [
+            plan_row(
+                f"S{i}" if not new else f"N{i}",
+                abc_class="B" if reclassed else "A",
+                **{k: float(plan_row("x")[k]) + v for k, v in moves.items()},  # type: ignore[arg-type]
+            )
+            for i, (moves, new, reclassed) in enumerate(units)
+        ]
+    )
+    none = pd.DataFrame(columns=["sku", "warehouse", "forecast", "actual"])
+    as_of = pd.Timestamp("2026-03-15")
+    every = changes_module.week_over_week
+    listed = every(current, previous, none, as_of, "en")
+    original = changes_module._may_be_listed
+    try:
+        changes_module._may_be_listed = lambda frame: np.ones(len(frame), dtype=bool)
+        reference = every(current, previous, none, as_of, "en")
+    finally:
+        changes_module._may_be_listed = original
+    pd.testing.assert_frame_equal(listed, reference)

@@ -14,12 +14,21 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 
 from forecaster.report.cells import clean_value, style_key, styled_cell
 from forecaster.report.excel import LIVE_SUM, Column, SheetWriter, new_workbook
-from forecaster.report.sheet_xml import CellStyle, Formula, cell_xml, escape, row_xml
+from forecaster.report.sheet_xml import (
+    CellStyle,
+    Formula,
+    cell_xml,
+    escape,
+    number_cells,
+    row_xml,
+)
 
 EPOCH = datetime(1899, 12, 30)
 
@@ -148,3 +157,47 @@ def test_row_xml_skips_missing_cells_and_sets_height() -> None:
         '<row r="4" ht="30" customHeight="1"><c r="A4" t="inlineStr"><is><t>a</t></is></c>'
         '<c r="C4" s="1" t="n"><v>2</v></c></row>'
     )
+
+
+@given(
+    st.lists(
+        st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-(2**60), 2**60)),
+        max_size=30,
+    ),
+    st.integers(1, 1_000_000),
+)
+def test_number_cells_render_as_cell_by_cell(values: list[float], first: int) -> None:
+    """A column of numbers rendered at once is the text of its cells one by one, a missing
+    number (NaN, infinite) the empty cell of its style."""
+    styles = [CellStyle(' s="4"') if i % 3 else CellStyle("") for i in range(len(values))]
+    expected = [
+        cell_xml(f"AB{first + i}", clean_value(value), style, EPOCH)
+        for i, (value, style) in enumerate(zip(values, styles, strict=True))
+    ]
+    assert number_cells("AB", first, values, styles) == expected
+
+
+def test_highlighted_and_subtotal_numbers_keep_their_styles(tmp_path: Path) -> None:
+    """Number columns go through the column-at-a-time path: a highlighted row's numbers
+    keep the light red fill, a subtotal row's numbers the bold total font, a NaN stays an
+    empty cell of the column's format, and the text column beside them is unchanged."""
+    frame = pd.DataFrame(
+        {"name": ["a", "b", "sub", "d"], "qty": [1.0, float("nan"), 3.0, 4.0], "n": [1, 2, 3, 4]}
+    )
+    wb = new_workbook()
+    with SheetWriter(wb, "Sheet") as sheet:
+        sheet.table(
+            frame,
+            [Column("name", "Name"), Column("qty", "Qty", "money"), Column("n", "N", "integer")],
+            highlight=pd.Series([False, True, False, False]),
+            subtotal=pd.Series([False, False, True, False]),
+        )
+    wb.save(tmp_path / "book.xlsx")
+    ws = read(tmp_path / "book.xlsx")
+    plain, flagged, sub = ws["B2"], ws["B3"], ws["B4"]
+    assert (plain.value, plain.number_format) == (1.0, "#,##0.00")
+    assert flagged.value is None and flagged.number_format == "#,##0.00"
+    assert flagged.fill.fgColor.rgb == ws["A3"].fill.fgColor.rgb != plain.fill.fgColor.rgb
+    assert ws["C3"].fill.fgColor.rgb == ws["A3"].fill.fgColor.rgb
+    assert sub.value == 3.0 and sub.font.b and ws["C4"].font.b and not plain.font.b
+    assert ws["C5"].value == 4 and ws["C5"].number_format == "#,##0"

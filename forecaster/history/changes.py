@@ -89,6 +89,7 @@ def week_over_week(
         columns={"forecast": "week_forecast", "actual": "week_actual"}
     )
     frame = current.merge(before, on=keys, how="left").merge(surprise, on=keys, how="left")
+    frame = frame[_may_be_listed(frame)].reset_index(drop=True)
     # the text columns as Python objects in bulk: iterating Arrow text goes value by value
     rows = frame.drop(columns=[*keys, "name"])
     rows = rows.astype({c: object for c in rows.columns if rows[c].dtype.kind not in "biuf"})
@@ -106,7 +107,7 @@ def week_over_week(
             "previous_order_up_to": frame["order_up_to_before"],
             "order_up_to": frame["order_up_to"],
             "order_up_to_change": frame["order_up_to"] - frame["order_up_to_before"],
-            "reason": reasons,
+            "reason": pd.Series(reasons, dtype="str"),
         }
     )
     out = out[notable | (out["order_change"].abs() >= UNIT).to_numpy()]
@@ -118,6 +119,30 @@ def week_over_week(
         )
     )
     return out.iloc[order].reset_index(drop=True)[CHANGE_COLUMNS]
+
+
+def _may_be_listed(frame: pd.DataFrame) -> np.ndarray:
+    """The merged rows that can be listed: new units, orders that changed, and those
+    where a reason other than the stock position may apply (:func:`_reason` decides).
+    The rest (only the position and with it perhaps the order-up-to moved, the order
+    the same) are left out before their reasons are put in words."""
+
+    def moved(column: str, share: float = 0.0) -> np.ndarray:
+        now, before = frame[column].to_numpy(float), frame[f"{column}_before"].to_numpy(float)
+        change = np.abs(now - before)
+        return np.asarray((change >= UNIT) & (change >= share * np.abs(before)))
+
+    lead_before = frame["lead_time_days_before"].to_numpy(float)
+    class_before = frame["abc_class_before"].astype(object).to_numpy()
+    return np.asarray(
+        frame["order_up_to_before"].isna().to_numpy()
+        | moved("suggested_order")
+        | moved("demand_over_p", FORECAST_MOVE)
+        | moved("on_order")
+        | moved("safety_stock", FORECAST_MOVE)
+        | (frame["lead_time_days"].to_numpy(float) != lead_before)
+        | (frame["abc_class"].astype(object).to_numpy() != class_before)
+    )
 
 
 def _reason(row: object, previous_as_of: pd.Timestamp, lang: Lang) -> tuple[str, bool]:

