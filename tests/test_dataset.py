@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from forecaster.config import Settings
-from forecaster.io.dataset import daily_sums, load_dataset
+from forecaster.io.dataset import daily_sums, distinct_codes, load_dataset
 from tests.conftest import MINIMAL, ShopWriter
 
 Load = Callable[..., object]
@@ -126,12 +126,15 @@ def test_warehouse_mode(
         ),
         min_size=1,
         max_size=60,
-    )
+    ),
+    st.booleans(),
 )
 @settings(max_examples=60, deadline=None)
 def test_daily_sums_equal_a_groupby_of_the_kept_rows(
-    rows: list[tuple[str, str, int, float, bool]],
+    rows: list[tuple[str, str, int, float, bool]], categorical: bool
 ) -> None:
+    """Also when the key columns come categorical (a long table's text, parsed by its
+    distinct values), their categories in another order than the text's."""
     sku, warehouse, day, qty, keep = zip(*rows, strict=True)
     frame = pd.DataFrame(
         {
@@ -142,8 +145,17 @@ def test_daily_sums_equal_a_groupby_of_the_kept_rows(
         }
     ).astype({"date": "datetime64[ns]"})
     kept = np.array(keep)
-    codes, skus = pd.factorize(frame["sku"])
     expected = frame[kept].groupby(["sku", "warehouse", "date"], sort=True)["qty"].sum()
+    if categorical:
+        for key in ("sku", "warehouse"):
+            order = sorted(set(frame[key]), reverse=True)
+            frame[key] = pd.Categorical(frame[key], categories=pd.Index(order, dtype="str"))
+    codes, skus = distinct_codes(frame["sku"])
+    sums = daily_sums(codes, skus, frame, kept)
+    # the key columns are categorical (int32 codes into the sorted distinct values)
+    assert sums["sku"].dtype == "category" and sums["warehouse"].dtype == "category"
     pd.testing.assert_frame_equal(
-        daily_sums(codes, skus, frame, kept), expected.reset_index(), check_index_type=False
+        sums.astype({"sku": "str", "warehouse": "str"}),
+        expected.reset_index(),
+        check_index_type=False,
     )

@@ -276,3 +276,27 @@ def test_forecast_units_overlapping_promotions_take_the_largest_uplift(shop: Sho
     units = planning_units(ds)
     f = forecast_units(ds.sales, units, ds.promotions, ds.as_of, settings, 6)
     assert f.mean[0] == pytest.approx([2.0, 1.0, 1.0, 6.0, 6.0, 2.0])
+
+
+def test_promotion_share_in_blocks_of_units_equals_the_whole_shop_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The units promotions add over each unit's first days, and the largest multiplier,
+    worked out a few units at a time (bounded memory) are the whole-array figures."""
+    rng = np.random.default_rng(7)
+    n, horizon = 23, 40
+    mean = rng.gamma(2.0, 3.0, (n, horizon))
+    uplift = np.where(rng.random((n, horizon)) < 0.2, rng.uniform(1.2, 4.0, (n, horizon)), 1.0)
+    days = rng.integers(0, horizon + 5, n)
+    f = Forecast(
+        pd.Timestamp("2026-11-01"), mean, np.zeros((n, horizon + 1)), np.array(["x"] * n),
+        uplift=uplift.astype(np.float32),
+    )  # fmt: skip
+    inside = np.arange(horizon)[None, :] < days[:, None]
+    factor = uplift.astype(np.float32).astype(float)
+    added = np.where(inside, mean * (1.0 - 1.0 / factor), 0.0).sum(axis=1)
+    largest = np.where(inside, factor, 1.0).max(axis=1, initial=1.0)
+    monkeypatch.setattr("forecaster.models.forecast._ROWS_AT_A_TIME", 5)
+    got_added, got_largest = f.promotion_share(days)
+    assert np.array_equal(got_added, added) and np.array_equal(got_largest, largest)
+    assert got_added[days == 0].tolist() == [0.0] * int((days == 0).sum())

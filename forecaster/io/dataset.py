@@ -185,7 +185,7 @@ def load_sales_file(path: Path, settings: Settings) -> tuple[pd.DataFrame, Quali
         raise InvalidInput(errors)
     _note_reading(raw, report)
     frame = table.frame.assign(warehouse="")
-    codes, skus = pd.factorize(frame["sku"])
+    codes, skus = distinct_codes(frame["sku"])
     daily = daily_sums(codes, skus, frame, keep=np.ones(len(frame), dtype=bool))
     return daily.drop(columns="warehouse"), report
 
@@ -230,7 +230,9 @@ def _assemble(
         raise InvalidInput(problems)
 
     known = set(skus["sku"])
-    sales = _sales(tables["sales"], frames["sales"], as_of, known, report)
+    # the sales as read are consumed by their daily sums (the longest table: not held twice)
+    tables["sales"] = replace(tables["sales"], frame=frames["sales"].iloc[:0].copy())  # no view
+    sales = _sales(tables["sales"], frames.pop("sales"), as_of, known, report)
     inventory = _inventory(tables["inventory"], frames["inventory"], known, report)
     purchase_orders = _purchase_orders(
         tables.get("purchase_orders"), frames.get("purchase_orders"), as_of, known, report
@@ -353,7 +355,7 @@ def _sales(
             f"the last sale is {gap} day(s) before the as-of date {as_of:%Y-%m-%d}: "
             "is the export complete?",
         )
-    sku_codes, skus = pd.factorize(frame["sku"])  # SKUs in order of first appearance
+    sku_codes, skus = distinct_codes(frame.pop("sku"))
     listed = skus.isin(list(known))
     if not listed.all():
         unknown = skus[~listed]
@@ -369,21 +371,32 @@ def _sales(
     return daily_sums(sku_codes, skus, frame, keep=listed[sku_codes])
 
 
+def distinct_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """``pd.factorize`` of a text column, plain or categorical: a code per row into its
+    distinct texts (in order of first appearance), those as a text Index (not a
+    categorical one, whose order would be its categories')."""
+    codes, uniques = pd.factorize(values)
+    return codes, pd.Index(np.asarray(uniques, dtype=object), dtype="str")
+
+
 def daily_sums(
     sku_codes: np.ndarray, skus: pd.Index, frame: pd.DataFrame, keep: np.ndarray
 ) -> pd.DataFrame:
     """Net ``qty`` per ``sku``, ``warehouse`` and ``date`` of the rows ``keep``, sorted.
+    ``frame``'s columns are consumed (each leaves it once read: a long table is not held
+    beside its sums).
 
     The group key is one integer per row (the SKU's and the warehouse's rank
     among the sorted distinct values, and the day), so grouping millions of rows
-    sorts integers, not text. ``sku_codes`` index ``skus`` (``pd.factorize`` of
+    sorts integers, not text. ``sku_codes`` index ``skus`` (:func:`distinct_codes` of
     ``frame["sku"]``). Equals ``frame[keep].groupby(["sku", "warehouse", "date"],
     sort=True)["qty"].sum().reset_index()`` (the sums added in row order: exact for
     whole units, within rounding for fractions).
     """
-    warehouse_codes, warehouses = pd.factorize(frame["warehouse"])
+    warehouse_codes, warehouses = distinct_codes(frame.pop("warehouse"))
+    release_unused_memory()  # the text of both key columns, for the arrays below
     sku_rank, warehouse_rank = _ranks(skus), _ranks(warehouses)
-    day = frame["date"].to_numpy().astype("datetime64[D]").astype(np.int64)
+    day = frame.pop("date").to_numpy().astype("datetime64[D]").astype(np.int64)
     first = int(day.min()) if len(day) else 0
     span = int(day.max()) - first + 1 if len(day) else 1
     # The key is built in place, one int64 array, and grouped by sorting it once: the
@@ -401,7 +414,7 @@ def daily_sums(
         key = key[keep]
     order = np.argsort(key, kind="stable")  # stable: each group's rows stay in row order
     key = key[order]
-    qty = frame["qty"].to_numpy(dtype=np.float64)
+    qty = frame.pop("qty").to_numpy(dtype=np.float64)
     qty = (qty[keep] if not keep.all() else qty)[order]
     del order
     starts = np.flatnonzero(np.diff(key, prepend=key[:1] - 1)) if len(key) else np.empty(0, int)
@@ -416,9 +429,11 @@ def daily_sums(
     del offset
     sku_at, warehouse_at = np.divmod(unit, len(warehouses))
     del unit
-    sku = skus.sort_values().take(sku_at)
+    sku = pd.Categorical.from_codes(sku_at.astype(np.int32), categories=skus.sort_values())
     del sku_at
-    warehouse = warehouses.sort_values().take(warehouse_at)
+    warehouse = pd.Categorical.from_codes(
+        warehouse_at.astype(np.int32), categories=warehouses.sort_values()
+    )
     del warehouse_at
     return pd.DataFrame({"sku": sku, "warehouse": warehouse, "date": dates, "qty": sums})
 

@@ -297,7 +297,8 @@ def _read_csv_columnar(
                 delimiter=sep, newlines_in_values=True, ignore_empty_lines=False
             ),
             convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()),
+                # large_string: what pandas keeps its Arrow text in (string would be copied)
+                column_types=dict.fromkeys(names, pa.large_string()),
                 include_columns=[names[p] for p in positions],
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
@@ -305,7 +306,7 @@ def _read_csv_columnar(
         )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError):
         return None
-    frame = table.to_pandas(types_mapper={pa.string(): ARROW_TEXT}.get)
+    frame = table.to_pandas(types_mapper={pa.large_string(): ARROW_TEXT}.get)
     return frame.set_axis(positions, axis=1)
 
 

@@ -31,9 +31,12 @@ def to_text(values: pd.Series) -> pd.Series:
     """Trimmed text; missing cells become ``""``.
 
     Whole numbers that a typed source (Parquet, Excel) stored as floats lose
-    their ``.0`` (a SKU 1001 stays ``"1001"``).
+    their ``.0`` (a SKU 1001 stays ``"1001"``). A long Arrow column of few distinct
+    values (:func:`_by_distinct`: a sales table's SKU and warehouse codes) comes back
+    categorical, its categories the distinct trimmed texts: a 32-bit code a row instead
+    of the text.
     """
-    distinct = _by_distinct(values, lambda uniques: (to_text(uniques),))
+    distinct = _by_distinct(values, lambda uniques: (to_text(uniques),), categorical=True)
     if distinct is not None:
         return distinct[0]
     if pd.api.types.is_float_dtype(values):
@@ -50,8 +53,8 @@ def constant_text(value: str, n: int) -> pd.Series:
     >>> constant_text("", 3).tolist()
     ['', '', '']
     """
-    taken = pa.array([value], pa.string()).take(pa.array(np.zeros(n, dtype=np.int64)))
-    return pd.Series(taken.to_pandas(types_mapper={pa.string(): ARROW_TEXT}.get))
+    taken = pa.array([value], pa.large_string()).take(pa.array(np.zeros(n, dtype=np.int64)))
+    return pd.Series(taken.to_pandas(types_mapper={pa.large_string(): ARROW_TEXT}.get))
 
 
 def _arrow_text(values: pd.Series) -> pa.ChunkedArray | None:
@@ -128,7 +131,9 @@ DISTINCT_MIN_CELLS = 100_000
 
 
 def _by_distinct(
-    values: pd.Series, parse: Callable[[pd.Series], tuple[pd.Series | np.ndarray, ...]]
+    values: pd.Series,
+    parse: Callable[[pd.Series], tuple[pd.Series | np.ndarray, ...]],
+    categorical: bool = False,
 ) -> tuple[pd.Series | np.ndarray, ...] | None:
     """``parse`` of each distinct text of a long Arrow text column, spread back over its rows;
     None for another column, or one of mostly distinct cells (``parse`` it whole).
@@ -140,7 +145,8 @@ def _by_distinct(
     every cell made several temporaries as long as the column. A missing cell is
     parsed as one more distinct value, so blanks come out as they would. The
     results are the same as ``parse(values)``'s: each one, a Series (with
-    ``values``' index) or an array, taken row by row.
+    ``values``' index) or an array, taken row by row; with ``categorical``, a Series
+    result is categorical (its categories the distinct results, sorted; int32 codes).
     """
     n = len(values)
     arrow = _arrow_text(values) if n >= DISTINCT_MIN_CELLS else None
@@ -157,7 +163,14 @@ def _by_distinct(
     uniques = pd.Series(with_blank.to_pandas(types_mapper=lambda _type: ARROW_TEXT))
     out: list[pd.Series | np.ndarray] = []
     for result in parse(uniques):
-        if isinstance(result, pd.Series):
+        if isinstance(result, pd.Series) and categorical:
+            # sorted categories: a categorical column sorts as its text would
+            result_codes, categories = pd.factorize(result, sort=True)  # no NaN in text
+            taken = pd.Categorical.from_codes(
+                result_codes.astype(np.int32)[codes], categories=categories
+            )
+            out.append(pd.Series(taken, index=values.index, name=values.name))
+        elif isinstance(result, pd.Series):
             taken = result.array.take(codes)
             out.append(pd.Series(taken, index=values.index, name=values.name))
         else:

@@ -20,6 +20,9 @@ from forecaster.glossary import say
 from forecaster.models.distributions import count_quantiles
 from forecaster.models.selection import BORROWED, BORROWED_PANEL
 
+#: Units whose days are worked on at a time by the per-unit sums over the horizon.
+_ROWS_AT_A_TIME = 4_096
+
 
 @dataclass(frozen=True)
 class Forecast:
@@ -85,10 +88,16 @@ class Forecast:
         n, horizon = self.mean.shape
         if self.uplift is None:
             return np.zeros(n), np.ones(n)
-        inside = np.arange(horizon)[None, :] < np.asarray(days)[:, None]
-        factor = self.uplift.astype(float)
-        added = np.where(inside, self.mean * (1.0 - 1.0 / factor), 0.0).sum(axis=1)
-        return added, np.where(inside, factor, 1.0).max(axis=1, initial=1.0)
+        days = np.asarray(days)
+        added, largest = np.zeros(n), np.ones(n)
+        for start in range(0, n, _ROWS_AT_A_TIME):  # bounded temporaries in a large shop
+            rows = slice(start, start + _ROWS_AT_A_TIME)
+            inside = np.arange(horizon)[None, :] < days[rows, None]
+            factor = self.uplift[rows].astype(float)
+            share = np.where(inside, self.mean[rows] * (1.0 - 1.0 / factor), 0.0)
+            added[rows] = share.sum(axis=1)
+            largest[rows] = np.where(inside, factor, 1.0).max(axis=1, initial=1.0)
+        return added, largest
 
     @property
     def borrowed(self) -> np.ndarray:
