@@ -134,7 +134,7 @@ def test_daily_sums_equal_a_groupby_of_the_kept_rows(
     rows: list[tuple[str, str, int, float, bool]], categorical: bool
 ) -> None:
     """Also when the key columns come categorical (a long table's text, parsed by its
-    distinct values), their categories in another order than the text's."""
+    distinct values), their categories in another order than the text's and one unused."""
     sku, warehouse, day, qty, keep = zip(*rows, strict=True)
     frame = pd.DataFrame(
         {
@@ -148,7 +148,7 @@ def test_daily_sums_equal_a_groupby_of_the_kept_rows(
     expected = frame[kept].groupby(["sku", "warehouse", "date"], sort=True)["qty"].sum()
     if categorical:
         for key in ("sku", "warehouse"):
-            order = sorted(set(frame[key]), reverse=True)
+            order = sorted({*frame[key], "zz-unused"}, reverse=True)  # a category no row has
             frame[key] = pd.Categorical(frame[key], categories=pd.Index(order, dtype="str"))
     codes, skus = distinct_codes(frame["sku"])
     sums = daily_sums(codes, skus, frame, kept)

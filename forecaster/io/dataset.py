@@ -372,9 +372,20 @@ def _sales(
 
 
 def distinct_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """``pd.factorize`` of a text column, plain or categorical: a code per row into its
-    distinct texts (in order of first appearance), those as a text Index (not a
-    categorical one, whose order would be its categories')."""
+    """A code per row of a text column into its distinct texts, those as a text Index.
+
+    A plain column is ``pd.factorize``-d (texts in order of first appearance); a
+    categorical one keeps its int32 codes, renumbered over the categories its rows use
+    (in the categories' order), so a long column is not coded again in int64.
+    """
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy()
+        categories = values.cat.categories
+        used = np.bincount(codes, minlength=len(categories)) > 0
+        if not used.all():
+            codes = (np.cumsum(used, dtype=np.int32) - 1)[codes]
+            categories = categories[used]
+        return codes, pd.Index(np.asarray(categories, dtype=object), dtype="str")
     codes, uniques = pd.factorize(values)
     return codes, pd.Index(np.asarray(uniques, dtype=object), dtype="str")
 
@@ -394,6 +405,7 @@ def daily_sums(
     whole units, within rounding for fractions).
     """
     warehouse_codes, warehouses = distinct_codes(frame.pop("warehouse"))
+    frame.drop(columns=[c for c in frame.columns if c not in ("date", "qty")], inplace=True)
     release_unused_memory()  # the text of both key columns, for the arrays below
     sku_rank, warehouse_rank = _ranks(skus), _ranks(warehouses)
     day = frame.pop("date").to_numpy().astype("datetime64[D]").astype(np.int64)
