@@ -101,3 +101,15 @@ def test_the_sample_centres_on_the_level_its_errors_were_measured_on() -> None:
     # the engine's forecast, 70
     assert sample.weights[1].any()
     assert np.allclose(sample.p_values[1][sample.weights[1] > 0], 70.0)
+
+
+def test_a_quantile_near_one_is_the_largest_total_when_float32_weights_fall_short_of_one() -> None:
+    """The samples are float32: a unit's weights can sum to a hair under 1 (here
+    0.99999997), and a target near 1 must still find its largest total, not the padding
+    after it (the cumulative weights are taken relative to the unit's total)."""
+    p = np.array([[10.0, 30.0, np.nan]], dtype=np.float32)
+    weights = np.array([[0.5, 0.49999997, 0.0]], dtype=np.float32)
+    s = DemandSample(p, p * 0.5, weights, np.ones(1), np.full(1, np.nan))
+    assert float(weights.sum(dtype=float)) < 1.0
+    assert s.quantile(np.array([1.0 - 1e-9])).tolist() == [30.0]
+    assert s.quantile(np.array([0.5])).tolist() == [10.0]

@@ -68,7 +68,8 @@ _SPREAD = ((-1, 1 / 6), (0, 2 / 3), (1, 1 / 6))
 class DemandSample:
     """Weighted samples of each unit's demand over the protection period and the lead time.
 
-    ``p_values`` / ``l_values`` are units of demand, shape (n, m), paired by
+    ``p_values`` / ``l_values`` are units of demand (float32 from :func:`span_errors`:
+    the largest arrays of the replenishment), shape (n, m), paired by
     column (the same origin); ``weights`` (n, m) sum to
     1 per unit (0 where a column is padding). ``spans`` is the number of
     independent spans of its own history behind each unit (0: its class's
@@ -129,22 +130,26 @@ class DemandSample:
 
     @cached_property
     def _sorted(self) -> tuple[np.ndarray, np.ndarray]:
-        """The totals in ascending order per unit, and their cumulative weights (sorted
-        :data:`_ROWS_AT_A_TIME` units at a time: the sort's temporaries stay small)."""
+        """The totals in ascending order per unit, and their cumulative weights relative to
+        the unit's total weight, in float64 (the float32 weights of a unit can sum to a hair
+        under 1, and a target near 1 must still end on its largest total); sorted
+        :data:`_ROWS_AT_A_TIME` units at a time: the sort's temporaries stay small."""
         values = np.empty_like(self.p_values)
-        cum = np.empty_like(self.weights)
+        cum = np.empty(self.weights.shape)
         for at in _row_slices(len(values)):
             p, w = self.p_values[at], self.weights[at]
             order = np.argsort(np.where(w > 0, p, np.inf), axis=1)
             values[at] = np.nan_to_num(np.take_along_axis(p, order, axis=1))
-            cum[at] = np.cumsum(np.take_along_axis(w, order, axis=1), axis=1)
+            run = np.cumsum(np.take_along_axis(w, order, axis=1), axis=1, dtype=float)
+            total = run[:, -1:]
+            cum[at] = np.divide(run, total, out=run, where=total > 0)
         return values, cum
 
     def sd(self) -> np.ndarray:
         """Standard deviation of the protection-period total per unit."""
         out = np.empty(len(self.weights))
         for at in _row_slices(len(out)):
-            p, w = self.p_values[at], self.weights[at]
+            p, w = self.p_values[at].astype(float), self.weights[at].astype(float)
             mean = np.nansum(p * w, axis=1)
             out[at] = np.sqrt(np.nansum((p - mean[:, None]) ** 2 * w, axis=1))
         return out
@@ -272,7 +277,8 @@ def span_errors(
     centre_l = np.where(np.isnan(level), lead_level, level * lift_l)
     # the three spans' samples side by side, filled in place (no concatenated copies)
     width = window + POOL_SIZE
-    p_values = np.empty((n, width * len(spread)))
+    # float32: the largest arrays of the replenishment (sums over them run in float64)
+    p_values = np.empty((n, width * len(spread)), dtype=np.float32)
     l_values = np.empty_like(p_values)
     weights = np.empty_like(p_values)
     spans = np.zeros(n)
