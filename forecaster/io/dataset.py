@@ -54,7 +54,10 @@ class Dataset:
         Whether planning is per SKU x warehouse (else ``warehouse`` is ``""``).
     sales
         Net units per ``sku``, ``warehouse``, ``date`` (one row each, dates <= as_of;
-        may be negative on a day of returns). Only SKUs of the master.
+        may be negative on a day of returns), sorted. Only SKUs of the master. ``sku``
+        and ``warehouse`` are categorical (sorted categories: 4 bytes a row); any long
+        text column of few distinct values in the other tables may be too
+        (:func:`~forecaster.io.parse.to_text`).
     inventory
         ``sku``, ``warehouse``, ``on_hand`` (>= 0), ``allocated``, ``last_receipt_date``;
         one row per SKU and warehouse. Only SKUs of the master.
