@@ -600,17 +600,15 @@ class SheetWriter:
         fmt: NumberFormat,
         own: CellRole,
         total: CellRole,
-        roles: list[CellRole],
-        flags: list[bool],
+        pairs: list[tuple[CellRole, bool]],
     ) -> list[CellStyle]:
-        """The style of a number in ``column`` on each row of a chunk (``roles``: body or
-        subtotal row, ``flags``: highlighted)."""
-        pairs = list(zip(roles, flags, strict=True))
+        """The style of a number in ``column`` on each row of a chunk (``pairs``: the row's
+        role, body or subtotal, and whether it is highlighted)."""
         style = {
             (role, flagged): self._style(
                 column, (own if role == "body" else total, fmt, flagged, False)
             )
-            for role, flagged in set(pairs)
+            for role, flagged in dict.fromkeys(pairs)  # in row order: the same style ids each run
         }
         return [style[pair] for pair in pairs]
 
@@ -655,7 +653,7 @@ class SheetWriter:
             for index, c in enumerate(block.columns, 1)
         ]
         numbers = [
-            formula is None and fmt != "text" and _plain_numbers(block.frame[c.key])
+            formula is None and fmt != "text" and _number_column(block.frame[c.key])
             for (_, fmt, _, _, formula), c in zip(specs, block.columns, strict=True)
         ]
         letters = column_letters(len(block.columns))
@@ -668,12 +666,13 @@ class SheetWriter:
                 for sub in _chunk_flags(block.subtotal, start, len(chunk))
             ]
             number = block.first_row + start
+            pairs = list(zip(roles, flags, strict=True))  # what a number's style depends on
             values = [
                 number_cells(
                     letters[index - 1],
                     number + 1,
                     chunk[column.key].to_numpy().tolist(),
-                    self._row_styles(index, fmt, own, total, roles, flags),
+                    self._row_styles(index, fmt, own, total, pairs),
                 )
                 if plain
                 else column_values(chunk[column.key])
@@ -696,7 +695,7 @@ class SheetWriter:
                 ]
 
 
-def _plain_numbers(series: pd.Series) -> bool:
+def _number_column(series: pd.Series) -> bool:
     """Whether a column holds plain numpy numbers (not booleans, not pandas' nullable ones)."""
     return isinstance(series.dtype, np.dtype) and series.dtype.kind in "iuf"
 
