@@ -158,7 +158,9 @@ def replay(y: Matrix, start: int, lead: int, target: float, method: str) -> Outc
     units = units_frame(n, lead)
     stage = np.full(n, "maturity", dtype=object)
     abc = np.full(n, "A", dtype=object)
-    settings = ReplenishmentSettings(fill_rate={"A": target, "B": target, "C": target})
+    settings = ReplenishmentSettings(
+        fill_rate={"A": target, "B": target, "C": target}, unmet_demand="backorder"
+    )
     on_hand = np.zeros(n)
     arriving = np.zeros((n, days + lead + 1))
     served, wanted = np.zeros(n), np.zeros(n)

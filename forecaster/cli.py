@@ -475,8 +475,8 @@ def simulate(
         bool | None,
         typer.Option(
             "--backorder/--lost-sales",
-            help="Demand that finds no stock waits for the next arrival, or is lost. "
-            "Default: the config's (lost).",
+            help="Demand that finds no stock waits for the next arrival, or is lost; "
+            "forecaster plans for the same. Default: replenishment.unmet_demand (lost).",
         ),
     ] = None,
     out: OutOption = None,

@@ -415,6 +415,11 @@ class ReplenishmentSettings(_Section):
     # with allocation = "overall": the shop's one fill-rate target (None: what the class
     # targets add up to, weighted by each SKU's demand)
     overall_fill_rate: FillRate | None = None
+    # demand that finds no stock: "lost" (the customer buys elsewhere; a level then serves
+    # like a back-order level higher by the units expected lost, so it is set that much
+    # lower) or "backorder" (the customer waits for the next arrival); ``simulate`` replays
+    # the same
+    unmet_demand: Literal["lost", "backorder"] = "lost"
     # purchase budget of a run at cost; lines that avoid the least stock-out value per unit
     # of cost are cut to fit (None: no budget)
     budget: Annotated[float, Field(gt=0)] | None = None
@@ -558,8 +563,6 @@ def _default_rule_safety_days() -> tuple[int, ...]:
 
 class SimulationSettings(_Section):
     weeks: Weeks = 20  # weekly reviews replayed by ``forecaster simulate``
-    # demand that finds no stock: "lost" (the customer buys elsewhere) or "backorder"
-    unmet_demand: Literal["lost", "backorder"] = "lost"
     # the reference rule: order up to the trailing average of this many days ...
     rule_window_days: Days = 28
     # ... times (lead + review + k) days, for each safety cover k in days
@@ -681,6 +684,8 @@ def load_settings(path: Path | None) -> Settings:
         raise ConfigError(f"{path}: {_describe(exc)}") from exc
 
 
+#: Settings that moved, by their old place: an old config is told where they went.
+MOVED: dict[tuple[str, ...], str] = {("simulation", "unmet_demand"): "[replenishment] unmet_demand"}
 #: The prefixes pydantic puts before the message of a validator's exception.
 _PYDANTIC_PREFIXES = ("Value error, ", "Assertion failed, ")
 
@@ -706,7 +711,8 @@ def _describe(exc: ValidationError, section: str | None = None) -> str:
         if message.startswith("Input should"):
             message = "must" + message.removeprefix("Input should")
         if err["type"] == "extra_forbidden":
-            message = "unknown setting (check the spelling)"
+            moved = MOVED.get(tuple(str(part) for part in loc))
+            message = f"moved to {moved}" if moved else "unknown setting (check the spelling)"
         problems.append(f"{where}: {message}")
     return "; ".join(problems)
 

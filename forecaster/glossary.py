@@ -375,6 +375,10 @@ PHRASES: dict[str, tuple[str, str]] = {
     # why of a suggested order
     "why.discontinued": ("discontinued: no new orders", "已停售:不再下单"),
     "why.decline": ("; decline: no safety stock", ";衰退期:不留安全库存"),
+    "why.lost": (
+        "; lost sales leave stock on the shelf: level {lost:,.0f} lower",
+        ";缺货即流失,未售出的库存留待下期:目标库存降低 {lost:,.0f}",
+    ),
     "basis.category": (
         "new: {days:g} d of its own sales, {share:.0%} of the forecast borrowed from "
         "category {category}",

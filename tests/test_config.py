@@ -67,6 +67,10 @@ def test_flags_override_the_file(tmp_path: Path) -> None:
             "[alerts] overstok_cover_days = 60: unknown setting",
         ),
         (
+            '[simulation]\nunmet_demand = "backorder"\n',
+            '[simulation] unmet_demand = "backorder": moved to [replenishment] unmet_demand',
+        ),
+        (
             "[replenishment]\nfill_rate = 1.5\n",
             "[replenishment] fill_rate.A = 1.5: must be less than 1",
         ),

@@ -194,8 +194,9 @@ def test_replenishment_numbers(result: Path) -> None:
     assert a["Demand over protection"] == pytest.approx(70)
     assert (a["ABC class"], a["Fill-rate target"]) == ("A", 0.98)
     assert gamma_level((70, np.sqrt(70)), (35, np.sqrt(35)), 0.7) == pytest.approx(78.857, abs=1e-3)
-    assert a["Safety stock"] == pytest.approx(8.857, abs=0.001)
-    assert a["Order-up-to"] == pytest.approx(78.857, abs=0.001)
+    # demand is lost (the default): the 0.7 units expected short a cycle stay on the shelf
+    assert a["Safety stock"] == pytest.approx(8.857 - 0.7, abs=0.001)
+    assert a["Order-up-to"] == pytest.approx(78.857 - 0.7, abs=0.001)
     assert (a["Suggested order"], a["Final order"], a["Case pack"], a["Unit cost"]) == (
         108,
         108,
@@ -210,8 +211,10 @@ def test_replenishment_numbers(result: Path) -> None:
 
     assert (d["ABC class"], d["Fill-rate target"]) == ("B", 0.95)
     assert gamma_level((28, np.sqrt(28)), (14, np.sqrt(14)), 0.7) == pytest.approx(32.267, abs=1e-3)
-    assert d["Safety stock"] == pytest.approx(4.267, abs=0.001)
-    assert "safety 4 → expected fill 95.0% (class B target 95%)" in str(d["Why"])
+    assert d["Safety stock"] == pytest.approx(4.267 - 0.7, abs=0.001)
+    assert "safety 4 → expected fill 95.0% (class B target 95%; lost sales leave stock" in str(
+        d["Why"]
+    )
     assert (d["Suggested order"], d["Final order"], d["Case pack"], d["Unit cost"]) == (
         72,
         72,

@@ -7,6 +7,7 @@ lead-time spread, so sigma_P = 0, the safety stock is 0 and S = 10 x P.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -63,12 +64,13 @@ def plan(
     cv: list[float] | None = None,
     stage: list[str] | None = None,
     fill_rate: float = 0.98,
+    unmet: Literal["lost", "backorder"] = "lost",
 ) -> pd.DataFrame:
     n = len(units)
     forecast = constant_forecast(daily or [10.0] * n, cv or [0.0] * n)
     stages = np.array(stage or ["maturity"] * n, dtype=object)
     abc = np.full(n, "A", dtype=object)
-    settings = ReplenishmentSettings(fill_rate=fill_rate)
+    settings = ReplenishmentSettings(fill_rate=fill_rate, unmet_demand=unmet)
     return replenish(units, forecast, stages, abc, settings, AS_OF)
 
 
@@ -234,27 +236,41 @@ def test_safety_stock_from_lead_time_spread() -> None:
     mu_L 140, gamma totals); mu_R = 70, so the allowed shortage is 0.02 x 70 = 1.4 units:
     E(D_P - S)+ - E(D_L - S)+ = 1.4 at S = 242.03 (integrated numerically; the normal's
     240.02 leaves the gamma's longer right tail short); safety 32.03; need 242.03 - 50 =
-    192.03 -> 193 units -> cases of 10: 20 cases = 200."""
-    line = plan(make_units({"lead_time_std_days": 2.5, "case_pack": 10.0})).iloc[0]
+    192.03 -> 193 units -> cases of 10: 20 cases = 200. Those are the back-order levels;
+    with lost sales (the default) the 1.4 units lost a cycle stay on the shelf, so the level
+    is 242.03 - 1.4 = 240.63, safety 30.63, need 190.63 -> 191 -> 20 cases = 200."""
+    units = make_units({"lead_time_std_days": 2.5, "case_pack": 10.0})
     level = gamma_level((210.0, 25.0), (140.0, 25.0), 1.4)
     assert level == pytest.approx(242.03, abs=0.01)
+    line = plan(units, unmet="backorder").iloc[0]
     assert line["demand_sd_p"] == pytest.approx(25.0)
     assert line["safety_stock"] == pytest.approx(level - 210.0, abs=1e-4)
     assert line["order_up_to"] == pytest.approx(level, abs=1e-4)
     assert line["suggested_order"] == 200.0
     assert "safety 32 → expected fill 98.0% (class A target 98%)" in line["why"]
+    assert "lost sales" not in line["why"]
+    lost = plan(units).iloc[0]
+    assert lost["order_up_to"] == pytest.approx(level - 1.4, abs=1e-4)
+    assert lost["safety_stock"] == pytest.approx(level - 1.4 - 210.0, abs=1e-4)
+    assert lost["suggested_order"] == 200.0
+    assert lost["expected_fill"] == pytest.approx(0.98, abs=1e-9)
+    assert "safety 31 → expected fill 98.0% (class A target 98%" in lost["why"]
+    assert "lost sales leave stock on the shelf: level 1 lower" in lost["why"]
 
 
 def test_safety_stock_from_demand_spread() -> None:
     """P = 16 (L 9, R 7), cv 0.5 at 10/day: day sd 5, sigma_P = 5 x sqrt(16) = 20 and
     sigma_L = 5 x 3 = 15 (mu_P 160, mu_L 90); fill 0.95 allows 0.05 x 70 = 3.5 units short:
-    S = 172.11 by integration of the gamma totals, safety 12.11."""
-    line = plan(make_units({"lead_time_days": 9.0}), cv=[0.5], fill_rate=0.95).iloc[0]
+    S = 172.11 by integration of the gamma totals, safety 12.11; with lost sales 3.5 lower:
+    168.61, safety 8.61."""
+    units = make_units({"lead_time_days": 9.0})
     level = gamma_level((160.0, 20.0), (90.0, 15.0), 3.5)
     assert level == pytest.approx(172.11, abs=0.01)
-    assert line["demand_over_p"] == pytest.approx(160.0)
-    assert line["demand_sd_p"] == pytest.approx(20.0)
-    assert line["safety_stock"] == pytest.approx(level - 160.0, abs=1e-4)
+    for unmet, taken in (("backorder", 0.0), ("lost", 3.5)):
+        line = plan(units, cv=[0.5], fill_rate=0.95, unmet=unmet).iloc[0]
+        assert line["demand_over_p"] == pytest.approx(160.0)
+        assert line["demand_sd_p"] == pytest.approx(20.0)
+        assert line["safety_stock"] == pytest.approx(level - taken - 160.0, abs=1e-4)
 
 
 def test_rounding_past_max_cover_is_flagged() -> None:
@@ -378,8 +394,8 @@ def test_higher_fill_rate_never_lowers_safety_stock(
 def test_each_abc_class_gets_its_fill_rate_target() -> None:
     """Default targets A 98%, B 95%, C 90%: the same unit three times, 10/day, cv 0.5 a day,
     P 21 (L 14): sigma_P = sqrt(21) x 5 = 22.91, sigma_L = sqrt(14) x 5, mu_R = 70; each
-    class's level is the one whose gamma shortage is its allowance (1 - target) x 70, and
-    lower targets hold less."""
+    class's back-order level is the one whose gamma shortage is its allowance
+    (1 - target) x 70, lost sales take that allowance off, and lower targets hold less."""
     units = make_units(BASE, BASE, BASE)
     forecast = constant_forecast([10.0] * 3, [0.5] * 3)
     abc = np.array(["A", "B", "C"], dtype=object)
@@ -387,16 +403,18 @@ def test_each_abc_class_gets_its_fill_rate_target() -> None:
     lines = replenish(units, forecast, stages, abc, ReplenishmentSettings(), AS_OF)
     p, lead = (210.0, np.sqrt(21) * 5), (140.0, np.sqrt(14) * 5)
     for row, target in zip(range(3), (0.98, 0.95, 0.90), strict=True):
-        level = gamma_level(p, lead, (1 - target) * 70.0)
+        allowed = (1 - target) * 70.0
+        level = gamma_level(p, lead, allowed)
         assert lines["fill_rate_target"].iloc[row] == target
-        assert lines["safety_stock"].iloc[row] == pytest.approx(level - 210.0, abs=1e-3)
+        assert lines["safety_stock"].iloc[row] == pytest.approx(level - allowed - 210.0, abs=1e-3)
     assert lines["safety_stock"].is_monotonic_decreasing
-    assert "expected fill 95.0% (class B target 95%)" in lines["why"].iloc[1]
+    assert "expected fill 95.0% (class B target 95%; lost sales" in lines["why"].iloc[1]
 
 
 def ramping_line(uplift: np.ndarray | None = None) -> pd.Series:
     """The plan line of a lumpy unit forecast at 1 a day (times ``uplift``) whose last 56
-    days sold 2 a day in a steady 1, 3 rhythm, from zero stock, its own target 98%."""
+    days sold 2 a day in a steady 1, 3 rhythm, from zero stock, its own target 98%
+    (back-ordered: the level as the sample gives it)."""
     horizon = 60
     factor = np.ones((1, horizon)) if uplift is None else uplift.astype(float)
     cum_var = np.concatenate([[[0.0]], np.cumsum(np.ones((1, horizon)), axis=1)], axis=1)
@@ -404,7 +422,7 @@ def ramping_line(uplift: np.ndarray | None = None) -> pd.Series:
         AS_OF + pd.Timedelta(days=1), factor, cum_var, np.array(["mean_long"]),
         np.array(["lumpy"]), np.array([[1.0, 3.0] * 150]), uplift=uplift,
     )  # fmt: skip
-    settings = ReplenishmentSettings(fill_rate=0.98, allocation="sku")
+    settings = ReplenishmentSettings(fill_rate=0.98, allocation="sku", unmet_demand="backorder")
     lines = replenish(
         make_units({"on_hand": 0.0}), forecast, np.array(["maturity"]), np.array(["A"]),
         settings, AS_OF,

@@ -227,3 +227,18 @@ def test_the_replay_refits_every_refit_weeks_and_never_looks_ahead(tmp_path: Pat
     assert np.array_equal(changed.totals.ordered[0, :, 0], replay.totals.ordered[0, :, 0])
     assert np.array_equal(changed.totals.demand[0, :, 0], replay.totals.demand[0, :, 0])
     assert not np.array_equal(changed.totals.demand, replay.totals.demand)
+
+
+def test_the_policy_plans_for_the_unmet_demand_the_replay_serves(tmp_path: Path) -> None:
+    """``--backorder`` replays back-orders and has forecaster plan for them, exactly as
+    ``replenishment.unmet_demand = "backorder"`` does; lost sales (the default) hold less."""
+    s = sample(tmp_path / "data", tmp_path / "out", refit_weeks=8)
+    start = date(2026, 3, 10)
+    flag = simulate(s, start, weeks=3, backorder=True)
+    terms = s.replenishment.model_copy(update={"unmet_demand": "backorder"})
+    configured = simulate(s.model_copy(update={"replenishment": terms}), start, weeks=3)
+    assert flag.backorder and configured.backorder
+    assert same_replay(flag, configured)
+    lost = simulate(s, start, weeks=3)
+    assert not lost.backorder
+    assert lost.totals.ordered[0].sum() < flag.totals.ordered[0].sum()

@@ -23,7 +23,14 @@ For each unit, with lead time ``L`` and its supplier's review period ``R``:
    class targets allow in all); with ``"sku"`` each unit meets
    the target alone. Safety stock is ``S - mu_P``: negative when the cycle
    stock alone would serve more than the target.
-4. Order-up-to level ``S``, never below 0.
+4. Order-up-to level ``S``, never below 0. Those levels are the back-order
+   levels of the textbook formulas; where demand that finds no stock is lost
+   (``unmet_demand = "lost"``, the default: an online shopper buys elsewhere)
+   each is lowered by its expected units short a cycle, which stay on the
+   shelf for the next cycle (:func:`lost_sales_levels`). On the Walmart replay
+   (lost sales) this took class C from 92.75% to 91.57% against its 90%
+   target with 6% less of its stock, A from 97.11% to 96.99%, B from 95.69% to
+   95.25%; on Online Retail each class moved by less than 0.3 point.
 5. Inventory position = on hand + open POs - allocated.
 6. Suggested order = ``S - position`` when positive, rounded up to whole
    units, raised to the MOQ, rounded up to whole cases.
@@ -137,14 +144,18 @@ def replenish(
         cost = units["unit_cost"].to_numpy(dtype=float)
         groups = np.zeros(len(units), dtype=int) if overall else abc
         order_up_to = np.where(pooled, allocate(demand, cost, groups, allowed, pooled), order_up_to)
+    short_units = demand.shortage(order_up_to)  # a cycle, at the back-order levels so far
+    order_up_to, lost = lost_sales_levels(order_up_to, short_units, settings.unmet_demand)
     # a declining SKU is ordered to cover its forecast only
-    order_up_to = np.where(declining, np.minimum(order_up_to, mu_p), order_up_to)
-    safety = order_up_to - mu_p
-    sigma_p = demand.spread()
+    capped = np.flatnonzero(declining & (order_up_to > mu_p))
+    order_up_to[capped], lost[capped] = mu_p[capped], 0.0
+    short_units[capped] = demand.shortage_of(capped, mu_p[capped])
     with np.errstate(divide="ignore", invalid="ignore"):
-        short = np.where(cycle > 0, demand.shortage(order_up_to) / cycle, 0.0)
+        short = np.where(cycle > 0, short_units / cycle, 0.0)
     # a share of the cycle's demand: a model's shortage beyond the whole cycle is no fill
     expected_fill = 1.0 - np.clip(short, 0.0, 1.0)
+    safety = order_up_to - mu_p
+    sigma_p = demand.spread()
 
     on_hand = units["on_hand"].to_numpy(dtype=float)
     on_order = units["on_order"].to_numpy(dtype=float)
@@ -204,6 +215,7 @@ def replenish(
             units_needed,
             after_moq,
             cover_after,
+            lost,
             blocked,
             stage,
             forecast.demand_class,
@@ -212,6 +224,29 @@ def replenish(
         )
     )
     return frame[COLUMNS]
+
+
+def lost_sales_levels(
+    level: np.ndarray, short: np.ndarray, unmet: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """The order-up-to levels when demand that finds no stock is lost, and the units taken off.
+
+    ``level`` holds the back-order levels that meet the targets, ``short`` their expected
+    units short a cycle. A sale lost leaves its unit on the shelf for the next cycle, where
+    a back-order would have taken it from the next arrival: so a level ``S`` under lost
+    sales serves like the back-order level ``S + ES`` (Silver, Pyke & Peterson: the stock
+    on hand of the lost-sales case is higher by the expected shortage), and the level
+    that meets a target is the back-order level less its expected shortage, never below
+    0. With back-orders nothing changes.
+
+    >>> level, taken = lost_sales_levels(np.array([100.0, 3.0]), np.array([2.5, 4.0]), "lost")
+    >>> level.tolist(), taken.tolist()
+    ([97.5, 0.0], [2.5, 3.0])
+    """
+    if unmet != "lost":
+        return level.copy(), np.zeros(len(level))
+    lowered = np.maximum(level - short, 0.0)
+    return lowered, level - lowered
 
 
 def round_order(
@@ -241,6 +276,7 @@ def _explain(
     units_needed: np.ndarray,
     after_moq: np.ndarray,
     cover_after: np.ndarray,
+    lost: np.ndarray,
     blocked: np.ndarray,
     stage: np.ndarray,
     demand_class: np.ndarray | None,
@@ -249,7 +285,8 @@ def _explain(
 ) -> list[str]:
     """One sentence per unit in ``lang``, in numbers, e.g. ``21 d protection (14 lead + 7 review):
     demand 210 ± 38, safety 62 → expected fill 98.0% (class A target 98%), position 50 → need
-    222 → MOQ 200 ok → 10 cases of 24 = 240``."""
+    222 → MOQ 200 ok → 10 cases of 24 = 240``; ``lost`` is what :func:`lost_sales_levels`
+    took off each level."""
     moq = units["moq"].to_numpy(dtype=float)
     pack = np.maximum(units["case_pack"].to_numpy(dtype=float), 1.0)
     protection = frame["protection_days"].to_numpy()
@@ -281,6 +318,8 @@ def _explain(
                 basis += say("why.recent", lang, days=LEVEL_DAYS, recent=centre[i])
         if stage[i] == "decline":
             basis += say("why.decline", lang)
+        elif lost[i] >= 0.5:
+            basis += say("why.lost", lang, lost=lost[i])
         text = say(
             "why.head",
             lang,

@@ -24,8 +24,10 @@ review date (day 0) to the end of the replay:
   (normal, rounded to whole days, at least 1 day) that every policy's order
   of that review shares, so the policies see the same luck.
 * **Demand** is the sales that really followed. Demand that finds no stock
-  is lost (default) or back-ordered (``--backorder``): then it waits for the
-  next arrival and counts as not served on its day.
+  is lost or back-ordered, as ``replenishment.unmet_demand`` says (lost by
+  default; ``--backorder`` / ``--lost-sales`` override it for the replay and
+  the policy alike, so forecaster plans for the demand it is replayed on); a
+  back-order waits for the next arrival and counts as not served on its day.
 * **The start is the same for every policy.** On day 0 each policy gets its
   own first order-up-to quantity on hand at once (as if it had been running
   in steady state) and nothing in transit; serving starts on day 1. So no
@@ -146,7 +148,10 @@ def simulate(
     began = time.perf_counter()
     sim = settings.simulation
     weeks = sim.weeks if weeks is None else weeks
-    backorder = (sim.unmet_demand == "backorder") if backorder is None else backorder
+    if backorder is None:
+        backorder = settings.replenishment.unmet_demand == "backorder"
+    else:  # the policy plans for the demand the replay serves
+        settings = _unmet_demand(settings, "backorder" if backorder else "lost")
     with progress.stage("Reading and validating tables", total=len(TABLES)) as advance:
         ds = load_dataset(settings, on_table=lambda _name: advance(1))
     first_sale = ds.sales["date"].min()
@@ -240,6 +245,12 @@ def simulate(
         backorder,
         time.perf_counter() - began,
     )
+
+
+def _unmet_demand(settings: Settings, unmet: str) -> Settings:
+    """``settings`` with ``replenishment.unmet_demand`` set to ``unmet``."""
+    terms = settings.replenishment.model_copy(update={"unmet_demand": unmet})
+    return settings.model_copy(update={"replenishment": terms})
 
 
 def _lead_draws(rng: np.random.Generator, lead: np.ndarray, sd: np.ndarray) -> np.ndarray:
