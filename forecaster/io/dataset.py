@@ -408,7 +408,8 @@ def daily_sums(
     whole units, within rounding for fractions).
     """
     warehouse_codes, warehouses = distinct_codes(frame.pop("warehouse"))
-    frame.drop(columns=[c for c in frame.columns if c not in ("date", "qty")], inplace=True)
+    for column in [c for c in frame.columns if c not in ("date", "qty")]:
+        del frame[column]  # in place (``drop(inplace=True)`` is deprecated in pandas 3.1)
     release_unused_memory()  # the text of both key columns, for the arrays below
     sku_rank, warehouse_rank = _ranks(skus), _ranks(warehouses)
     day = frame.pop("date").to_numpy().astype("datetime64[D]").astype(np.int64)
