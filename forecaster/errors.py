@@ -61,13 +61,19 @@ class InputError(ForecasterError):
         super().__init__(self._render())
 
     def _render(self) -> str:
-        where = self.file if self.column is None else f"{self.file}, column '{self.column}'"
+        where = self.file if self.column is None else f"{self.file}, column {_quoted(self.column)}"
         text = f"{where}: {self.problem}"
         if self.rows:
             text += " in " + describe_rows(self.rows, self.values)
         if self.hint:
             text += f". {self.hint}"
         return text
+
+
+def _quoted(column: str) -> str:
+    """``'qty'``; a column given already quoted, with the name it was read as, stays:
+    ``'采购提前期' ('lead_time_days')``."""
+    return column if column.startswith("'") else f"'{column}'"
 
 
 class OutputError(ForecasterError):

@@ -51,6 +51,16 @@ CASES = {
         None,
         "skus.csv, column 'lead_time_days': negative values in row 2 (-3.0)",
     ),
+    "negative lead time under a Chinese header": (
+        {
+            "skus": [
+                {("采购提前期" if k == "lead_time_days" else k): v for k, v in row.items()}
+                for row in _skus(lead_time_days=-3)
+            ]
+        },
+        None,
+        "skus.csv, column '采购提前期' ('lead_time_days'): negative values in row 2 (-3.0)",
+    ),
     "negative MOQ": (
         {"skus": _skus(moq=-10)},
         None,

@@ -125,7 +125,8 @@ def _parse_column(
 
     values = raw.frame[spec.name]
     header = raw.columns.header(spec.name)
-    label = header if header == spec.name else f"{header}' ('{spec.name}"
+    # the header as the file spells it, with the column it was read as where they differ
+    label = header if header == spec.name else f"'{header}' ('{spec.name}')"
     errors: list[InputError] = []
     if spec.kind == "text":
         parsed = to_text(values).reset_index(drop=True)
@@ -233,7 +234,7 @@ def _dates_outside(
         int(outside.sum()),
         f"dates outside {span} read as blank (ERP placeholders for 'no date' such as "
         "0001-01-01 and 9999-12-31)",
-        column=label,
+        column=raw.columns.header(spec.name),
         sample=[
             f"row {r} ({v})"
             for r, v in zip(
