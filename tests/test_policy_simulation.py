@@ -203,16 +203,20 @@ def test_the_engine_total_serves_lumpy_demand_further_from_the_target() -> None:
     assert abs(empirical - 0.98) < abs(engine - 0.98)
 
 
-@settings(max_examples=6, deadline=None)
+@settings(max_examples=8, deadline=None)
 @given(
     seed=st.integers(0, 2**16),
     low=st.floats(0.80, 0.97),
     step=st.floats(0.005, 0.05),
     kind=st.sampled_from(["poisson", "lumpy"]),
+    unmet=st.sampled_from(["lost", "backorder"]),
 )
-def test_a_higher_target_never_serves_less(seed: int, low: float, step: float, kind: str) -> None:
-    """The same 40 SKUs and half year of demand replayed at two targets: the higher one
-    never reaches a lower fill rate (its order-up-to levels are never lower)."""
+def test_a_higher_target_never_serves_less(
+    seed: int, low: float, step: float, kind: str, unmet: Literal["lost", "backorder"]
+) -> None:
+    """The same 40 SKUs and half year of demand replayed at two targets, demand lost or
+    back-ordered: the higher one never reaches a lower fill rate (its order-up-to levels
+    are never lower)."""
     rng = np.random.default_rng(seed)
     n, days = 40, 182
     if kind == "poisson":
@@ -225,6 +229,6 @@ def test_a_higher_target_never_serves_less(seed: int, low: float, step: float, k
     history = y[:, :365]
     forecast = stationary(history.mean(axis=1), history.var(axis=1), kind, history)
     demand = y[:, 365:]
-    lower, _, _ = replay(demand, forecast, low, lead=7)
-    higher, _, _ = replay(demand, forecast, min(low + step, 0.995), lead=7)
+    lower, _, _ = replay(demand, forecast, low, lead=7, unmet=unmet)
+    higher, _, _ = replay(demand, forecast, min(low + step, 0.995), lead=7, unmet=unmet)
     assert higher >= lower - 1e-12
