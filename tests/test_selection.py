@@ -31,8 +31,11 @@ from forecaster.models.selection import (
     BORROWED_PANEL,
     FALLBACK,
     MIN_TRAIN,
+    REJECT_SEASON,
     Options,
     PeriodForecast,
+    Seasons,
+    _keep_season,
     first_demand,
     fit_from,
     forecast_periods,
@@ -438,6 +441,59 @@ def test_seasonal_naive_wins_a_seasonal_panel() -> None:
     f = forecast_periods(y, 8, 4, options=Options(workers=1, combine=1))
     assert f.model.tolist() == ["seasonal_naive"] * 3
     np.testing.assert_array_equal(f.mean, np.tile(base, 2) * np.array([[1.0], [2.0], [3.0]]))
+
+
+def test_a_season_is_kept_unless_the_validation_rejects_it() -> None:
+    """Candidates flat, seasonal, other; two origins of two held-out periods each (4 cells).
+
+    - Series 0: flat chosen with other; the seasonal candidate's squared errors are
+      1.2, 0.8, 1.4, 1.0 against the flat one's 1 each: differences 0.2, -0.2, 0.4, 0,
+      mean 0.1, sd 0.258, standard error 0.129: 0.1 <= 1.645 x 0.129, so it is kept, in
+      the place of the weaker chosen (other, MSE 1.5).
+    - Series 1: the seasonal candidate loses by 4 in every cell (sd 0): rejected.
+    - Series 2: no seasonal forecast (MSE inf): untouched.
+    - Series 3: a seasonal candidate already chosen: untouched.
+    """
+    flat = np.ones((4, 2, 2))
+    seasonal = np.array([[[1.2, 0.8], [1.4, 1.0]], flat[0] + 4.0, flat[0], flat[0]])
+    other = np.full((4, 2, 2), 1.5)
+    error2 = np.stack([flat, seasonal, other])  # (C, n, origins, hv)
+    mse = error2.mean(axis=(2, 3))
+    mse[1, 2] = np.inf
+    mse[1, 3] = 0.5  # series 3: the seasonal candidate is the best
+    chosen = np.array([[1, 1, 1, 0], [0, 0, 0, 1], [1, 1, 1, 1]], dtype=bool)
+    before = chosen.copy()
+    seasons = Seasons(error2, np.ones((4, 2), dtype=bool), np.array([False, True, False]))
+    _keep_season(chosen, mse, np.ones((4, 2), dtype=bool), np.ones(4, dtype=bool), seasons)
+    assert REJECT_SEASON * np.std([0.2, -0.2, 0.4, 0.0], ddof=1) / 2 >= 0.1
+    assert chosen[:, 0].tolist() == [True, True, False]
+    assert (chosen[:, 1:] == before[:, 1:]).all()
+
+
+def test_a_yearly_peak_outside_the_validation_windows_is_kept_more_often(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Sixty weekly series selling Poisson(100), Poisson(200) in weeks 46-50 of each year,
+    forecast 13 weeks from week 38 of the third year: the validation windows (weeks 12-37)
+    are flat, the horizon holds the peak. Measured: 21 of 60 forecasts carry the peak (at
+    least 1.3x the weeks before it), 7 when the season is never kept; mean squared error
+    2,761 against 3,453."""
+    rng = np.random.default_rng(5)
+    t = 52 * 2 + 38
+    week = np.arange(t + 13) % 52
+    level = np.where((week >= 46) & (week <= 50), 200.0, 100.0)
+    y = rng.poisson(level, (60, t + 13)).astype(float)[:, :t]
+
+    def forecast() -> tuple[int, float]:
+        f = forecast_periods(y, 13, 52, options=Options(workers=1))
+        peak = f.mean[:, 8:].mean(axis=1) / f.mean[:, :8].mean(axis=1)
+        return int((peak > 1.3).sum()), float(((f.mean - level[t:]) ** 2).mean())
+
+    kept, error = forecast()
+    monkeypatch.setattr("forecaster.models.selection.REJECT_SEASON", -np.inf)
+    never, error_never = forecast()
+    assert kept >= never + 10
+    assert error < 0.85 * error_never
 
 
 def test_trend_is_followed() -> None:

@@ -14,8 +14,11 @@ For each series (row of ``y``, demand per period):
 3. **Choose** among the candidates of the series' class (:data:`ROUTES`).
    Each candidate's mean squared validation error; the forecast is
    the plain mean of the ``combine`` candidates with the least error (1 =
-   pick the best), refitted on all the data. A candidate that fails or gives
-   absurd values has no error and is never chosen; a new series with no usable
+   pick the best), refitted on all the data; where none of the ``combine``
+   (2 or more) carries the yearly season, the best seasonal candidate takes
+   the last place unless the validation rejects it (:func:`_keep_season`). A
+   candidate that fails or gives absurd values has no error and is never
+   chosen; a new series with no usable
    origin takes the credibility mean of its own rate and its group's
    (:mod:`forecaster.models.credibility`; model ``category``), with the
    uncertainty of that rate in its variance. An established series (see
@@ -66,6 +69,11 @@ BORROWED_PANEL = "shop"
 #: Least share of a new series' forecast borrowed for its model to be named so: less is
 #: its own rate, to the precision the planner sees.
 MATERIAL_SHARE = 0.01
+#: Candidates that carry the yearly season (:func:`_keep_season`).
+SEASONAL = ("seasonal_naive", "seasonal_drift")
+#: Standard errors by which a seasonal candidate must lose on validation to be left out:
+#: the one-sided 5% point of the normal (:func:`_keep_season`).
+REJECT_SEASON = 1.645
 _LEVELS = ("mean_long", "ses")
 #: Demand classes validated on windows of the horizon's length (at most ``validation_periods``)
 #: rather than of ``validation_periods`` whatever the horizon (see :func:`validation_designs`).
@@ -500,12 +508,12 @@ def fit_chunk(task: ChunkTask) -> ChunkFit:
     usable = member & (np.asarray(origins)[None, :] - start[:, None] >= MIN_TRAIN)
     error2 = np.where(cells[None], (validation - actual[None]) ** 2, 0.0)
     squared = error2.sum(axis=3)
-    del error2
     routed = np.stack([np.isin(classes, [c for c in ROUTES if n in ROUTES[c]]) for n in names])
     failed = np.isnan(final).any(axis=2) | ~routed
     fallback = names.index(FALLBACK)
+    seasons = Seasons(error2, cells[:, 0], np.isin(names, SEASONAL)) if season > 1 else None
 
-    chosen = _choose(squared, usable, failed, options.combine, fallback)
+    chosen = _choose(squared, usable, failed, options.combine, fallback, seasons)
     weight = chosen / chosen.sum(axis=0)
     mean = np.einsum("cn,cnh->nh", weight, np.nan_to_num(final))
 
@@ -519,11 +527,12 @@ def fit_chunk(task: ChunkTask) -> ChunkFit:
         others[alone, i] = usable[alone, i]
         # only candidates with a forecast at origin i can be judged there
         absent = failed | np.isnan(squared[:, :, i])
-        pick = _choose(squared, others, absent, options.combine, fallback)
+        pick = _choose(squared, others, absent, options.combine, fallback, seasons)
         w = pick / pick.sum(axis=0)
         at_i = np.einsum("cn,cnh->nh", w, np.nan_to_num(validation[:, :, i]))
         counted = usable[:, i, None] & cells[:, 0]
         errors[:, i] = np.where(counted, at_i - actual[:, i], np.nan)
+    del error2, seasons
     s2, ratio, steps = _error_parts(errors, y, fit_start[t])
     model = _model_names(chosen, names)
     fitted = np.flatnonzero(task.best)
@@ -624,8 +633,27 @@ def _fit_smooth_models(
     states.at[smooth, :kept] = ended.at
 
 
+@dataclass(frozen=True)
+class Seasons:
+    """What :func:`_choose` needs to keep a season the validation cannot judge.
+
+    ``error2`` is each candidate's squared error per series, origin and held-out
+    period (C, n, origins, hv), ``cells`` the held-out periods of each series' window
+    (n, hv) and ``seasonal`` which candidates carry the season (C,).
+    """
+
+    error2: np.ndarray
+    cells: np.ndarray
+    seasonal: np.ndarray
+
+
 def _choose(
-    squared: np.ndarray, origins: np.ndarray, failed: np.ndarray, combine: int, fallback: int
+    squared: np.ndarray,
+    origins: np.ndarray,
+    failed: np.ndarray,
+    combine: int,
+    fallback: int,
+    seasons: Seasons | None = None,
 ) -> np.ndarray:
     """The candidates to average per series, a boolean mask (C, n).
 
@@ -634,6 +662,8 @@ def _choose(
     forecast ``failed``, is out. The ``combine`` best are chosen; a series
     without any origin, or whose candidates all score the same (no evidence,
     e.g. nothing sold before the last origin), takes the ``fallback`` alone.
+    With ``seasons`` and ``combine`` above 1, a season the validation does not reject
+    is kept (:func:`_keep_season`).
     """
     counted = origins[None, :, :]
     total = np.where(counted, squared, 0.0).sum(axis=2)
@@ -651,9 +681,63 @@ def _choose(
     rows = np.arange(n)
     for r in np.argsort(mse, axis=0, kind="stable")[:combine]:
         chosen[r, rows] = finite[r, rows]
+    if seasons is not None and combine > 1:  # a hedge in a combination, not a single pick
+        _keep_season(chosen, mse, origins, informative, seasons)
     chosen[:, ~informative] = False
     chosen[fallback, ~informative] = True
     return chosen
+
+
+def _keep_season(
+    chosen: np.ndarray,
+    mse: np.ndarray,
+    origins: np.ndarray,
+    informative: np.ndarray,
+    seasons: Seasons,
+) -> None:
+    """Put the best seasonal candidate in the last place of ``chosen`` (in place: a
+    combination of two or more) where none was chosen and the validation does not reject
+    it.
+
+    Two origins of 13 held-out periods see half a year: a yearly peak outside them
+    (a Christmas for a forecast made in October) cannot tell a flat model from a
+    seasonal one there, and the flat one then misses the peak. So a series whose
+    seasonal candidates have forecasts at its origins keeps its best one unless it
+    did significantly worse than the best candidate over the same held-out periods: a
+    one-sided paired test of their squared errors at 5% (:data:`REJECT_SEASON`
+    standard errors of the mean difference). On Walmart's weekly departments this
+    took the mean RMSSE from 0.868 to 0.839 (bias -2.3% -> -1.9%) and the replay's
+    class A from 96.99% to 97.24% fill with 5% less stock; series with less than a year
+    of history (no seasonal forecast) and the intermittent-demand classes (no seasonal
+    candidate) are not touched. The same rule applies to the choices of the error model
+    (each origin judged by the candidates chosen on the others).
+    """
+    n = mse.shape[1]
+    rows = np.arange(n)
+    seasonal = seasons.seasonal[:, None]
+    seasonal_mse = np.where(seasonal, mse, np.inf)
+    best_seasonal = np.argmin(seasonal_mse, axis=0)
+    best = np.argmin(mse, axis=0)
+    open_ = (
+        informative
+        & ~(chosen & seasonal).any(axis=0)
+        & np.isfinite(seasonal_mse[best_seasonal, rows])
+        & np.isfinite(mse[best, rows])
+    )
+    at = np.flatnonzero(open_)
+    if not len(at):
+        return
+    counted = origins[at][:, :, None] & seasons.cells[at][:, None, :]  # (m, origins, hv)
+    diff = seasons.error2[best_seasonal[at], at] - seasons.error2[best[at], at]
+    diff = np.where(counted, diff, 0.0).reshape(len(at), -1)
+    cells = counted.reshape(len(at), -1).sum(axis=1)
+    mean = diff.sum(axis=1) / np.maximum(cells, 1)
+    squares = (np.where(counted.reshape(len(at), -1), diff - mean[:, None], 0.0) ** 2).sum(axis=1)
+    se = np.sqrt(squares / np.maximum(cells - 1, 1) / np.maximum(cells, 1))
+    kept = at[(cells >= 2) & (mean <= REJECT_SEASON * se)]
+    picked = np.where(chosen[:, kept], mse[:, kept], -np.inf)
+    chosen[np.argmax(picked, axis=0), kept] = False  # the weakest chosen makes room
+    chosen[best_seasonal[kept], kept] = True
 
 
 def top_sellers(level: np.ndarray, share: float) -> np.ndarray:
