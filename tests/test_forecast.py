@@ -18,7 +18,7 @@ from scipy import stats
 
 from forecaster.config import Settings
 from forecaster.io.dataset import load_dataset
-from forecaster.models.distributions import count_quantiles
+from forecaster.models.distributions import count_cdf, count_quantiles
 from forecaster.models.engine import forecast_units
 from forecaster.models.forecast import Forecast
 from forecaster.units import planning_units
@@ -117,6 +117,31 @@ def test_negative_binomial_matches_scipy(mean: float, var: float, q: float) -> N
     assert stats.nbinom.var(n, p) == pytest.approx(var)
     out = count_quantiles(np.array([mean]), np.array([var]), q)
     assert out[0] == stats.nbinom.ppf(q, n, p)
+
+
+def test_geometric_cdf_by_hand() -> None:
+    """The geometric of the test above: P(X <= 10) = 1 - 0.8^11 = 0.91410, P(X <= 9) =
+    1 - 0.8^10 = 0.89263; P(X <= -1) = 0; a zero mean is 0 units for sure."""
+    out = count_cdf(np.array([10.0, 9.0, -1.0, 0.0]), np.array([4.0, 4.0, 4.0, 0.0]),
+                    np.array([20.0, 20.0, 20.0, 0.0]))  # fmt: skip
+    assert out == pytest.approx([1 - 0.8**11, 1 - 0.8**10, 0.0, 1.0])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    mean=st.floats(0.01, 500.0),
+    extra=st.floats(0.0, 50.0),
+    q=st.sampled_from([0.5, 0.9, 0.95]),
+)
+def test_the_quantile_is_the_least_count_whose_cdf_reaches_it(
+    mean: float, extra: float, q: float
+) -> None:
+    """``count_quantiles`` and ``count_cdf`` describe one distribution: ``F(x_q) >= q > F(x_q
+    - 1)`` (to the precision of the incomplete beta and gamma functions)."""
+    m, v = np.array([mean]), np.array([mean * (1.0 + extra)])
+    x = count_quantiles(m, v, q)
+    assert count_cdf(x, m, v)[0] >= q - 1e-9
+    assert count_cdf(x - 1, m, v)[0] < q + 1e-9
 
 
 def test_zero_mean_gives_zero() -> None:

@@ -26,6 +26,26 @@ _NEGLIGIBLE = 1e-9
 _STEPS = 6
 
 
+def count_cdf(k: np.ndarray, mean: np.ndarray, var: np.ndarray) -> np.ndarray:
+    """``P(Y <= k)`` of the count of :func:`count_quantiles` (elementwise): Poisson where
+    ``var <= mean``, negative binomial above; 1 for ``k >= 0`` where the mean is 0.
+
+    >>> count_cdf(np.array([14.0, 13.0]), np.array([10.0, 10.0]), np.array([10.0, 10.0])).round(4)
+    array([0.9165, 0.8645])
+    """
+    k = np.floor(np.asarray(k, dtype=float))
+    mean, var = np.broadcast_arrays(np.asarray(mean, dtype=float), np.asarray(var, dtype=float))
+    k = np.broadcast_to(k, mean.shape)
+    out = np.where(k >= 0, 1.0, 0.0)
+    positive = (mean > _NEGLIGIBLE) & (k >= 0)
+    over = positive & (var > mean * (1 + 1e-9))
+    poisson = positive & ~over
+    out[poisson] = special.pdtr(k[poisson], mean[poisson])
+    m, v = mean[over], var[over]
+    out[over] = special.betainc(m * m / (v - m), k[over] + 1, m / v)
+    return out
+
+
 def count_quantiles(mean: np.ndarray, var: np.ndarray, q: float) -> np.ndarray:
     """The ``q`` quantile of a count with the given mean and variance (elementwise).
 
