@@ -8,8 +8,10 @@ place, never copied):
   weekly reviews ending on the last day of the file (2010-11-30).
 * ``walmart``: Walmart weekly department sales of stores 1-20, each store x
   department one SKU, weekly dollars / 20 as units spread over the week's days;
-  ``--walmart-series`` of the regular series (every k-th in code order), 20
-  weekly reviews from 2011-10-28 so that Thanksgiving and Christmas fall inside.
+  ``--walmart-series`` of the regular series (every k-th in code order, from
+  the ``--walmart-offset``-th: offsets 1 .. k-1 give disjoint shops the
+  defaults were not measured on), 20 weekly reviews from 2011-10-28 so that
+  Thanksgiving and Christmas fall inside.
 
 Each replay is ``forecaster.simulation`` (the code behind ``forecaster
 simulate``) with the default settings, except that the Chinese shopping
@@ -20,7 +22,8 @@ stock at the same fill (interpolated on the rule's exchange curve over
 forecast; then the exchange curve.
 
     python bench/replay.py [--data ../shared/data] [--shops online_retail,walmart]
-                           [--weeks 20] [--walmart-series 200] [--keep DIR] [--backorder]
+                           [--weeks 20] [--walmart-series 200] [--walmart-offset 0]
+                           [--keep DIR] [--backorder]
     python bench/replay.py --generated 1000 [--weeks 20]     # speed: replay vs one run
     ... [--refit-weeks K]   # full engine fits every K weeks (default: simulation.refit_weeks)
     ... [--allocation overall]  # replenishment.allocation (default: class)
@@ -60,25 +63,26 @@ ROOT = Path(__file__).resolve().parent.parent
 STARTS: dict[str, date | None] = {"online_retail": None, "walmart": date(2011, 10, 28)}
 
 
-def thin_walmart(folder: Path, series: int) -> None:
-    """Keep ``series`` of the shop's SKUs, every k-th in code order (all when fewer)."""
+def thin_walmart(folder: Path, series: int, offset: int = 0) -> None:
+    """Keep ``series`` of the shop's SKUs, every k-th in code order from the ``offset``-th
+    (all when fewer)."""
     skus = pd.read_csv(folder / "skus.csv", dtype={"sku": str})
     if len(skus) <= series:
         return
-    keep = skus.sort_values("sku").iloc[:: len(skus) // series].head(series)["sku"]
+    keep = skus.sort_values("sku").iloc[offset :: len(skus) // series].head(series)["sku"]
     for name in ("skus", "inventory", "sales"):
         table = pd.read_csv(folder / f"{name}.csv", dtype={"sku": str})
         table[table["sku"].isin(keep)].to_csv(folder / f"{name}.csv", index=False)
 
 
-def build(shop: str, data: Path, root: Path, walmart_series: int) -> Path:
-    folder = root / shop
+def build(shop: str, data: Path, root: Path, walmart_series: int, offset: int = 0) -> Path:
+    folder = root / (f"{shop}_{offset}" if shop == "walmart" and offset else shop)
     if (folder / "sales.csv").exists():
         return folder
     if shop == "online_retail":
         return online_retail_shop(data, folder)
     walmart_shop(data, folder)
-    thin_walmart(folder, walmart_series)
+    thin_walmart(folder, walmart_series, offset)
     return folder
 
 
@@ -171,6 +175,7 @@ def main() -> None:
     parser.add_argument("--shops", default="online_retail,walmart")
     parser.add_argument("--weeks", type=int, default=20)
     parser.add_argument("--walmart-series", type=int, default=200)
+    parser.add_argument("--walmart-offset", type=int, default=0)
     parser.add_argument("--keep", type=Path, default=None, help="folder to build shops in, reused")
     parser.add_argument("--backorder", action="store_true")
     parser.add_argument("--generated", type=int, default=0, help="time a generated shop instead")
@@ -189,7 +194,7 @@ def main() -> None:
             speed(args.generated, args.weeks, root, args.refit_weeks)
             return
         for shop in args.shops.split(","):
-            folder = build(shop, args.data, root, args.walmart_series)
+            folder = build(shop, args.data, root, args.walmart_series, args.walmart_offset)
             began = time.perf_counter()
             settings = settings_for(folder, args.refit_weeks, args.allocation)
             replay = simulate(settings, STARTS[shop], args.weeks, args.backorder)
