@@ -33,9 +33,11 @@ def count_cdf(k: np.ndarray, mean: np.ndarray, var: np.ndarray) -> np.ndarray:
     >>> count_cdf(np.array([14.0, 13.0]), np.array([10.0, 10.0]), np.array([10.0, 10.0])).round(4)
     array([0.9165, 0.8645])
     """
-    k = np.floor(np.asarray(k, dtype=float))
-    mean, var = np.broadcast_arrays(np.asarray(mean, dtype=float), np.asarray(var, dtype=float))
-    k = np.broadcast_to(k, mean.shape)
+    k, mean, var = np.broadcast_arrays(
+        np.floor(np.asarray(k, dtype=float)),
+        np.asarray(mean, dtype=float),
+        np.asarray(var, dtype=float),
+    )
     out = np.where(k >= 0, 1.0, 0.0)
     positive = (mean > _NEGLIGIBLE) & (k >= 0)
     over = positive & (var > mean * (1 + 1e-9))
